@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# KernelSoak bootstrap: make sure the host has what the board and kernel builds need, build the
+# task host when its sources changed, and run it with the given arguments (./build.sh --help).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")" && pwd)
+cd "$ROOT"
+export KERNELSOAK_ROOT=$ROOT DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+case " $* " in *" --help "*|*" --tree "*|*" --description "*|*" --dryrun "*) ;; *) scripts/setup-host.sh ;; esac
+HOST=build/bin/Release/net10.0/KernelSoak.Build.dll
+# Rebuild only when a source is newer than the host (a no-op dotnet build costs seconds).
+if [ ! -f "$HOST" ] || [ -n "$(find build src Directory.*.props Directory.Build.targets -newer "$HOST" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' \) -not -path '*/obj/*' -not -path '*/bin/*' -print -quit)" ]; then
+  dotnet build build/Build.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+fi
+exec dotnet "$HOST" "$@"

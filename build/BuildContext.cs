@@ -1,0 +1,62 @@
+using Cake.Core;
+using Cake.Frosting;
+using KernelSoak.Campaigns;
+using KernelSoak.Journal;
+using KernelSoak.Kernel;
+using KernelSoak.Processes;
+using KernelSoak.Settings;
+using KernelSoak.Steps;
+
+namespace KernelSoak.Build;
+
+/// <summary>Everything the tasks share, bound once: settings, campaign, paths, journal, step runner.</summary>
+public sealed class BuildContext : FrostingContext
+{
+    private readonly Lazy<RunJournal> _journal;
+    private readonly Lazy<StepRunner> _steps;
+
+    private BuildContext(ICakeContext context, HostArguments arguments, BuildSetup setup) : base(context)
+    {
+        HostArguments = arguments;
+        Root = setup.Root;
+        Settings = setup.Settings;
+        Campaign = setup.Campaign;
+        DryRun = arguments.DryRun;
+        ArtifactsDir = Path.GetFullPath(Path.Combine(Root, Settings.Paths.Artifacts, Campaign.Id));
+        CacheDir = Settings.Paths.Cache.Length > 0 ? Path.GetFullPath(Settings.Paths.Cache, Root)
+            : Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".cache", "kernelsoak");
+        BoardDir = Path.GetFullPath(Settings.Board.Directory, Root);
+        Kernel = KernelTree.For(Campaign, CacheDir, Path.GetDirectoryName(Campaign.SourcePath)!);
+        Make = new KernelMake(Campaign.Kernel, Kernel, System.Environment.ProcessorCount);
+        Output = new RunOutput(context.Log, DryRun ? null : Path.Combine(ArtifactsDir, "log", "run.log"));
+        Commands = new CommandRunner(Output);
+        _journal = new(() => DryRun ? RunJournal.OpenReadOnly(JournalPath) : RunJournal.Open(JournalPath));
+        _steps = new(() => new StepRunner(Journal, Output, DryRun));
+    }
+
+    public static BuildContext Create(ICakeContext context, HostArguments arguments) =>
+        new(context, arguments, BuildSetup.For(arguments));
+
+    public HostArguments HostArguments { get; }
+    public string Root { get; }
+    public KernelSoakSettings Settings { get; }
+    public Campaign Campaign { get; }
+    public bool DryRun { get; }
+    public string ArtifactsDir { get; }
+    public string CacheDir { get; }
+    public string BoardDir { get; }
+    public KernelTree Kernel { get; }
+    public KernelMake Make { get; }
+    public RunOutput Output { get; }
+    public CommandRunner Commands { get; }
+    public string JournalPath => Path.Combine(ArtifactsDir, "journal");
+    public RunJournal Journal => _journal.Value;
+    public StepRunner Steps => _steps.Value;
+    public Board Board => new(Settings.Board, BoardDir);
+
+    /// <summary>An argument that is not a setting (--log=…, --format=…).</summary>
+    public string? Argument(string name) =>
+        BuildSetup.For(HostArguments).Arguments.LastOrDefault(a => a.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
+
+    public Task RunStepsAsync(IEnumerable<Step> steps) => Steps.RunAsync(steps);
+}

@@ -1,0 +1,14 @@
+using Cake.Frosting;
+using KernelSoak.Build;
+using KernelSoak.Build.Tasks;
+
+// The table of contents: a Frosting host, the build context, the task classes of this assembly,
+// and one Bisect<NNNN> task per patch of the campaign's series.
+return new CakeHost<BuildContext>()
+    .UseToolName("./build.sh")
+    .UseContext(BuildContext.Create)
+    .UseLifetime(context => new BuildLifetime())
+    .UseDefaultTarget("Default")
+    .AddAssembly(typeof(BuildContext).Assembly)
+    .AddTasks(BisectTasks.FromCampaign)
+    .Run(args);

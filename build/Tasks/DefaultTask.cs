@@ -1,0 +1,8 @@
+using Cake.Frosting;
+
+namespace KernelSoak.Build.Tasks;
+
+[TaskName("Default")]
+[IsDependentOn(typeof(SoakTask))]
+[TaskDescription("What ./build.sh runs without --target: the campaign's soak on the configured board")]
+public sealed class DefaultTask : FrostingTask<BuildContext>;

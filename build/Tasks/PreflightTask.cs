@@ -1,0 +1,11 @@
+using Cake.Frosting;
+using KernelSoak.Build.Plans;
+
+namespace KernelSoak.Build.Tasks;
+
+[TaskName("Preflight")]
+[TaskDescription("Checks the board before anything changes: SSH and host key, arch, /boot/firmware space, extlinux labels, ramoops, tools")]
+public sealed class PreflightTask : AsyncFrostingTask<BuildContext>
+{
+    public override Task RunAsync(BuildContext context) => context.RunStepsAsync(PreflightPlan.Steps(context));
+}

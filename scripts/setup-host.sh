@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# setup-host.sh - install what KernelSoak needs on a Debian 12 host (idempotent; quick when all is there):
+# the arm64 cross compiler, QEMU + U-Boot for the emulated board, Debian's kernel source, the kernel
+# build dependencies, an OpenSSH server/client for the tests, and the arm64 architecture for the
+# board's userland debs. Needs root to install; otherwise prints the command to run.
+set -euo pipefail
+PKGS="gcc-aarch64-linux-gnu linux-source-6.1 qemu-system-arm u-boot-qemu bc bison flex libssl-dev
+ libelf-dev ccache rsync kmod cpio mtools dosfstools e2fsprogs fdisk openssh-server openssh-client
+ netcat-openbsd make gcc git xz-utils"
+missing=$(for p in $PKGS; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || echo "$p"; done | xargs)
+need_arch=0; dpkg --print-foreign-architectures | grep -qx arm64 || need_arch=1
+if [ -z "$missing" ] && [ $need_arch = 0 ]; then exit 0; fi
+if [ "$(id -u)" != 0 ]; then
+  echo "KernelSoak needs these Debian packages: ${missing:-none}${need_arch:+ (and the arm64 architecture)}. Run as root:" >&2
+  echo "  sudo dpkg --add-architecture arm64 && sudo apt-get update && sudo apt-get install -y --no-install-recommends $missing" >&2
+  exit 1
+fi
+echo "== installing host packages: ${missing:-none}" >&2
+dpkg --add-architecture arm64
+apt-get update -qq
+# shellcheck disable=SC2086
+[ -z "$missing" ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing >&2

@@ -1,0 +1,24 @@
+using System.Text.Json.Serialization;
+
+namespace KernelSoak.Journal;
+
+public enum JournalEvent { Start, End, Note }
+
+/// <summary>One line of the journal. A step is done when its last End has Outcome "ok" and the same fingerprint.</summary>
+public sealed record JournalEntry
+{
+    [JsonPropertyName("seq")] public long Seq { get; init; }
+    [JsonPropertyName("step")] public string Step { get; init; } = "";
+    [JsonPropertyName("fp")] public string Fingerprint { get; init; } = "";
+    [JsonPropertyName("event")] public JournalEvent Event { get; init; }
+    [JsonPropertyName("outcome")] public string? Outcome { get; init; }
+    [JsonPropertyName("at")] public DateTimeOffset At { get; init; }
+    [JsonPropertyName("outputs")] public Dictionary<string, string>? Outputs { get; init; }
+    [JsonPropertyName("note")] public string? Note { get; init; }
+}
+
+public static class Outcomes
+{
+    public const string Ok = "ok";
+    public const string Failed = "failed";
+}

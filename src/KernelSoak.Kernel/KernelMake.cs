@@ -1,0 +1,43 @@
+using KernelSoak.Campaigns;
+using KernelSoak.Processes;
+
+namespace KernelSoak.Kernel;
+
+/// <summary>
+/// Every make call for a campaign, with the same variables every time: ARCH (olddefconfig without it
+/// rewrites .config for the host), CROSS_COMPILE, the same CC (Kbuild rebuilds all when it changes) and
+/// LOCALVERSION= (else setlocalversion appends '+' in a git tree without tags).
+/// </summary>
+public sealed class KernelMake(KernelSpec spec, KernelTree tree, int hostCpus)
+{
+    public int Jobs => spec.Jobs > 0 ? spec.Jobs : hostCpus;
+
+    public IReadOnlyList<string> Variables
+    {
+        get
+        {
+            var vars = new List<string> { $"ARCH={spec.Arch}" };
+            if (spec.CrossCompile.Length > 0) vars.Add($"CROSS_COMPILE={spec.CrossCompile}");
+            if (spec.Ccache) vars.Add($"CC=ccache {spec.CrossCompile}gcc");
+            vars.Add("LOCALVERSION=");
+            return vars;
+        }
+    }
+
+    public CommandLine Make(params string[] targets) =>
+        new("make", ["-C", tree.SourceDir, $"O={tree.BuildDir}", $"-j{Jobs}", .. Variables, .. targets]);
+
+    public CommandLine BaseConfig() => spec.Base switch
+    {
+        BaseConfigKind.Defconfig => Make("defconfig"),
+        BaseConfigKind.Tinyconfig => Make("tinyconfig"),
+        BaseConfigKind.File => CommandLine.Of("cp", spec.BaseFile, Path.Combine(tree.BuildDir, ".config")),
+        BaseConfigKind.Running => throw new InvalidOperationException("the running board's config is read over SSH, not by make"),
+        _ => throw new ArgumentOutOfRangeException(nameof(spec)),
+    };
+
+    public CommandLine Olddefconfig() => Make("olddefconfig");
+    public CommandLine KernelRelease() => Make("-s", "kernelrelease");
+    public CommandLine Build() => Make([.. spec.Targets]);
+    public CommandLine ModulesInstall(string stagingDir) => Make($"INSTALL_MOD_PATH={stagingDir}", "modules_install");
+}

@@ -1,0 +1,28 @@
+using KernelSoak.Campaigns;
+
+namespace KernelSoak.Kernel;
+
+/// <summary>Where a campaign's kernel source and out-of-tree build directory are.</summary>
+public sealed record KernelTree(string SourceDir, string BuildDir, string? DebianTarball)
+{
+    public const string DebianPrefix = "debian:";
+
+    /// <summary>
+    /// "debian:linux-source-6.1" unpacks /usr/src/linux-source-6.1.tar.xz into the cache; anything else is a path.
+    /// The build directory is per campaign, so a vanilla and a debug build never share objects.
+    /// </summary>
+    public static KernelTree For(Campaign campaign, string cacheDir, string campaignDir)
+    {
+        var tree = campaign.Kernel.Tree;
+        var build = Path.Combine(cacheDir, "builds", campaign.Id);
+        if (tree.StartsWith(DebianPrefix, StringComparison.Ordinal))
+        {
+            var package = tree[DebianPrefix.Length..];
+            return new KernelTree(Path.Combine(cacheDir, "src", package), build, $"/usr/src/{package}.tar.xz");
+        }
+        var expanded = tree.StartsWith("~/", StringComparison.Ordinal)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), tree[2..])
+            : tree;
+        return new KernelTree(Path.GetFullPath(expanded, campaignDir), build, null);
+    }
+}

@@ -1,0 +1,76 @@
+namespace KernelSoak.Settings;
+
+public enum BoardKind { Qemu, Ssh }
+public enum PowerSwitchKind { Qemu, Command, Manual, None }
+
+/// <summary>Everything cake.config can say, bound once (file → environment → arguments).</summary>
+public sealed class KernelSoakSettings
+{
+    [Section("Board")] public BoardSettings Board { get; } = new();
+    [Section("Power")] public PowerSettings Power { get; } = new();
+    [Section("Campaign")] public CampaignSettings Campaign { get; } = new();
+    [Section("Paths")] public PathSettings Paths { get; } = new();
+    [Section("Netconsole")] public NetconsoleSettings Netconsole { get; } = new();
+
+    /// <summary>Loads cake.config (if present) under <paramref name="root"/> and binds; returns the non-setting arguments.</summary>
+    public static (KernelSoakSettings Settings, IReadOnlyList<KeyValuePair<string, string>> Arguments) Load(
+        string root, IReadOnlyDictionary<string, string> environment, IReadOnlyList<KeyValuePair<string, string>> arguments)
+    {
+        var settings = new KernelSoakSettings();
+        var path = Path.Combine(root, "cake.config");
+        var entries = File.Exists(path) ? IniFile.Parse(File.ReadAllText(path), "cake.config") : [];
+        var rest = SettingsBinder.Bind(settings, entries, environment, arguments);
+        return (settings, rest);
+    }
+}
+
+public sealed class BoardSettings
+{
+    /// <summary>qemu: the emulated board KernelSoak runs itself; ssh: a real board at Host.</summary>
+    public BoardKind Kind { get; set; } = BoardKind.Qemu;
+    public string Host { get; set; } = "127.0.0.1";
+    public int Port { get; set; } = 2222;
+    public string User { get; set; } = "root";
+    /// <summary>Private key; empty = the emulated board's own key.</summary>
+    public string IdentityFile { get; set; } = "";
+    /// <summary>Pinned host key, "SHA256:…"; empty = use KnownHosts.</summary>
+    public string HostKey { get; set; } = "";
+    public string KnownHosts { get; set; } = "";
+    /// <summary>Record an unknown host key on first use (never replaces a known one).</summary>
+    public bool TrustOnFirstUse { get; set; }
+    public int ConnectTimeoutSeconds { get; set; } = 10;
+    /// <summary>The emulated board's directory (images, sockets, console.log).</summary>
+    public string Directory { get; set; } = ".board";
+}
+
+public sealed class PowerSettings
+{
+    public PowerSwitchKind Switch { get; set; } = PowerSwitchKind.Qemu;
+    /// <summary>For Switch=command: a command line that power-cycles the board (USB relay, smart plug).</summary>
+    public string CycleCommand { get; set; } = "";
+    public string OffCommand { get; set; } = "";
+    public string OnCommand { get; set; } = "";
+}
+
+public sealed class CampaignSettings
+{
+    /// <summary>A name under campaigns/ or a path to a .toml file.</summary>
+    [ArgumentAlias("campaign")]
+    public string Name { get; set; } = "qemu-demo";
+}
+
+public sealed class PathSettings
+{
+    public string Artifacts { get; set; } = "artifacts";
+    /// <summary>Kernel trees and builds, keyed by config+source hash; empty = ~/.cache/kernelsoak.</summary>
+    public string Cache { get; set; } = "";
+}
+
+public sealed class NetconsoleSettings
+{
+    public bool Enabled { get; set; }
+    /// <summary>The UDP port the host listens on (127.0.0.1 on the emulated board).</summary>
+    public int HostPort { get; set; } = 6666;
+    public string HostAddress { get; set; } = "127.0.0.1";
+    public string BoardInterface { get; set; } = "eth0";
+}

@@ -1,0 +1,24 @@
+namespace KernelSoak.Steps;
+
+/// <summary>What a step produced, recorded in the journal.</summary>
+public sealed record StepResult(string Outcome, IReadOnlyDictionary<string, string> Outputs, string? Note = null)
+{
+    public static StepResult Ok(IReadOnlyDictionary<string, string>? outputs = null, string? note = null) =>
+        new(Journal.Outcomes.Ok, outputs ?? new Dictionary<string, string>(), note);
+}
+
+/// <summary>
+/// One side effect of the run: an id, the fingerprint of its inputs, the exact commands it will run
+/// (printed by --dryrun), and the action. Steps whose capability has not landed yet carry
+/// <see cref="NotImplemented"/> and fail with that reason in a real run.
+/// </summary>
+public sealed record Step(string Id, string Title, string Fingerprint, IReadOnlyList<string> Commands,
+    Func<CancellationToken, Task<StepResult>>? Action = null)
+{
+    public string? NotImplemented { get; init; }
+    /// <summary>Run even when done with the same fingerprint (checks, reboots, stress windows).</summary>
+    public bool AlwaysRun { get; init; }
+
+    public static Step Pending(string id, string title, string capability, params string[] commands) =>
+        new(id, title, "", commands) { NotImplemented = capability };
+}

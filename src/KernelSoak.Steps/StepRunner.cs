@@ -1,0 +1,64 @@
+using KernelSoak.Journal;
+
+namespace KernelSoak.Steps;
+
+/// <summary>Where the runner says what it does (console, log file).</summary>
+public interface IStepLog
+{
+    void Info(string message);
+    void Warn(string message);
+}
+
+/// <summary>A step whose capability has not landed yet.</summary>
+public sealed class NotImplementedYetException(string capability)
+    : Exception($"not implemented yet: {capability}");
+
+/// <summary>
+/// Runs steps against the journal: skips what is done with the same inputs, says what it resumes,
+/// records start and end of everything else. In dry-run it prints each step and its exact commands.
+/// </summary>
+public sealed class StepRunner(RunJournal journal, IStepLog log, bool dryRun)
+{
+    public bool DryRun => dryRun;
+
+    public async Task<IReadOnlyDictionary<string, StepResult>> RunAsync(IEnumerable<Step> steps, CancellationToken cancellation = default)
+    {
+        var results = new Dictionary<string, StepResult>();
+        foreach (var step in steps)
+            results[step.Id] = await RunAsync(step, cancellation);
+        return results;
+    }
+
+    public async Task<StepResult> RunAsync(Step step, CancellationToken cancellation = default)
+    {
+        var done = !step.AlwaysRun && step.NotImplemented is null && journal.IsDone(step.Id, step.Fingerprint);
+        if (dryRun)
+        {
+            var state = step.NotImplemented is not null ? $"  [not implemented yet: {step.NotImplemented}]"
+                : done ? "  [done, unchanged: would skip]" : "";
+            log.Info($"step {step.Id}: {step.Title}{state}");
+            foreach (var command in step.Commands) log.Info($"    $ {command}");
+            return StepResult.Ok(note: "dry run");
+        }
+        if (done)
+        {
+            var end = journal.LastEnd(step.Id)!;
+            log.Info($"skip {step.Id}: done at {end.At:u} with the same inputs");
+            return new StepResult(end.Outcome!, end.Outputs ?? new Dictionary<string, string>(), end.Note);
+        }
+        if (step.NotImplemented is not null) throw new NotImplementedYetException(step.NotImplemented);
+        if (journal.WasInterrupted(step.Id)) log.Warn($"resuming {step.Id}: the previous run stopped inside it");
+        journal.Begin(step.Id, step.Fingerprint);
+        try
+        {
+            var result = step.Action is null ? StepResult.Ok() : await step.Action(cancellation);
+            journal.Complete(step.Id, step.Fingerprint, result.Outcome, result.Outputs, result.Note);
+            return result;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            journal.Complete(step.Id, step.Fingerprint, Outcomes.Failed, note: e.Message);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,14 @@
+using KernelSoak.Journal;
+
+// Usage: KernelSoak.JournalWriter <journal> <payload-bytes>
+// Appends Begin/Complete pairs forever with large outputs (so a line spans several writes),
+// printing "ready" after the first pair so the parent knows when to kill.
+using var journal = RunJournal.Open(args[0]);
+var payload = new string('x', int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture));
+for (var i = 0; ; i++)
+{
+    var step = $"step-{i}";
+    journal.Begin(step, "fp");
+    journal.Complete(step, "fp", Outcomes.Ok, new Dictionary<string, string> { ["payload"] = payload, ["i"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+    if (i == 0) Console.WriteLine("ready");
+}

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+
+namespace KernelSoak.Tests.Host;
+
+/// <summary>The task host as a user runs it: a real process, its output and exit code.</summary>
+public class BuildCommandLineTests
+{
+    internal static (int Exit, string Out, string Err) Run(params string[] args)
+    {
+        var host = Path.Combine(TestContext.CurrentContext.TestDirectory, "KernelSoak.Build.dll");
+        var psi = new ProcessStartInfo("dotnet", [host, .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Repo.Root,
+        };
+        psi.Environment["KERNELSOAK_ROOT"] = Repo.Root;
+        psi.Environment["NO_COLOR"] = "1";
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        Assert.That(p.WaitForExit(60_000), Is.True, "the host finished within a minute");
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    [Test]
+    public void Tree_shows_the_seed_series()
+    {
+        var (exit, output, _) = Run("--tree", "--campaign=iter6-v3");
+        Assert.That(exit, Is.Zero);
+        foreach (var t in new[] { "Bisect0004", "Bisect0005", "Bisect0006", "Bisect0007-v2", "Preflight", "Harvest", "Soak" })
+            Assert.That(output, Does.Contain(t));
+    }
+
+    [Test]
+    public void Description_lists_tasks_with_their_descriptions()
+    {
+        var (exit, output, _) = Run("--description");
+        Assert.That(exit, Is.Zero);
+        Assert.That(output, Does.Match(@"ConfigureKernel\s+Applies the campaign's config delta"));
+    }
+
+    [Test]
+    public void Dryrun_of_Bisect0004_prints_every_step_in_order_with_exact_commands_and_changes_nothing()
+    {
+        var artifacts = Path.Combine(Repo.Root, "artifacts", "iter6-v3-kasan-kcsan");
+        var existed = Directory.Exists(artifacts);
+        var (exit, output, err) = Run("--target=Bisect0004", "--dryrun", "--campaign=iter6-v3");
+        Assert.That(exit, Is.Zero, err);
+        string[] inOrder =
+        [
+            "step preflight/ssh", "scripts/config --file", "--set-val KCSAN_REPORT_ONCE_IN_MS 2000", "olddefconfig",
+            "-s kernelrelease", "Image modules dtbs", "depmod", "/boot/firmware/Image-", "mkinitcpio -k",
+            "extlinux.conf.kernelsoak-", "step baseline/boot/reboot", "reboot", "git -C", "am --3way",
+            "step bisect/0004/boot/verify", "mpv --hwdec=v4l2m2m", "sys/fs/pstore", "journalctl -k -b -1", "step bisect/0004/verdict",
+        ];
+        var at = 0;
+        foreach (var needle in inOrder)
+        {
+            var found = output.IndexOf(needle, at, StringComparison.Ordinal);
+            Assert.That(found, Is.GreaterThanOrEqualTo(0), $"'{needle}' after position {at}");
+            at = found;
+        }
+        Assert.That(output, Does.Not.Contain("Bisect0005"), "a target runs only what it needs");
+        Assert.That(output.Contains('\u001b', StringComparison.Ordinal), Is.False, "NO_COLOR: plain lines, no escape codes");
+        Assert.That(Directory.Exists(artifacts), Is.EqualTo(existed), "dry run writes nothing");
+    }
+
+    [Test]
+    public void Unknown_target_is_one_clear_line_and_non_zero()
+    {
+        var (exit, _, err) = Run("--target=Bisect9999", "--campaign=iter6-v3");
+        Assert.That(exit, Is.Not.Zero);
+        Assert.That(err.Trim(), Does.StartWith("error: unknown target 'Bisect9999'"));
+        Assert.That(err.Trim().Split('\n'), Has.Length.EqualTo(1));
+    }
+
+    [Test]
+    public void Unknown_setting_is_one_clear_line_and_non_zero()
+    {
+        var (exit, _, err) = Run("--tree", "--board-hots=1.2.3.4");
+        Assert.That(exit, Is.Not.Zero);
+        Assert.That(err.Trim(), Does.StartWith("error: argument --board-hots: unknown setting in [Board]"));
+        Assert.That(err.Trim().Split('\n'), Has.Length.EqualTo(1));
+    }
+
+    [Test]
+    public void Malformed_campaign_is_one_clear_line_with_file_and_line()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"ks-broken-{Guid.NewGuid():N}.toml");
+        File.WriteAllText(file, "[campaign]\nid = \"x\"\n[kernel]\ntree = 5\n");
+        try
+        {
+            var (exit, _, err) = Run("--tree", $"--campaign={file}");
+            Assert.That(exit, Is.Not.Zero);
+            Assert.That(err.Trim(), Does.StartWith($"error: {Path.GetFileName(file)}:4: 'kernel.tree' must be a string"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Test]
+    public void Real_run_of_an_unfinished_capability_says_so_and_fails()
+    {
+        var artifactsRoot = Directory.CreateTempSubdirectory("ks-art-").FullName;
+        try
+        {
+            var (exit, _, err) = Run("--target=LintCampaign", "--exclusive", $"--paths-artifacts={artifactsRoot}", "--campaign=iter6-v3");
+            Assert.That(exit, Is.Not.Zero);
+            Assert.That(err, Does.Contain("not implemented yet: "));
+        }
+        finally
+        {
+            Directory.Delete(artifactsRoot, true);
+        }
+    }
+}

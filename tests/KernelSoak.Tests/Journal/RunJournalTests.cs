@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using KernelSoak.Journal;
+
+namespace KernelSoak.Tests.Journal;
+
+public class RunJournalTests
+{
+    private string _dir = "";
+
+    [SetUp]
+    public void CreateDirectory() => _dir = Directory.CreateTempSubdirectory("ks-journal-").FullName;
+
+    [TearDown]
+    public void RemoveDirectory() => Directory.Delete(_dir, recursive: true);
+
+    private string JournalPath => Path.Combine(_dir, "journal");
+
+    [Test]
+    public void Done_only_with_the_same_fingerprint_and_ok()
+    {
+        using (var j = RunJournal.Open(JournalPath))
+        {
+            j.Begin("kernel/build", "fp1");
+            j.Complete("kernel/build", "fp1", Outcomes.Ok, new Dictionary<string, string> { ["release"] = "6.1.192-ks" });
+            j.Begin("install/image", "fp2");
+            j.Complete("install/image", "fp2", Outcomes.Failed);
+        }
+        using var reopened = RunJournal.Open(JournalPath);
+        Assert.That(reopened.IsDone("kernel/build", "fp1"), Is.True);
+        Assert.That(reopened.IsDone("kernel/build", "fp-changed"), Is.False, "changed inputs redo the step");
+        Assert.That(reopened.IsDone("install/image", "fp2"), Is.False, "a failed step is not done");
+        Assert.That(reopened.LastEnd("kernel/build")!.Outputs!["release"], Is.EqualTo("6.1.192-ks"));
+        Assert.That(reopened.FirstUnfinished([("kernel/build", "fp1"), ("install/image", "fp2"), ("boot", "fp3")]), Is.EqualTo("install/image"));
+        Assert.That(reopened.FirstUnfinished([("kernel/build", "fp1")]), Is.Null);
+    }
+
+    [Test]
+    public void Started_without_end_is_interrupted()
+    {
+        using (var j = RunJournal.Open(JournalPath)) j.Begin("boot/wait", "fp");
+        using var reopened = RunJournal.Open(JournalPath);
+        Assert.That(reopened.WasInterrupted("boot/wait"), Is.True);
+        reopened.Complete("boot/wait", "fp", Outcomes.Ok);
+        Assert.That(reopened.WasInterrupted("boot/wait"), Is.False);
+    }
+
+    [Test]
+    public void Torn_last_line_is_dropped_kept_aside_and_appending_goes_on()
+    {
+        using (var j = RunJournal.Open(JournalPath))
+        {
+            j.Begin("a", "fp");
+            j.Complete("a", "fp", Outcomes.Ok);
+        }
+        File.AppendAllText(JournalPath, "{\"seq\":3,\"step\":\"b\",\"fp\":\"f");   // power cut mid-line
+        using (var j = RunJournal.Open(JournalPath))
+        {
+            Assert.That(j.TornBytesDropped, Is.GreaterThan(0));
+            Assert.That(j.Entries, Has.Count.EqualTo(2));
+            Assert.That(File.ReadAllText(JournalPath + ".torn"), Does.StartWith("{\"seq\":3"));
+            j.Begin("b", "fp");
+        }
+        using var again = RunJournal.Open(JournalPath);
+        Assert.That(again.Entries.Select(e => e.Seq), Is.EqualTo(new long[] { 1, 2, 3 }));
+        Assert.That(again.TornBytesDropped, Is.Zero);
+    }
+
+    [Test]
+    public void Read_only_journal_creates_nothing_and_refuses_writes()
+    {
+        var j = RunJournal.OpenReadOnly(JournalPath);
+        Assert.That(File.Exists(JournalPath), Is.False);
+        Assert.Throws<InvalidOperationException>(() => j.Begin("x", "fp"));
+    }
+
+    [TestCase(0)]
+    [TestCase(30)]
+    [TestCase(120)]
+    public async Task Sigkill_of_a_writer_leaves_a_journal_the_next_run_reads(int killAfterMs)
+    {
+        // A real child process appends 64 KiB lines (several write() calls each) until it is SIGKILLed.
+        var writer = Path.Combine(TestContext.CurrentContext.TestDirectory, "KernelSoak.JournalWriter.dll");
+        Assert.That(File.Exists(writer), Is.True, writer);
+        using var child = Process.Start(new ProcessStartInfo("dotnet", [writer, JournalPath, "65536"]) { RedirectStandardOutput = true })!;
+        Assert.That(await child.StandardOutput.ReadLineAsync(), Is.EqualTo("ready"));
+        await Task.Delay(killAfterMs);
+        child.Kill();   // SIGKILL on Linux
+        await child.WaitForExitAsync();
+
+        using var journal = RunJournal.Open(JournalPath);
+        var entries = journal.Entries;
+        Assert.That(entries.Count, Is.GreaterThanOrEqualTo(2));
+        Assert.That(entries.Select(e => e.Seq), Is.EqualTo(Enumerable.Range(1, entries.Count).Select(i => (long)i)), "no gap, no garbage");
+        foreach (var end in entries.Where(e => e.Event == JournalEvent.End))
+            Assert.That(end.Outputs!["payload"], Has.Length.EqualTo(65536), "every entry read is whole");
+        var last = entries[^1];
+        if (last.Event == JournalEvent.Start)
+            Assert.That(journal.WasInterrupted(last.Step), Is.True, "the step being written when killed is seen as interrupted");
+        journal.Begin("after-kill", "fp");
+        using var again = RunJournal.Open(JournalPath);
+        Assert.That(again.Entries[^1].Step, Is.EqualTo("after-kill"));
+        Assert.That(again.TornBytesDropped, Is.Zero);
+    }
+}

@@ -1,0 +1,100 @@
+using KernelSoak.Settings;
+
+namespace KernelSoak.Tests.Settings;
+
+public class SettingsBinderTests
+{
+    private static readonly Dictionary<string, string> NoEnvironment = [];
+
+    private static (KernelSoakSettings, IReadOnlyList<KeyValuePair<string, string>>) Bind(string ini,
+        IReadOnlyDictionary<string, string>? env = null, params (string, string)[] args)
+    {
+        var settings = new KernelSoakSettings();
+        var rest = SettingsBinder.Bind(settings, IniFile.Parse(ini, "cake.config"), env ?? NoEnvironment,
+            args.Select(a => new KeyValuePair<string, string>(a.Item1, a.Item2)).ToList());
+        return (settings, rest);
+    }
+
+    [Test]
+    public void File_then_environment_then_argument_later_wins()
+    {
+        const string ini = "[Board]\nHost = 10.0.0.1\nPort = 22\n";
+        var (fileOnly, _) = Bind(ini);
+        Assert.That(fileOnly.Board.Host, Is.EqualTo("10.0.0.1"));
+
+        var (withEnv, _) = Bind(ini, new Dictionary<string, string> { ["BOARD_HOST"] = "10.0.0.2" });
+        Assert.That(withEnv.Board.Host, Is.EqualTo("10.0.0.2"));
+        Assert.That(withEnv.Board.Port, Is.EqualTo(22), "untouched keys keep the file's value");
+
+        var (withArg, _) = Bind(ini, new Dictionary<string, string> { ["BOARD_HOST"] = "10.0.0.2" }, ("board-host", "10.0.0.3"));
+        Assert.That(withArg.Board.Host, Is.EqualTo("10.0.0.3"));
+    }
+
+    [Test]
+    public void Multi_word_keys_map_to_snake_environment_and_kebab_arguments()
+    {
+        var (s, _) = Bind("", new Dictionary<string, string> { ["BOARD_IDENTITY_FILE"] = "/k" }, ("board-connect-timeout-seconds", "3"));
+        Assert.That(s.Board.IdentityFile, Is.EqualTo("/k"));
+        Assert.That(s.Board.ConnectTimeoutSeconds, Is.EqualTo(3));
+    }
+
+    [Test]
+    public void Campaign_alias_and_other_arguments_pass_through()
+    {
+        var (s, rest) = Bind("", null, ("campaign", "iter6-v3"), ("log", "/tmp/x.log"));
+        Assert.That(s.Campaign.Name, Is.EqualTo("iter6-v3"));
+        Assert.That(rest, Has.Count.EqualTo(1));
+        Assert.That(rest[0].Key, Is.EqualTo("log"));
+    }
+
+    [Test]
+    public void Unknown_key_names_file_line_and_key()
+    {
+        var e = Assert.Throws<SettingsException>(() => Bind("[Board]\nHost = x\n\nHots = y\n"));
+        Assert.That(e!.Message, Does.StartWith("cake.config:4: unknown key 'Hots' in [Board]"));
+        Assert.That(e.Message, Does.Contain("Host"));
+    }
+
+    [Test]
+    public void Unknown_section_is_an_error()
+    {
+        var e = Assert.Throws<SettingsException>(() => Bind("[Bord]\nHost = x\n"));
+        Assert.That(e!.Message, Does.StartWith("cake.config:2: unknown section [Bord]"));
+    }
+
+    [TestCase("[Board]\nPort = twenty\n", "cake.config:2", "not a whole number")]
+    [TestCase("[Board]\nKind = usb\n", "cake.config:2", "not one of qemu, ssh")]
+    [TestCase("[Board]\nTrustOnFirstUse = maybe\n", "cake.config:2", "not true or false")]
+    [TestCase("[Board\nHost = x\n", "cake.config:1", "malformed section header")]
+    [TestCase("Host = x\n", "cake.config:1", "outside any [Section]")]
+    [TestCase("[Board]\nHost\n", "cake.config:2", "expected 'Key = Value'")]
+    public void Malformed_values_name_their_line(string ini, string where, string why)
+    {
+        var e = Assert.Throws<SettingsException>(() => Bind(ini));
+        Assert.That(e!.Message, Does.StartWith(where));
+        Assert.That(e.Message, Does.Contain(why));
+    }
+
+    [Test]
+    public void Malformed_environment_value_names_the_variable()
+    {
+        var e = Assert.Throws<SettingsException>(() => Bind("", new Dictionary<string, string> { ["BOARD_PORT"] = "x" }));
+        Assert.That(e!.Message, Does.StartWith("environment BOARD_PORT"));
+    }
+
+    [Test]
+    public void Unknown_argument_in_a_settings_section_is_an_error_not_ignored()
+    {
+        var e = Assert.Throws<SettingsException>(() => Bind("", null, ("board-hots", "x")));
+        Assert.That(e!.Message, Does.Contain("--board-hots"));
+        Assert.That(e.Message, Does.Contain("--board-host"));
+    }
+
+    [Test]
+    public void The_repository_cake_config_binds_cleanly()
+    {
+        var (settings, _) = KernelSoakSettings.Load(Repo.Root, NoEnvironment, []);
+        Assert.That(settings.Board.Kind, Is.EqualTo(BoardKind.Qemu), "the default board is the emulated one");
+        Assert.That(settings.Campaign.Name, Is.EqualTo("qemu-demo"));
+    }
+}
