@@ -6,7 +6,7 @@
 set -euo pipefail
 PKGS="gcc-aarch64-linux-gnu linux-source-6.1 qemu-system-arm u-boot-qemu bc bison flex libssl-dev
  libelf-dev ccache rsync kmod cpio mtools dosfstools e2fsprogs fdisk openssh-server openssh-client
- netcat-openbsd make gcc git xz-utils"
+ netcat-openbsd qemu-user make gcc git xz-utils"
 missing=$(for p in $PKGS; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || echo "$p"; done | xargs)
 need_arch=0; dpkg --print-foreign-architectures | grep -qx arm64 || need_arch=1
 if [ -z "$missing" ] && [ $need_arch = 0 ]; then exit 0; fi

@@ -1,0 +1,72 @@
+using Cake.Frosting;
+using KernelSoak.Boards.Qemu;
+using KernelSoak.Settings;
+
+namespace KernelSoak.Build.Tasks;
+
+/// <summary>The emulated board of the settings ([Board] Kind = qemu, Directory, Port).</summary>
+public static class EmulatedBoard
+{
+    public static QemuBoard For(BuildContext context)
+    {
+        if (context.Settings.Board.Kind != BoardKind.Qemu)
+            throw new UserErrorException($"[Board] Kind is {context.Settings.Board.Kind.ToString().ToLowerInvariant()}: the Board* targets manage the emulated board only (set Kind = qemu or --board-kind=qemu)");
+        return new QemuBoard(context.BoardDir, Path.Combine(context.Root, "targets", "qemu-arm64"), context.Settings.Board.Port);
+    }
+}
+
+[TaskName("BoardUp")]
+[TaskDescription("Builds the emulated arm64 board if needed (kernel cached by config+source hash), powers it on and waits for SSH")]
+public sealed class BoardUpTask : AsyncFrostingTask<BuildContext>
+{
+    public override async Task RunAsync(BuildContext context)
+    {
+        var board = EmulatedBoard.For(context);
+        if (context.DryRun)
+        {
+            context.Output.Info($"    $ {Path.Combine(context.Root, "targets/qemu-arm64/build-kernel.sh")}");
+            context.Output.Info($"    $ {Path.Combine(context.Root, "targets/qemu-arm64/make-board.sh")} {board.Files.Directory} <kernel cache dir>");
+            context.Output.Info($"    $ setsid -f {board.Files.Launcher}");
+            return;
+        }
+        var env = new Dictionary<string, string?> { ["KERNELSOAK_CACHE"] = context.CacheDir };
+        await board.BuildAsync(context.Commands, env, line => context.Output.Detail(line));
+        var wasOn = board.Power.IsOn;
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        using var ssh = await board.UpAsync(TimeSpan.FromSeconds(context.Campaign.Boot.TimeoutS));
+        var release = (await ssh.CheckAsync("uname -r")).Trim();
+        context.Output.Info($"board {(wasOn ? "was already up" : $"up in {started.Elapsed.TotalSeconds:0.0} s")}: {release} at {board.Endpoint}, host key {ssh.HostKeyFingerprint}");
+        context.Output.Info($"connect: ssh -F {Path.Combine(board.Files.Directory, "ssh_config")} board");
+        context.Output.Info($"serial:  {board.Files.ConsoleLog} (log), {board.Files.SerialSocket} (nc -U)");
+    }
+}
+
+[TaskName("BoardDown")]
+[TaskDescription("Powers the emulated board off (QEMU monitor quit)")]
+public sealed class BoardDownTask : AsyncFrostingTask<BuildContext>
+{
+    public override async Task RunAsync(BuildContext context)
+    {
+        var board = EmulatedBoard.For(context);
+        if (context.DryRun) { context.Output.Info($"    $ echo quit | nc -U {board.Files.MonitorSocket}"); return; }
+        await board.Power.OffAsync();
+        context.Output.Info("board is off");
+    }
+}
+
+[TaskName("BoardReset")]
+[TaskDescription("Hard-resets the emulated board through its power switch (RAM kept: pstore survives) and waits for SSH")]
+public sealed class BoardResetTask : AsyncFrostingTask<BuildContext>
+{
+    public override async Task RunAsync(BuildContext context)
+    {
+        var board = EmulatedBoard.For(context);
+        if (context.DryRun) { context.Output.Info($"    $ echo system_reset | nc -U {board.Files.MonitorSocket}"); return; }
+        await board.Power.ResetAsync();
+        using var ssh = await SshWaitAfterReset(board, context);
+        context.Output.Info($"board back: {(await ssh.CheckAsync("uname -r")).Trim()}");
+    }
+
+    private static Task<Remote.SshTarget> SshWaitAfterReset(QemuBoard board, BuildContext context) =>
+        Boards.SshWait.UntilUpAsync(board.Endpoint, TimeSpan.FromSeconds(context.Campaign.Boot.TimeoutS));
+}

@@ -1,0 +1,17 @@
+namespace KernelSoak.Remote;
+
+/// <summary>How to reach and trust a board over SSH.</summary>
+public sealed record SshEndpoint(string Host, int Port, string User, string IdentityFile)
+{
+    /// <summary>Pinned "SHA256:…" fingerprint; wins over <see cref="KnownHostsFile"/>.</summary>
+    public string PinnedHostKey { get; init; } = "";
+    public string KnownHostsFile { get; init; } = "";
+    /// <summary>Record an unknown host's key in KnownHostsFile (never replaces a known one).</summary>
+    public bool TrustOnFirstUse { get; init; }
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public override string ToString() => $"{User}@{Host}:{Port}";
+
+    /// <summary>The known_hosts name OpenSSH uses: bare host on port 22, else [host]:port.</summary>
+    public string KnownHostsName => Port == 22 ? Host : $"[{Host}]:{Port}";
+}

@@ -1,0 +1,22 @@
+namespace KernelSoak.Remote;
+
+/// <summary>The board answered with another host key than the pinned one: a hard stop.</summary>
+public sealed class HostKeyMismatchException(SshEndpoint endpoint, string expected, string actual)
+    : Exception($"host key of {endpoint} changed: expected {expected}, got {actual}. If the board was reinstalled, " +
+                $"remove its line from the known_hosts file or update the pinned key; otherwise someone else answers at that address")
+{
+    public string Expected { get; } = expected;
+    public string Actual { get; } = actual;
+}
+
+/// <summary>No pin and no known_hosts entry, and trust-on-first-use is off.</summary>
+public sealed class UnknownHostKeyException(SshEndpoint endpoint, string actual)
+    : Exception($"host key of {endpoint} is unknown ({actual}): pin it with [Board] HostKey = {actual}, " +
+                "add it to a known_hosts file, or set [Board] TrustOnFirstUse = true to record it on first use")
+{
+    public string Actual { get; } = actual;
+}
+
+/// <summary>The board could not be reached at all (address, port, network, sshd down).</summary>
+public sealed class BoardUnreachableException(SshEndpoint endpoint, string reason, Exception? inner = null)
+    : Exception($"cannot reach the board at {endpoint}: {reason}. Check [Board] Host/Port (or BOARD_HOST/--board-host) and that the board is powered and booted", inner);
