@@ -17,8 +17,9 @@ public sealed record KernelTree(string SourceDir, string BuildDir, string? Debia
         var build = Path.Combine(cacheDir, "builds", campaign.Id);
         if (tree.StartsWith(DebianPrefix, StringComparison.Ordinal))
         {
-            var package = tree[DebianPrefix.Length..];
-            return new KernelTree(Path.Combine(cacheDir, "src", package), build, $"/usr/src/{package}.tar.xz");
+            var tarball = $"/usr/src/{tree[DebianPrefix.Length..]}.tar.xz";
+            var source = File.Exists(tarball) ? DebianSource.DirectoryFor(tarball, cacheDir) : Path.Combine(cacheDir, "src", tree[DebianPrefix.Length..]);
+            return new KernelTree(source, build, tarball);
         }
         var expanded = tree.StartsWith("~/", StringComparison.Ordinal)
             ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), tree[2..])
