@@ -9,6 +9,8 @@ case " $* " in *" --help "*|*" --tree "*|*" --description "*|*" --dryrun "*) ;; 
 HOST=build/bin/Release/net10.0/KernelSoak.Build.dll
 # Rebuild only when a source is newer than the host (a no-op dotnet build costs seconds).
 if [ ! -f "$HOST" ] || [ -n "$(find build src Directory.*.props Directory.Build.targets -newer "$HOST" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' \) -not -path '*/obj/*' -not -path '*/bin/*' -print -quit)" ]; then
-  dotnet build build/Build.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+  mkdir -p artifacts
+  dotnet build build/Build.csproj -c Release -nologo -v quiet > artifacts/host-build.log 2>&1 \
+    || { grep -E 'error|warning' artifacts/host-build.log >&2; echo "building the task host failed (log: artifacts/host-build.log)" >&2; exit 1; }
 fi
 exec dotnet "$HOST" "$@"

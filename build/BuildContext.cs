@@ -26,9 +26,13 @@ public sealed class BuildContext : FrostingContext
         CacheDir = Settings.Paths.Cache.Length > 0 ? Path.GetFullPath(Settings.Paths.Cache, Root)
             : Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".cache", "kernelsoak");
         BoardDir = Path.GetFullPath(Settings.Board.Directory, Root);
+        // One compiler cache for every build of this machine (the board's build-kernel.sh uses the same).
+        if (string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable("CCACHE_DIR")))
+            System.Environment.SetEnvironmentVariable("CCACHE_DIR", Path.Combine(CacheDir, "ccache"));
         Kernel = KernelTree.For(Campaign, CacheDir, Path.GetDirectoryName(Campaign.SourcePath)!);
         Make = new KernelMake(Campaign.Kernel, Kernel, System.Environment.ProcessorCount);
         Output = new RunOutput(context.Log, DryRun ? null : Path.Combine(ArtifactsDir, "log", "run.log"));
+        ManifestPath = Path.Combine(ArtifactsDir, "kernel", "manifest.json");
         Commands = new CommandRunner(Output);
         _journal = new(() => DryRun ? RunJournal.OpenReadOnly(JournalPath) : RunJournal.Open(JournalPath));
         _steps = new(() => new StepRunner(Journal, Output, DryRun));
@@ -50,6 +54,7 @@ public sealed class BuildContext : FrostingContext
     public RunOutput Output { get; }
     public CommandRunner Commands { get; }
     public string JournalPath => Path.Combine(ArtifactsDir, "journal");
+    public string ManifestPath { get; }
     public RunJournal Journal => _journal.Value;
     public StepRunner Steps => _steps.Value;
     public Board Board => new(Settings.Board, BoardDir);
@@ -59,4 +64,21 @@ public sealed class BuildContext : FrostingContext
         BuildSetup.For(HostArguments).Arguments.LastOrDefault(a => a.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
 
     public Task RunStepsAsync(IEnumerable<Step> steps) => Steps.RunAsync(steps);
+
+    /// <summary>The board's SSH endpoint: the emulated board's own files, or the settings for a real one.</summary>
+    public Remote.SshEndpoint BoardEndpoint => Settings.Board.Kind == BoardKind.Qemu
+        ? Tasks.EmulatedBoard.For(this).Endpoint
+        : new Remote.SshEndpoint(Settings.Board.Host, Settings.Board.Port, Settings.Board.User, Board.IdentityFile)
+        {
+            PinnedHostKey = Settings.Board.HostKey,
+            KnownHostsFile = Settings.Board.KnownHosts.Length > 0 ? Settings.Board.KnownHosts
+                : Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".ssh", "known_hosts"),
+            TrustOnFirstUse = Settings.Board.TrustOnFirstUse,
+            ConnectTimeout = TimeSpan.FromSeconds(Settings.Board.ConnectTimeoutSeconds),
+        };
+
+    public Task<Remote.SshTarget> ConnectBoardAsync() => Remote.SshTarget.ConnectAsync(BoardEndpoint);
+
+    /// <summary>A path of the campaign, relative to the campaign file.</summary>
+    public string CampaignPath(string path) => Path.GetFullPath(path, Path.GetDirectoryName(Campaign.SourcePath)!);
 }

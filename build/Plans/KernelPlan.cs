@@ -1,5 +1,7 @@
 using KernelSoak.Campaigns;
+using KernelSoak.Journal;
 using KernelSoak.Kernel;
+using KernelSoak.Kernel.Kconfig;
 using KernelSoak.Processes;
 using KernelSoak.Steps;
 
@@ -8,39 +10,116 @@ namespace KernelSoak.Build.Plans;
 /// <summary>Configure (verified delta) and cross-compile the campaign's kernel.</summary>
 public static class KernelPlan
 {
-    public const string ConfigureCapability = "verified config delta (issue: ConfigureKernel + CompileKernel)";
-    public const string CompileCapability = "incremental cross build with manifest (issue: ConfigureKernel + CompileKernel)";
-
     public static IEnumerable<Step> Configure(BuildContext c)
     {
         var tree = c.Kernel;
-        if (tree.DebianTarball is not null)
-            yield return Step.Pending("kernel/source", $"unpack {tree.DebianTarball} into {tree.SourceDir}", ConfigureCapability,
-                CommandLine.Of("tar", "-xJf", tree.DebianTarball, "-C", tree.SourceDir, "--strip-components=1").ToString());
-        var baseCommands = new List<string>
+        var spec = c.Campaign.Kernel;
+        var configurator = new KernelConfigurator(tree, c.Make, c.Commands);
+        var fragment = spec.BaseFile.Length > 0 && spec.Base != BaseConfigKind.File ? c.CampaignPath(spec.BaseFile) : "";
+        yield return new Step("kernel/source", $"kernel tree {tree.SourceDir} (a git repository, so patches apply with git am)",
+            Fingerprint.Of(tree.SourceDir, tree.DebianTarball ?? ""),
+            [.. tree.DebianTarball is null ? Array.Empty<string>() : [CommandLine.Of("tar", "-xJf", tree.DebianTarball, "-C", tree.SourceDir, "--strip-components=1").ToString()],
+             $"git -C {tree.SourceDir} init && git add -A && git commit -m base   # only when it is not a repository yet"],
+            async ct =>
+            {
+                await configurator.PrepareAsync(ct);
+                await SourceState.EnsureRepositoryAsync(tree.SourceDir, c.Commands, ct);
+                return StepResult.Ok(new Dictionary<string, string> { ["head"] = SourceState.HeadCommit(tree.SourceDir) });
+            });
+
+        var deltaArgs = c.Campaign.Config.SelectMany(ConfigDelta.ArgumentsFor).ToList();
+        var scriptsConfig = ConfigDelta.ScriptsConfig(c.Campaign, tree);
+        var configInputs = Fingerprint.Of(spec.Base.ToString(), fragment.Length > 0 && File.Exists(fragment) ? File.ReadAllText(fragment) : fragment,
+            spec.Base == BaseConfigKind.File ? Fingerprint.OfFile(c.CampaignPath(spec.BaseFile)) : "", scriptsConfig.ToString(),
+            string.Join(' ', c.Make.Variables), c.Journal.LastEnd("kernel/source")?.Outputs?.GetValueOrDefault("head") ?? "",
+            File.Exists(configurator.ConfigPath) ? "config-present" : Guid.NewGuid().ToString());
+        string[] baseCommands = spec.Base switch
         {
-            CommandLine.Of("mkdir", "-p", tree.BuildDir).ToString(),
-            c.Campaign.Kernel.Base == BaseConfigKind.Running
-                ? $"{c.Board.Ssh("zcat /proc/config.gz")} > {Path.Combine(tree.BuildDir, ".config")}"
-                : c.Make.BaseConfig().ToString(),
+            BaseConfigKind.Running => [$"{c.Board.Ssh("zcat /proc/config.gz")} > {configurator.ConfigPath}"],
+            BaseConfigKind.File => [CommandLine.Of("cp", c.CampaignPath(spec.BaseFile), configurator.ConfigPath).ToString()],
+            _ => [c.Make.BaseConfig().ToString()],
         };
-        if (c.Campaign.Kernel.BaseFile.Length > 0 && c.Campaign.Kernel.Base != BaseConfigKind.File)
-            baseCommands.Add(CommandLine.Of(Path.Combine(tree.SourceDir, "scripts/kconfig/merge_config.sh"), "-m", "-O", tree.BuildDir,
-                Path.Combine(tree.BuildDir, ".config"), c.Campaign.Kernel.BaseFile).ToString());
-        yield return Step.Pending("kernel/base-config", $"base config: {c.Campaign.Kernel.Base.ToString().ToLowerInvariant()}", ConfigureCapability, [.. baseCommands]);
-        yield return Step.Pending("kernel/delta", $"apply {c.Campaign.Config.Count} options with their types", ConfigureCapability,
-            ConfigDelta.ScriptsConfig(c.Campaign, tree).ToString(), c.Make.Olddefconfig().ToString());
-        yield return Step.Pending("kernel/verify", "every requested option is in the final .config; each dropped one explained from Kconfig", ConfigureCapability,
-            $"grep -xF <expected line> {Path.Combine(tree.BuildDir, ".config")}   # for each of: {string.Join(" ", c.Campaign.Config.Select(o => o.Name))}");
-        yield return Step.Pending("kernel/release", "compute the exact release string", ConfigureCapability, c.Make.KernelRelease().ToString());
+        yield return new Step("kernel/config", $"base {spec.Base.ToString().ToLowerInvariant()}{(fragment.Length > 0 ? $" + {Path.GetFileName(fragment)}" : "")} + {c.Campaign.Config.Count} typed options, olddefconfig (ARCH={spec.Arch})",
+            configInputs,
+            [.. baseCommands,
+             .. fragment.Length > 0 ? new[] { $"{Path.Combine(tree.SourceDir, "scripts/config")} --file {configurator.ConfigPath} <each line of {fragment}>" } : [],
+             scriptsConfig.ToString(), c.Make.Olddefconfig().ToString()],
+            async ct =>
+            {
+                if (spec.Base == BaseConfigKind.Running)
+                {
+                    using var ssh = await c.ConnectBoardAsync();
+                    await File.WriteAllTextAsync(configurator.ConfigPath, await ssh.CheckAsync("zcat /proc/config.gz || cat /boot/config-$(uname -r)", cancellation: ct), ct);
+                }
+                else await configurator.BaseAsync(spec.Base, spec.Base == BaseConfigKind.File ? c.CampaignPath(spec.BaseFile) : "", ct);
+                if (fragment.Length > 0) await configurator.ApplyAsync(KernelConfigurator.FragmentArguments(await File.ReadAllTextAsync(fragment, ct)), ct);
+                await configurator.ApplyAsync(scriptsConfig.Arguments.Skip(2), ct);
+                await configurator.OlddefconfigAsync(ct);
+                return StepResult.Ok(new Dictionary<string, string> { ["config"] = Fingerprint.OfFile(configurator.ConfigPath) });
+            });
+
+        yield return new Step("kernel/verify", "every requested option is in the final .config; each one that is not is explained from Kconfig",
+            Fingerprint.Of(File.Exists(configurator.ConfigPath) ? Fingerprint.OfFile(configurator.ConfigPath) : "", configInputs),
+            [$"compare {configurator.ConfigPath} with {c.Campaign.Config.Count + (fragment.Length > 0 ? RequestedOption.FromFragment(File.Exists(fragment) ? File.ReadAllText(fragment) : "", "").Count() : 0)} requested options"],
+            ct => Task.FromResult(Verify(c, configurator, fragment))) { AlwaysRun = true };
+
+        yield return new Step("kernel/release", "the exact release string", "", [c.Make.Make("-s", "syncconfig").ToString(), c.Make.KernelRelease().ToString()],
+            async ct =>
+            {
+                var release = await configurator.ReleaseAsync(ct);
+                if (release.EndsWith('+') || release.EndsWith("-dirty", StringComparison.Ordinal))
+                    c.Output.Warn($"release '{release}' ends in '+'/'-dirty': the tree has changes setlocalversion sees; install paths will carry it");
+                if (release.Length > 64) c.Output.Warn($"release '{release}' is longer than 64 characters: uname truncates it and the boot check will fail");
+                c.Output.Info($"release {release}");
+                return StepResult.Ok(new Dictionary<string, string> { ["release"] = release });
+            }) { AlwaysRun = true };
+    }
+
+    private static StepResult Verify(BuildContext c, KernelConfigurator configurator, string fragment)
+    {
+        var requested = new List<RequestedOption>();
+        if (fragment.Length > 0) requested.AddRange(RequestedOption.FromFragment(File.ReadAllText(fragment), Path.GetFileName(fragment)));
+        requested.AddRange(RequestedOption.FromCampaign(c.Campaign.Config));
+        if (c.Campaign.Kernel.Localversion.Length > 0 && requested.All(r => r.Symbol != "LOCALVERSION"))
+            requested.Add(new RequestedOption("LOCALVERSION", c.Campaign.Kernel.Localversion, "campaign"));
+        var srcArch = c.Campaign.Kernel.Arch is "x86_64" or "i386" ? "x86" : c.Campaign.Kernel.Arch;
+        var checks = configurator.Verify(requested, srcArch);
+        var dropped = checks.Where(x => !x.Stuck).ToList();
+        foreach (var d in dropped) c.Output.Warn(d.ToString());
+        var fatal = dropped.Where(d => !d.Requested.Optional).ToList();
+        c.Output.Info($"config verified: {checks.Count - dropped.Count}/{checks.Count} options as requested{(dropped.Count > fatal.Count ? $", {dropped.Count - fatal.Count} optional dropped" : "")}");
+        if (fatal.Count > 0)
+            throw new Cake.Frosting.UserErrorException($"{fatal.Count} requested config option(s) did not stick after olddefconfig:\n  "
+                + string.Join("\n  ", fatal.Select(f => f.ToString()))
+                + $"\nFix the campaign ({c.Campaign.SourcePath}) or mark an option 'optional = true'.");
+        return StepResult.Ok(new Dictionary<string, string> { ["verified"] = checks.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) });
     }
 
     public static IEnumerable<Step> Compile(BuildContext c, string prefix = "kernel")
     {
-        var staging = Path.Combine(c.Kernel.BuildDir, "staging");
-        yield return Step.Pending($"{prefix}/build", $"cross build {string.Join(" ", c.Campaign.Kernel.Targets)} (skipped when the inputs fingerprint is unchanged)", CompileCapability,
-            c.Make.Build().ToString(), c.Make.ModulesInstall(staging).ToString());
-        yield return Step.Pending($"{prefix}/manifest", "artifact manifest: Image, modules, dtbs, System.map, .config, release, sha256 of each", CompileCapability,
-            $"sha256sum {Path.Combine(c.Kernel.BuildDir, "arch", c.Campaign.Kernel.Arch, "boot", "Image")} {Path.Combine(c.Kernel.BuildDir, "System.map")} ...");
+        var tree = c.Kernel;
+        var spec = c.Campaign.Kernel;
+        var builder = new KernelBuilder(tree, c.Make, c.Commands, spec.Arch);
+        var configPath = Path.Combine(tree.BuildDir, ".config");
+        var release = c.Journal.LastEnd("kernel/release")?.Outputs?.GetValueOrDefault("release") ?? PlanText.ReleasePlaceholder;
+        var fingerprint = c.DryRun && !Directory.Exists(Path.Combine(tree.SourceDir, ".git")) ? "" : Fingerprint.Of(
+            SourceState.Fingerprint(tree.SourceDir), File.Exists(configPath) ? Fingerprint.OfFile(configPath) : "",
+            Toolchain.Version(spec.CrossCompile), string.Join(' ', c.Make.Variables), string.Join(' ', spec.Targets), release);
+        var log = Path.Combine(c.ArtifactsDir, "log", $"{prefix.Replace('/', '-')}-build.log");
+        yield return new Step($"{prefix}/build", $"cross build {string.Join(" ", spec.Targets)} (make is skipped when sources, .config, toolchain and variables are unchanged)",
+            fingerprint, [c.Make.Build().ToString(), c.Make.ModulesInstall(builder.StagingDir).ToString()],
+            async ct =>
+            {
+                if (!File.Exists(configPath) || release == PlanText.ReleasePlaceholder)
+                    throw new Cake.Frosting.UserErrorException($"no configured kernel in {tree.BuildDir}: run ConfigureKernel first (without --exclusive)");
+                c.Output.Info($"building {release}: full log {log}");
+                await builder.BuildAsync(log, p => c.Output.Info($"  [{p.Elapsed:mm\\:ss}] {p.Objects} objects  {Trim(p.LastLine)}"), ct);
+                var manifest = await builder.StageAsync(release, fingerprint, spec.Targets, ct);
+                manifest.Save(c.ManifestPath);
+                c.Output.Info($"manifest {c.ManifestPath}: Image {manifest.Image.Size / 1024 / 1024} MiB, {manifest.Modules.Count} module files, {manifest.Dtbs.Count} dtbs");
+                return StepResult.Ok(new Dictionary<string, string> { ["manifest"] = c.ManifestPath, ["release"] = release, ["image_sha256"] = manifest.Image.Sha256 });
+            });
     }
+
+    private static string Trim(string line) => line.Length > 90 ? line[..90] : line;
 }

@@ -37,7 +37,10 @@ public sealed class KernelSpec
     public BaseConfigKind Base { get; set; } = BaseConfigKind.Defconfig;
     /// <summary>For base = "file": the config file; for tinyconfig/defconfig: an optional fragment merged first.</summary>
     public string BaseFile { get; set; } = "";
+    /// <summary>CONFIG_LOCALVERSION (in the config, so changing it rebuilds everything).</summary>
     public string Localversion { get; set; } = "";
+    /// <summary>The make variable LOCALVERSION: appended to the release without touching the config (only the version files rebuild).</summary>
+    public string ReleaseSuffix { get; set; } = "";
     public List<string> Targets { get; set; } = ["Image", "modules", "dtbs"];
     /// <summary>0 = the host's CPU count.</summary>
     public int Jobs { get; set; }

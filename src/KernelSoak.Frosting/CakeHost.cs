@@ -105,7 +105,9 @@ public sealed class CakeHost<TContext> where TContext : class, ICakeContext
         {
             if (e is CakeReportException { Report: { } report }) printer.Write(report);
             var reason = Unwrap(e);
-            log.Error("error: {0}", reason is UserErrorException ? reason.Message : reason.ToString());
+            // The message is written for the user; the stack trace only helps a developer.
+            log.Error("error: {0}", reason.Message);
+            log.Write(Verbosity.Diagnostic, LogLevel.Debug, "{0}", reason.ToString());
             return 1;
         }
     }

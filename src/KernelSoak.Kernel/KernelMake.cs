@@ -19,7 +19,8 @@ public sealed class KernelMake(KernelSpec spec, KernelTree tree, int hostCpus)
             var vars = new List<string> { $"ARCH={spec.Arch}" };
             if (spec.CrossCompile.Length > 0) vars.Add($"CROSS_COMPILE={spec.CrossCompile}");
             if (spec.Ccache) vars.Add($"CC=ccache {spec.CrossCompile}gcc");
-            vars.Add("LOCALVERSION=");
+            // Always passed, even empty: without it setlocalversion appends '+' in a git tree without tags.
+            vars.Add($"LOCALVERSION={spec.ReleaseSuffix}");
             return vars;
         }
     }

@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+using System.Text;
+using KernelSoak.Processes;
+using LibGit2Sharp;
+
+namespace KernelSoak.Kernel;
+
+/// <summary>
+/// The kernel tree as a git repository: what its sources are right now (commit + uncommitted changes),
+/// cheaply, so an unchanged tree skips make entirely.
+/// </summary>
+public static class SourceState
+{
+    /// <summary>HEAD plus every changed or untracked path with its size and mtime (LibGit2Sharp status).</summary>
+    public static string Fingerprint(string sourceDir)
+    {
+        if (!Repository.IsValid(sourceDir))
+            return "no-git:" + Directory.GetLastWriteTimeUtc(sourceDir).Ticks;
+        using var repo = new Repository(sourceDir);
+        var text = new StringBuilder(repo.Head.Tip?.Sha ?? "unborn");
+        var status = repo.RetrieveStatus(new StatusOptions { IncludeUntracked = true, RecurseUntrackedDirs = true, IncludeIgnored = false });
+        foreach (var entry in status.Where(e => e.State != FileStatus.Unaltered).OrderBy(e => e.FilePath, StringComparer.Ordinal))
+        {
+            var file = new FileInfo(Path.Combine(sourceDir, entry.FilePath));
+            text.Append('\n').Append(entry.FilePath).Append(' ').Append(entry.State)
+                .Append(' ').Append(file.Exists ? $"{file.Length}:{file.LastWriteTimeUtc.Ticks}" : "gone");
+        }
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..32];
+    }
+
+    public static string HeadCommit(string sourceDir)
+    {
+        using var repo = new Repository(sourceDir);
+        return repo.Head.Tip?.Sha ?? "";
+    }
+
+    /// <summary>
+    /// Makes an unpacked tree a git repository with one base commit (patches are applied on top with git am).
+    /// Debian's linux-source tarball ships a top-level .gitignore with "/*" and "!/debian/": with those
+    /// lines 'git add -A' adds nothing, so they go first.
+    /// </summary>
+    public static async Task EnsureRepositoryAsync(string sourceDir, CommandRunner runner, CancellationToken cancellation = default)
+    {
+        if (Repository.IsValid(sourceDir)) return;
+        var ignore = Path.Combine(sourceDir, ".gitignore");
+        if (File.Exists(ignore))
+        {
+            var lines = await File.ReadAllLinesAsync(ignore, cancellation);
+            await File.WriteAllLinesAsync(ignore, lines.Where(l => l is not ("/*" or "!/debian/")), cancellation);
+        }
+        string[] identity = ["-c", "user.name=KernelSoak", "-c", "user.email=kernelsoak@localhost"];
+        foreach (var args in new[] { new[] { "init", "-q" }, ["add", "-A"], [.. identity, "commit", "-q", "-m", $"base: {Path.GetFileName(sourceDir)}"] })
+        {
+            var result = await runner.RunAsync(new CommandLine("git", ["-C", sourceDir, .. args]), cancellation: cancellation);
+            if (!result.Succeeded)
+            {
+                Directory.Delete(Path.Combine(sourceDir, ".git"), recursive: true);
+                throw new InvalidOperationException($"git {string.Join(' ', args)} in {sourceDir} failed: {string.Join(" | ", result.Output.TakeLast(3))}");
+            }
+        }
+    }
+}
