@@ -98,7 +98,8 @@ public sealed class CakeHost<TContext> where TContext : class, ICakeContext
         try
         {
             var report = await engine.RunTargetAsync(context, new DefaultExecutionStrategy(log, printer), settings);
-            printer.Write(report);
+            // Quiet means machine-readable output only (e.g. Classify --format=json).
+            if (arguments.Verbosity > Verbosity.Quiet) printer.Write(report);
             return report.Any(e => e.ExecutionStatus == CakeTaskExecutionStatus.Failed) ? 1 : 0;
         }
         catch (Exception e)

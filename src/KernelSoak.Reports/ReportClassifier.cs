@@ -1,0 +1,204 @@
+using System.Text.RegularExpressions;
+
+namespace KernelSoak.Reports;
+
+/// <summary>
+/// Splits a kernel log (any capture: dmesg, console with bootloader noise, journalctl, /dev/kmsg,
+/// netconsole, pstore) into reports, streaming: feed lines, get each report when it closes (an end
+/// marker, the next report, a length cap, or Flush — the live monitor flushes after a quiet second).
+/// </summary>
+public sealed partial class ReportClassifier(string source)
+{
+    private const int MaxLines = 400;
+    private readonly Queue<(LogLine Line, int Number)> _recent = new();
+    private Open? _open;
+    private int _number;
+
+    private sealed class Open(Header header, LogLine first, int number)
+    {
+        public Header Header { get; } = header;
+        public LogLine First { get; } = first;
+        public int Number { get; } = number;
+        public List<string> Lines { get; } = [];
+        public bool HasLeadingSeparator { get; set; }
+    }
+
+    public static IReadOnlyList<KernelReport> Classify(IEnumerable<string> lines, string source)
+    {
+        var classifier = new ReportClassifier(source);
+        var reports = new List<KernelReport>();
+        foreach (var line in lines) reports.AddRange(classifier.Feed(line));
+        reports.AddRange(classifier.Flush());
+        return reports;
+    }
+
+    public IEnumerable<KernelReport> Feed(string raw)
+    {
+        _number++;
+        var line = LogLine.Parse(raw);
+        var text = line.Text;
+        var header = Headers.Match(text);
+        if (header is not null && _open is not null && BelongsToOpen(_open, header))
+            header = null;
+        if (header is not null)
+        {
+            if (_open is not null) yield return Close(_open);
+            _open = new Open(header, line, _number);
+            foreach (var (prelude, _) in Prelude()) _open.Lines.Add(prelude.Text);
+            _open.HasLeadingSeparator = _open.Lines.Any(Headers.IsSeparator);
+            _open.Lines.Add(text);
+            _recent.Clear();
+            yield break;
+        }
+        if (_open is not null)
+        {
+            _open.Lines.Add(text);
+            var ends = Headers.IsEndMarker(text) || (Headers.IsSeparator(text) && _open.HasLeadingSeparator && _open.Lines.Count > 3);
+            if (ends || _open.Lines.Count >= MaxLines)
+            {
+                yield return Close(_open);
+                _open = null;
+            }
+            yield break;
+        }
+        _recent.Enqueue((line, _number));
+        while (_recent.Count > 4) _recent.Dequeue();
+    }
+
+    public IEnumerable<KernelReport> Flush()
+    {
+        if (_open is null) yield break;
+        yield return Close(_open);
+        _open = null;
+    }
+
+    /// <summary>Lines just before a header that belong to it: "[ cut here ]", a separator, a WARN() message.</summary>
+    private IEnumerable<(LogLine, int)> Prelude()
+    {
+        var items = _recent.ToList();
+        var start = items.FindLastIndex(i => Headers.IsCutHere(i.Line.Text) || Headers.IsSeparator(i.Line.Text));
+        return start < 0 ? [] : items.Skip(start);
+    }
+
+    /// <summary>Headers that continue the open report rather than start one (the WARNING under ODEBUG, …).</summary>
+    private static bool BelongsToOpen(Open open, Header next)
+    {
+        var first = open.Header.Class;
+        var fresh = open.Lines.Count <= 6;
+        return next.Class switch
+        {
+            ReportClass.Warning => fresh && first is ReportClass.Odebug or ReportClass.Refcount or ReportClass.ListCorruption,
+            ReportClass.Bug => fresh && first is ReportClass.ListCorruption,
+            _ => false,
+        };
+    }
+
+    private KernelReport Close(Open open)
+    {
+        var (title, guilty) = Title(open);
+        return new KernelReport(open.Header.Class, title, open.First.Text, guilty, open.Lines, source, open.First.Timestamp, open.Number);
+    }
+
+    private static (string Title, string? Guilty) Title(Open open)
+    {
+        var h = open.Header;
+        var lines = open.Lines;
+        string? Stack() => GuiltyFromStack(lines);
+        // arm64's pc then lr, x86's RIP: the first that names kernel code other than generic machinery.
+        string? Registers() => new[] { ("pc : ", "pc"), ("lr : ", "lr"), ("RIP: ", "RIP") }
+            .Select(r => lines.Select(l => Frames.Register(l, r.Item2)).FirstOrDefault(f => f is not null))
+            .FirstOrDefault(f => f is not null && !Frames.IsGeneric(f));
+        switch (h.Class)
+        {
+            case ReportClass.Kasan:
+            {
+                var inHeader = Frames.Function(h.Match.Groups[2].Value);
+                // A double free's culprit frees twice; x86 tail calls can drop it from the second free's
+                // stack, but the first free's stack ("Freed by task") names it.
+                var guilty = !Frames.IsGeneric(inHeader) ? inHeader
+                    : (h.Match.Groups[1].Value == "double-free" ? GuiltyFromSection(lines, "Freed by task") : null) ?? Stack() ?? inHeader;
+                var access = lines.Select(l => AccessLine().Match(l)).FirstOrDefault(m => m.Success)?.Groups[1].Value;
+                return ($"KASAN: {h.Match.Groups[1].Value}{(access is null ? "" : " " + access)} in {guilty}", guilty);
+            }
+            case ReportClass.Kcsan:
+            {
+                var funcs = string.Join(" / ", h.Match.Groups[2].Value.Split(" / ").Select(Frames.Function));
+                return ($"KCSAN: {h.Match.Groups[1].Value} in {funcs}", funcs.Split(" / ")[0]);
+            }
+            case ReportClass.Lockdep:
+            {
+                var acquire = lines.SkipWhile(l => !l.Contains("is trying to acquire lock", StringComparison.Ordinal)).Skip(1).FirstOrDefault() ?? "";
+                var at = AtFunction().Match(acquire);
+                var guilty = at.Success ? Frames.Function(at.Groups[1].Value) : Stack();
+                var what = h.Match.Groups[1].Value switch
+                {
+                    "possible circular locking dependency detected" or "possible recursive locking detected" => "possible deadlock",
+                    "inconsistent lock state" => "inconsistent lock state",
+                    "suspicious RCU usage" => "WARNING: suspicious RCU usage",
+                    var other => "WARNING: " + other.TrimEnd('!'),
+                };
+                return ($"{what} in {guilty ?? "?"}", guilty);
+            }
+            case ReportClass.AtomicSleep:
+            {
+                var guilty = Stack();
+                return ($"BUG: {h.Kind} in {guilty ?? "?"}", guilty);
+            }
+            case ReportClass.Odebug: { var g = Stack(); return ($"WARNING: ODEBUG bug in {g ?? "?"}", g); }
+            case ReportClass.Refcount: { var g = Stack(); return ($"WARNING: refcount bug in {g ?? "?"}", g); }
+            case ReportClass.ListCorruption: { var g = Stack(); return ($"BUG: corrupted list in {g ?? "?"}", g); }
+            case ReportClass.Warning:
+            {
+                var inHeader = Frames.Function(h.Match.Groups[2].Value);
+                var guilty = Frames.IsGeneric(inHeader) ? Stack() ?? inHeader : inHeader;
+                return ($"WARNING in {guilty}", guilty);
+            }
+            case ReportClass.Bug: { var g = Registers() ?? Stack(); return ($"kernel BUG in {g ?? "?"}", g); }
+            case ReportClass.Oops:
+            {
+                var g = Registers() ?? Stack();
+                var what = h.Kind switch
+                {
+                    "oops-arm64" when h.Match.Groups[1].Value.Contains("NULL pointer", StringComparison.Ordinal) => "unable to handle kernel NULL pointer dereference",
+                    "oops-arm64" => "unable to handle kernel paging request",
+                    "oops-x86-null" => "BUG: unable to handle kernel NULL pointer dereference",
+                    "gpf" => "general protection fault",
+                    _ => "BUG: unable to handle kernel paging request",
+                };
+                return ($"{what} in {g ?? "?"}", g);
+            }
+            case ReportClass.Panic:
+            {
+                var message = Numbers().Replace(h.Match.Groups[1].Value.Trim(), "X");
+                return ($"kernel panic: {message}", Stack() ?? Registers());
+            }
+            case ReportClass.SoftLockup: { var g = Registers() ?? Stack(); return ($"BUG: soft lockup in {g ?? "?"}", g); }
+            case ReportClass.HungTask: { var g = Stack(); return ($"INFO: task hung in {g ?? "?"}", g); }
+            case ReportClass.RcuStall: { var g = Registers() ?? Stack(); return ($"INFO: rcu detected stall in {g ?? "?"}", g); }
+            case ReportClass.Ubsan: { var g = Stack(); return ($"UBSAN: {h.Match.Groups[1].Value} in {g ?? "?"}", g); }
+            default: return (open.First.Text, null);
+        }
+    }
+
+    /// <summary>The first non-generic frame of the first stack trace (not the allocation/free stacks of KASAN).</summary>
+    private static string? GuiltyFromStack(IReadOnlyList<string> lines)
+    {
+        foreach (var line in lines)
+        {
+            if (line.StartsWith("Allocated by task", StringComparison.Ordinal) || line.StartsWith("Freed by task", StringComparison.Ordinal)
+                || line.StartsWith("The buggy address", StringComparison.Ordinal) || line.StartsWith("Last potentially related", StringComparison.Ordinal))
+                break;
+            if (Frames.StackFrame(line) is { } f && !Frames.IsGeneric(f)) return f;
+        }
+        return null;
+    }
+
+    private static string? GuiltyFromSection(IReadOnlyList<string> lines, string heading) =>
+        lines.SkipWhile(l => !l.StartsWith(heading, StringComparison.Ordinal)).Skip(1)
+            .TakeWhile(l => l.Trim().Length > 0)
+            .Select(Frames.StackFrame).FirstOrDefault(f => f is not null && !Frames.IsGeneric(f));
+
+    [GeneratedRegex(@"^(Read|Write) of size")] private static partial Regex AccessLine();
+    [GeneratedRegex(@"at: (\S+\+0x[0-9a-f]+/0x[0-9a-f]+)")] private static partial Regex AtFunction();
+    [GeneratedRegex(@"0x[0-9a-f]+|\b\d+\b")] private static partial Regex Numbers();
+}
