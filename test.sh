@@ -10,9 +10,12 @@ RESULTS=$ROOT/artifacts/test-results
 rm -rf "$RESULTS"; mkdir -p "$RESULTS"
 scripts/setup-host.sh || exit 1
 dotnet build KernelSoak.slnx -c Release -nologo -v quiet -clp:ErrorsOnly || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
-dotnet test KernelSoak.slnx -c Release --no-build --nologo --logger "trx" --logger "console;verbosity=normal" \
-  --results-directory "$RESULTS" "$@"
-status=$?
+# One suite after another, fast ones first: the kernel and board suites each want both cores.
+status=0
+for suite in KernelSoak.Tests KernelSoak.Reports.Tests KernelSoak.Kernel.Tests KernelSoak.Board.Tests; do
+  dotnet test "tests/$suite" -c Release --no-build --nologo --logger "trx;LogFileName=$suite.trx" \
+    --logger "console;verbosity=normal" --results-directory "$RESULTS" "$@" || status=1
+done
 # Sum the counters of every TRX file: <Counters total=".." executed=".." passed=".." failed=".." ... notExecuted="..">
 read -r passed failed skipped < <(cat "$RESULTS"/*.trx 2>/dev/null | grep -o '<Counters [^>]*>' | awk '
   { for (i = 1; i <= NF; i++) { split($i, kv, "="); gsub(/"|\/|>/, "", kv[2]); c[kv[1]] += kv[2] } }

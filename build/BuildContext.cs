@@ -79,6 +79,24 @@ public sealed class BuildContext : FrostingContext
 
     public Task<Remote.SshTarget> ConnectBoardAsync() => Remote.SshTarget.ConnectAsync(BoardEndpoint);
 
+    private Remote.SshTarget? _session;
+
+    /// <summary>One SSH connection shared by the steps of a run (reconnected after a reboot).</summary>
+    public async Task<Remote.SshTarget> BoardAsync()
+    {
+        if (_session is not null && (await _session.RunAsync("true", TimeSpan.FromSeconds(10)).ContinueWith(t => t.IsCompletedSuccessfully && t.Result.Succeeded)))
+            return _session;
+        _session?.Dispose();
+        _session = await ConnectBoardAsync();
+        return _session;
+    }
+
+    public void DropBoardSession()
+    {
+        _session?.Dispose();
+        _session = null;
+    }
+
     /// <summary>A path of the campaign, relative to the campaign file.</summary>
     public string CampaignPath(string path) => Path.GetFullPath(path, Path.GetDirectoryName(Campaign.SourcePath)!);
 }

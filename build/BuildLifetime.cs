@@ -17,6 +17,7 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
     {
         if (!info.Successful && !context.DryRun)
             context.Output.Warn($"the run stopped: re-run the same command to resume; the journal is {context.JournalPath}");
+        context.DropBoardSession();
         context.Journal.Dispose();
     }
 }

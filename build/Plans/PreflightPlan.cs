@@ -1,35 +1,122 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using KernelSoak.Boot;
+using KernelSoak.Campaigns;
+using KernelSoak.Deploy;
+using KernelSoak.Kernel;
+using KernelSoak.Remote;
 using KernelSoak.Steps;
 
 namespace KernelSoak.Build.Plans;
 
-/// <summary>The checks before anything is changed (the seed plan's pre-flight and R7, R8, R11).</summary>
-public static class PreflightPlan
+/// <summary>The checks before anything is changed (the seed plan's pre-flight and R7, R8, R11): all must pass.</summary>
+public static partial class PreflightPlan
 {
-    public const string Capability = "SSH preflight checks (issue: Preflight + InstallKernel)";
+    private sealed record Check(string Name, bool Passed, string Detail);
 
     public static IEnumerable<Step> Steps(BuildContext c)
     {
         var install = c.Campaign.Install;
         var b = c.Board;
-        yield return Step.Pending("preflight/ssh", $"SSH reachable at {b.Address}, host key pinned", Capability,
-            b.Ssh("true"));
-        yield return Step.Pending("preflight/identity", "board arch and running release", Capability,
-            b.Ssh("uname -m; uname -r; cat /proc/sys/kernel/random/boot_id"));
-        yield return Step.Pending("preflight/boot-space", $"{install.BootDir} mounted, writable, room for Image+DTB+initramfs (≥ {install.MinFreeMb} MB)", Capability,
-            b.Ssh($"mountpoint -q {install.BootDir} && test -w {install.BootDir} && df -B1 --output=avail {install.BootDir}"));
-        yield return Step.Pending("preflight/extlinux", $"{install.Extlinux} parses; labels {string.Join(", ", new[] { install.DefaultLabel }.Concat(install.FallbackLabels))} exist", Capability,
-            b.Ssh($"cat {install.Extlinux}"));
-        yield return Step.Pending("preflight/ramoops", "ramoops region does not collide with /proc/iomem reservations (R8)", Capability,
-            b.Ssh("cat /proc/cmdline /proc/iomem; ls /sys/fs/pstore"));
-        yield return Step.Pending("preflight/tools", "depmod and the initramfs tool exist", Capability,
-            b.Ssh($"command -v depmod{InitramfsProbe(c)}"));
+        yield return new Step("preflight", $"board {b.Address}: SSH + host key, arch, {install.BootDir} space, extlinux labels, ramoops, tools", "",
+        [
+            b.Ssh("uname -m; uname -r; cat /proc/sys/kernel/random/boot_id"),
+            b.Ssh($"mountpoint -q {install.BootDir} && test -w {install.BootDir} && df -k {install.BootDir}"),
+            b.Ssh($"cat {install.Extlinux}"),
+            b.Ssh("cat /proc/cmdline /proc/iomem"),
+            b.Ssh($"command -v depmod{InitramfsTool(c) switch { "" => "", var t => " " + t }}"),
+        ], ct => RunAsync(c, ct)) { AlwaysRun = true };
     }
 
-    private static string InitramfsProbe(BuildContext c) => c.Campaign.Install.Initramfs switch
+    private static async Task<StepResult> RunAsync(BuildContext c, CancellationToken ct)
     {
-        Campaigns.InitramfsTool.Mkinitcpio => " mkinitcpio",
-        Campaigns.InitramfsTool.Dracut => " dracut",
-        Campaigns.InitramfsTool.UpdateInitramfs => " update-initramfs",
+        var install = c.Campaign.Install;
+        var checks = new List<Check>();
+        using var ssh = await c.ConnectBoardAsync();
+        checks.Add(new("ssh", true, $"{ssh.Endpoint}, host key {ssh.HostKeyFingerprint}"));
+
+        var id = (await ssh.CheckAsync("uname -m; uname -r; cat /proc/sys/kernel/random/boot_id", cancellation: ct)).Split('\n');
+        var wantArch = c.Campaign.Kernel.Arch switch { "arm64" => "aarch64", "x86_64" or "x86" => "x86_64", var a => a };
+        checks.Add(new("arch", id[0].Trim() == wantArch, $"board {id[0].Trim()}, campaign {c.Campaign.Kernel.Arch}; running {id[1].Trim()}"));
+
+        var mounted = await ssh.RunAsync($"mountpoint -q {SshTarget.Quote(install.BootDir)} && test -w {SshTarget.Quote(install.BootDir)}", cancellation: ct);
+        if (!mounted.Succeeded) checks.Add(new("boot-dir", false, $"{install.BootDir} is not a mounted, writable filesystem"));
+        else
+        {
+            var free = await RemoteFiles.FreeBytesAsync(ssh, install.BootDir, ct);
+            var need = NeedBytes(c);
+            checks.Add(new("boot-space", free >= need, $"{free / 1024 / 1024} MiB free, need {need / 1024 / 1024} MiB (Image + DTB + initramfs + 10 %, floor {install.MinFreeMb} MiB)"));
+        }
+
+        try
+        {
+            var config = ExtlinuxConfig.Parse(await ssh.CheckAsync($"cat {SshTarget.Quote(install.Extlinux)}", cancellation: ct));
+            config.Validate();
+            var names = config.Labels.Select(l => l.Name).ToHashSet();
+            var missing = new[] { install.DefaultLabel }.Concat(install.FallbackLabels).Where(l => !names.Contains(l)).ToList();
+            checks.Add(new("extlinux", missing.Count == 0, missing.Count == 0
+                ? $"{config.Labels.Count} labels, boots {config.DefaultLabel?.Name}; default and fallbacks present"
+                : $"missing label(s) {string.Join(", ", missing)} (has {string.Join(", ", names)})"));
+        }
+        catch (ExtlinuxException e)
+        {
+            checks.Add(new("extlinux", false, $"{install.Extlinux}: {e.Message}"));
+        }
+
+        var cmdline = await ssh.CheckAsync("cat /proc/cmdline", cancellation: ct);
+        var iomem = await ssh.CheckAsync("cat /proc/iomem", cancellation: ct);
+        checks.Add(Ramoops(cmdline, iomem));
+
+        var tools = new[] { "depmod", InitramfsTool(c) }.Where(t => t.Length > 0).ToList();
+        var found = await ssh.RunAsync(string.Join("; ", tools.Select(t => $"command -v {t} >/dev/null || echo {t}")), cancellation: ct);
+        var absent = found.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        checks.Add(new("tools", absent.Length == 0, absent.Length == 0 ? string.Join(", ", tools) : $"missing on the board: {string.Join(", ", absent)}"));
+
+        foreach (var check in checks)
+            c.Output.Info($"  {(check.Passed ? "pass" : "FAIL")}  {check.Name,-11} {check.Detail}");
+        var failed = checks.Where(x => !x.Passed).ToList();
+        if (failed.Count > 0)
+            throw new Cake.Frosting.UserErrorException($"preflight failed ({string.Join(", ", failed.Select(f => f.Name))}): nothing was changed on the board. {failed[0].Detail}");
+        return StepResult.Ok(new Dictionary<string, string> { ["host_key"] = ssh.HostKeyFingerprint, ["running"] = id[1].Trim(), ["boot_id"] = id[2].Trim() });
+    }
+
+    private static long NeedBytes(BuildContext c)
+    {
+        var floor = c.Campaign.Install.MinFreeMb * 1024L * 1024;
+        if (!File.Exists(c.ManifestPath)) return floor;
+        var m = BuildManifest.Load(c.ManifestPath);
+        var bytes = m.TotalBootBytes + (c.Campaign.Install.Initramfs == Campaigns.InitramfsTool.None ? 0 : m.Image.Size / 2);
+        return Math.Max(floor, bytes + bytes / 10);
+    }
+
+    /// <summary>The seed's R8: the ramoops carve-out must not overlap RAM the kernel uses.</summary>
+    private static Check Ramoops(string cmdline, string iomem)
+    {
+        var addr = RamoopsAddress().Match(cmdline);
+        var size = RamoopsSize().Match(cmdline);
+        if (!addr.Success || !size.Success)
+            return new("ramoops", true, "no ramoops.mem_address on the command line (device tree or none): not checked");
+        var start = ulong.Parse(addr.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        var end = start + ulong.Parse(size.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture) - 1;
+        foreach (Match m in IomemRam().Matches(iomem))
+        {
+            var a = ulong.Parse(m.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            var b = ulong.Parse(m.Groups[2].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            if (start <= b && a <= end)
+                return new("ramoops", false, $"ramoops 0x{start:x}-0x{end:x} overlaps System RAM 0x{a:x}-0x{b:x}: reserve it (mem=, reserved-memory) or move it");
+        }
+        return new("ramoops", true, $"0x{start:x}-0x{end:x} outside System RAM");
+    }
+
+    private static string InitramfsTool(BuildContext c) => c.Campaign.Install.Initramfs switch
+    {
+        Campaigns.InitramfsTool.Mkinitcpio => "mkinitcpio",
+        Campaigns.InitramfsTool.Dracut => "dracut",
+        Campaigns.InitramfsTool.UpdateInitramfs => "update-initramfs",
         _ => "",
     };
+
+    [GeneratedRegex(@"ramoops\.mem_address=0x([0-9a-fA-F]+)")] private static partial Regex RamoopsAddress();
+    [GeneratedRegex(@"ramoops\.mem_size=0x([0-9a-fA-F]+)")] private static partial Regex RamoopsSize();
+    [GeneratedRegex(@"^\s*([0-9a-f]+)-([0-9a-f]+) : System RAM", RegexOptions.Multiline)] private static partial Regex IomemRam();
 }

@@ -104,6 +104,55 @@ public sealed class SshTarget : IDisposable
         return new RemoteResult(command, cmd.ExitStatus ?? -1, cmd.Result, cmd.Error, watch.Elapsed);
     }
 
+    /// <summary>Runs a command feeding its stdin from <paramref name="writeInput"/> (tar streams, file bodies).</summary>
+    public async Task<RemoteResult> RunWithInputAsync(string command, Func<Stream, Task> writeInput, TimeSpan? timeout = null, CancellationToken cancellation = default)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        using var cmd = _client.CreateCommand(command);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        if (timeout is { } t) limit.CancelAfter(t);
+        var running = cmd.ExecuteAsync(limit.Token);
+        await using (var input = cmd.CreateInputStream())
+            await writeInput(input);
+        try
+        {
+            await running;
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            throw new TimeoutException($"'{command}' on {Endpoint} did not finish within {timeout?.TotalSeconds} s");
+        }
+        return new RemoteResult(command, cmd.ExitStatus ?? -1, cmd.Result, cmd.Error, watch.Elapsed);
+    }
+
+    /// <summary>
+    /// Streams a long-running command's output line by line until it ends or is cancelled. The remote
+    /// side runs under a wrapper that kills its process group when the channel closes (cancelling an
+    /// SSH command does not kill the remote process by itself).
+    /// </summary>
+    public async Task StreamAsync(string command, Action<string> onLine, CancellationToken cancellation)
+    {
+        var wrapped = "sh -c " + Quote($"trap 'kill 0' EXIT HUP; {command} & wait");
+        using var cmd = _client.CreateCommand(wrapped);
+        var running = cmd.ExecuteAsync(cancellation);
+        using var reader = new StreamReader(cmd.OutputStream);
+        try
+        {
+            while (!cancellation.IsCancellationRequested)
+            {
+                var line = await reader.ReadLineAsync(cancellation);
+                if (line is null) break;
+                onLine(line);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the window ended
+        }
+        try { cmd.CancelAsync(); } catch (InvalidOperationException) { }
+        try { await running; } catch (Exception e) when (e is OperationCanceledException or SshException or InvalidOperationException) { }
+    }
+
     /// <summary>Runs and throws with the command's stderr when it fails.</summary>
     public async Task<string> CheckAsync(string command, TimeSpan? timeout = null, CancellationToken cancellation = default)
     {
@@ -112,6 +161,9 @@ public sealed class SshTarget : IDisposable
             throw new InvalidOperationException($"'{command}' on {Endpoint} exited {result.ExitCode}: {result.Error.Trim()}");
         return result.Output;
     }
+
+    /// <summary>POSIX single-quote quoting for a remote shell.</summary>
+    public static string Quote(string word) => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     public void Dispose()
     {

@@ -102,12 +102,21 @@ public class BuildCommandLineTests
     }
 
     [Test]
+    public void Kernel_tree_not_found_is_a_clear_error()
+    {
+        var (exit, _, err) = Run("--target=LintCampaign", "--campaign=iter6-v3");
+        Assert.That(exit, Is.Not.Zero);
+        Assert.That(err, Does.Contain("error: ").And.Contain("is not a kernel tree (no Makefile/Kconfig): set [kernel] tree in the campaign"));
+        Assert.That(err, Does.Not.Contain("   at "), "no stack trace for a user's mistake");
+    }
+
+    [Test]
     public void Real_run_of_an_unfinished_capability_says_so_and_fails()
     {
         var artifactsRoot = Directory.CreateTempSubdirectory("ks-art-").FullName;
         try
         {
-            var (exit, _, err) = Run("--target=LintCampaign", "--exclusive", $"--paths-artifacts={artifactsRoot}", "--campaign=iter6-v3");
+            var (exit, _, err) = Run("--target=Bisect0004", "--exclusive", $"--paths-artifacts={artifactsRoot}", "--campaign=iter6-v3");
             Assert.That(exit, Is.Not.Zero);
             Assert.That(err, Does.Contain("not implemented yet: "));
         }

@@ -1,0 +1,62 @@
+using System.Formats.Tar;
+using System.Globalization;
+using KernelSoak.Remote;
+
+namespace KernelSoak.Deploy;
+
+/// <summary>File operations on the board over one SSH connection: hashes, atomic writes, tar streams.</summary>
+public static class RemoteFiles
+{
+    /// <summary>sha256 of each file under a remote directory (relative paths); empty when it does not exist.</summary>
+    public static async Task<Dictionary<string, string>> HashesAsync(SshTarget ssh, string directory, CancellationToken cancellation = default)
+    {
+        var q = SshTarget.Quote(directory);
+        var output = await ssh.CheckAsync($"if [ -d {q} ]; then cd {q} && find . -type f -exec sha256sum {{}} +; fi", TimeSpan.FromMinutes(5), cancellation);
+        var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = line.Split("  ", 2);
+            if (parts.Length == 2) hashes[parts[1].TrimStart('.', '/')] = parts[0];
+        }
+        return hashes;
+    }
+
+    public static async Task<string?> HashAsync(SshTarget ssh, string path, CancellationToken cancellation = default)
+    {
+        var result = await ssh.RunAsync($"sha256sum {SshTarget.Quote(path)} 2>/dev/null", TimeSpan.FromMinutes(2), cancellation);
+        return result.Succeeded && result.Output.Length >= 64 ? result.Output[..64] : null;
+    }
+
+    /// <summary>Writes to a temporary name, syncs, then renames: a power cut leaves the old file or the new, never half.</summary>
+    public static async Task WriteAtomicAsync(SshTarget ssh, string path, Func<Stream, Task> write, CancellationToken cancellation = default)
+    {
+        var q = SshTarget.Quote(path);
+        var temp = SshTarget.Quote(path + ".ks-tmp");
+        var result = await ssh.RunWithInputAsync($"cat > {temp} && sync && mv {temp} {q} && sync", write, TimeSpan.FromMinutes(10), cancellation);
+        if (!result.Succeeded)
+        {
+            await ssh.RunAsync($"rm -f {temp}", TimeSpan.FromSeconds(30), cancellation);
+            throw new IOException($"writing {path} on {ssh.Endpoint} failed: {result.Error.Trim()}" +
+                (result.Error.Contains("No space", StringComparison.Ordinal) ? " — the partition is full; free space or lower what is installed" : ""));
+        }
+    }
+
+    public static Task WriteTextAsync(SshTarget ssh, string path, string text, CancellationToken cancellation = default) =>
+        WriteAtomicAsync(ssh, path, async s => await s.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text), cancellation), cancellation);
+
+    /// <summary>A tar stream of some files of a local directory (modes and symlinks preserved).</summary>
+    public static async Task WriteTarAsync(Stream output, string root, IEnumerable<string> relativePaths, CancellationToken cancellation = default)
+    {
+        await using var tar = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true);
+        foreach (var relative in relativePaths)
+            await tar.WriteEntryAsync(Path.Combine(root, relative), relative, cancellation);
+    }
+
+    public static async Task<long> FreeBytesAsync(SshTarget ssh, string directory, CancellationToken cancellation = default)
+    {
+        var output = await ssh.CheckAsync($"df -k {SshTarget.Quote(directory)} | tail -1", TimeSpan.FromSeconds(30), cancellation);
+        var fields = output.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return fields.Length >= 4 && long.TryParse(fields[3], NumberStyles.Integer, CultureInfo.InvariantCulture, out var kb) ? kb * 1024
+            : throw new InvalidDataException($"cannot read free space of {directory} from: {output.Trim()}");
+    }
+}
