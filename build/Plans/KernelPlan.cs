@@ -61,9 +61,12 @@ public static class KernelPlan
         yield return new Step("kernel/verify", "every requested option is in the final .config; each one that is not is explained from Kconfig",
             Fingerprint.Of(File.Exists(configurator.ConfigPath) ? Fingerprint.OfFile(configurator.ConfigPath) : "", configInputs),
             [$"compare {configurator.ConfigPath} with {c.Campaign.Config.Count + (fragment.Length > 0 ? RequestedOption.FromFragment(File.Exists(fragment) ? File.ReadAllText(fragment) : "", "").Count() : 0)} requested options"],
-            ct => Task.FromResult(Verify(c, configurator, fragment))) { AlwaysRun = true };
+            ct => Task.FromResult(Verify(c, configurator, fragment)));
 
-        yield return new Step("kernel/release", "the exact release string", "", [c.Make.Make("-s", "syncconfig").ToString(), c.Make.KernelRelease().ToString()],
+        yield return new Step("kernel/release", "the exact release string",
+            Fingerprint.Of(File.Exists(configurator.ConfigPath) ? Fingerprint.OfFile(configurator.ConfigPath) : Guid.NewGuid().ToString(), string.Join(' ', c.Make.Variables),
+                c.Journal.LastEnd("kernel/source")?.Outputs?.GetValueOrDefault("head") ?? ""),
+            [c.Make.Make("-s", "syncconfig").ToString(), c.Make.KernelRelease().ToString()],
             async ct =>
             {
                 var release = await configurator.ReleaseAsync(ct);
@@ -72,7 +75,7 @@ public static class KernelPlan
                 if (release.Length > 64) c.Output.Warn($"release '{release}' is longer than 64 characters: uname truncates it and the boot check will fail");
                 c.Output.Info($"release {release}");
                 return StepResult.Ok(new Dictionary<string, string> { ["release"] = release });
-            }) { AlwaysRun = true };
+            });
     }
 
     private static StepResult Verify(BuildContext c, KernelConfigurator configurator, string fragment)

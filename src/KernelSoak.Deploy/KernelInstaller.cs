@@ -22,13 +22,15 @@ public sealed class KernelInstaller(SshTarget ssh, InstallLayout layout, Action<
     public async Task<SyncResult> SyncModulesAsync(BuildManifest manifest, CancellationToken cancellation = default)
     {
         var target = $"/lib/modules/{manifest.Release}";
+        // modules.dep, modules.alias … are depmod's output: made on the board, never copied or compared.
+        var files = manifest.Modules.Where(m => !IsDepmodOutput(m.RelativePath)).ToList();
         var remote = await RemoteFiles.HashesAsync(ssh, target, cancellation);
-        var changed = manifest.Modules.Where(m => !remote.TryGetValue(m.RelativePath, out var h) || h != m.Sha256).ToList();
-        var stale = remote.Keys.Except(manifest.Modules.Select(m => m.RelativePath)).Where(p => !p.StartsWith("modules.", StringComparison.Ordinal)).ToList();
+        var changed = files.Where(m => !remote.TryGetValue(m.RelativePath, out var h) || h != m.Sha256).ToList();
+        var stale = remote.Keys.Except(files.Select(m => m.RelativePath)).Where(p => !IsDepmodOutput(p)).ToList();
         if (changed.Count == 0 && stale.Count == 0)
         {
-            say($"modules: {manifest.Modules.Count} files unchanged in {target}");
-            return new SyncResult(0, 0, manifest.Modules.Count, 0);
+            say($"modules: {files.Count} files unchanged in {target}");
+            return new SyncResult(0, 0, files.Count, 0);
         }
         var q = SshTarget.Quote(target);
         // Unpack into a staging dir on the same filesystem, then move each file into place.
@@ -43,12 +45,16 @@ public sealed class KernelInstaller(SshTarget ssh, InstallLayout layout, Action<
         var depmod = await ssh.RunAsync($"depmod {SshTarget.Quote(manifest.Release)}", TimeSpan.FromMinutes(2), cancellation);
         if (!depmod.Succeeded) throw new InvalidOperationException($"depmod {manifest.Release} failed on the board: {depmod.Error.Trim()}");
         var after = await RemoteFiles.HashesAsync(ssh, target, cancellation);
-        var wrong = manifest.Modules.Where(m => after.GetValueOrDefault(m.RelativePath) != m.Sha256).Select(m => m.RelativePath).ToList();
+        var wrong = files.Where(m => after.GetValueOrDefault(m.RelativePath) != m.Sha256).Select(m => m.RelativePath).ToList();
         if (wrong.Count > 0) throw new IOException($"after the copy {wrong.Count} module file(s) differ on the board, e.g. {wrong[0]}");
         var bytes = changed.Sum(c => c.Size);
-        say($"modules: sent {changed.Count}, deleted {stale.Count}, unchanged {manifest.Modules.Count - changed.Count} ({bytes / 1024} KiB), verified");
-        return new SyncResult(changed.Count, stale.Count, manifest.Modules.Count - changed.Count, bytes);
+        say($"modules: sent {changed.Count}, deleted {stale.Count}, unchanged {files.Count - changed.Count} ({bytes / 1024} KiB), verified");
+        return new SyncResult(changed.Count, stale.Count, files.Count - changed.Count, bytes);
     }
+
+    private static bool IsDepmodOutput(string relativePath) =>
+        !relativePath.Contains('/', StringComparison.Ordinal) && relativePath.StartsWith("modules.", StringComparison.Ordinal)
+        && relativePath is not ("modules.order" or "modules.builtin" or "modules.builtin.modinfo");
 
     public async Task<bool> CopyImageAsync(BuildManifest manifest, CancellationToken cancellation = default)
     {

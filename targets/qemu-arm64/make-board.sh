@@ -17,7 +17,9 @@ PORT=${SSH_PORT:-2222}
 say() { printf '== %s\n' "$*" >&2; }
 REL=$(cat "$K/kernel.release")
 [ -f "$K/Image" ] && [ -d "$K/modules/lib/modules/$REL" ] || { echo "$K is not a built kernel (run build-kernel.sh)" >&2; exit 2; }
-if [ -f "$W/qemu.pid" ] && kill -0 "$(cat "$W/qemu.pid")" 2>/dev/null; then
+# Running = the pid exists and is not a zombie (a detached QEMU's parent may never reap it).
+running() { local p; p=$(cat "$W/qemu.pid" 2>/dev/null) && [ -r "/proc/$p/stat" ] && [ "$(sed 's/.*) //' "/proc/$p/stat" | cut -d' ' -f1)" != Z ]; }
+if running; then
   echo "board in $W is running (pid $(cat "$W/qemu.pid")): power it off first (./build.sh --target=BoardDown)" >&2; exit 1
 fi
 mkdir -p "$W"
