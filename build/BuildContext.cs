@@ -91,6 +91,9 @@ public sealed class BuildContext : FrostingContext
         return _session;
     }
 
+    /// <summary>A failure of Stress kept for Harvest to rethrow once it has collected everything.</summary>
+    public Exception? PendingFailure { get; set; }
+
     public void DropBoardSession()
     {
         _session?.Dispose();

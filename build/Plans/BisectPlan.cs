@@ -19,20 +19,22 @@ public static class BisectPlan
         for (var attempt = 1; attempt <= c.Campaign.Series.Attempts; attempt++)
         {
             var probe = c.Campaign.Series.Attempts == 1 ? prefix : $"{prefix}/attempt-{attempt}";
-            foreach (var step in BootPlan.Steps(c, $"{probe}/boot")) yield return step;
-            foreach (var step in StressPlan.Steps(c, $"{probe}/stress")) yield return step;
-            foreach (var step in HarvestPlan.Steps(c, $"{probe}/harvest")) yield return step;
+            foreach (var step in BootPlan.Steps(c, probe)) yield return step;
+            foreach (var step in StressPlan.Steps(c, probe, Baseline(c))) yield return step;
+            foreach (var step in HarvestPlan.Steps(c, probe)) yield return step;
         }
         yield return Step.Pending($"{prefix}/verdict", $"verdict for {patch.Id}: report / wedge / clean / no-boot / build-failed / apply-failed; exit rules: {string.Join("; ", c.Campaign.ExitRule.Select(r => $"{r.When}→{r.Outcome}"))}", Capability,
             $"write {Path.Combine(c.ArtifactsDir, "bisect", patch.Id, "verdict.json")}");
     }
 
-    public static IEnumerable<Step> Baseline(BuildContext c)
+    /// <summary>The unpatched kernel's report titles: pre-existing, never a patch's fault.</summary>
+    public static IReadOnlySet<string> Baseline(BuildContext c) =>
+        HarvestPlan.Verdict(c, "baseline")?.Reports.Select(r => r.Title).ToHashSet() ?? new HashSet<string>();
+
+    public static IEnumerable<Step> BaselineSteps(BuildContext c)
     {
-        foreach (var step in BootPlan.Steps(c, "baseline/boot")) yield return step;
-        foreach (var step in StressPlan.Steps(c, "baseline/stress")) yield return step;
-        foreach (var step in HarvestPlan.Steps(c, "baseline/harvest")) yield return step;
-        yield return Step.Pending("baseline/verdict", "record the unpatched kernel's reports as pre-existing", Capability,
-            $"write {Path.Combine(c.ArtifactsDir, "baseline", "verdict.json")}");
+        foreach (var step in BootPlan.Steps(c, "baseline")) yield return step;
+        foreach (var step in StressPlan.Steps(c, "baseline")) yield return step;
+        foreach (var step in HarvestPlan.Steps(c, "baseline")) yield return step;
     }
 }

@@ -1,31 +1,125 @@
+using System.Text.RegularExpressions;
+using KernelSoak.Boards;
 using KernelSoak.Campaigns;
+using KernelSoak.Journal;
+using KernelSoak.Kernel;
+using KernelSoak.Remote;
+using KernelSoak.Settings;
 using KernelSoak.Steps;
 
 namespace KernelSoak.Build.Plans;
 
-/// <summary>Reboot into the test kernel and prove it is the one running (never mistake a fallback label).</summary>
-public static class BootPlan
+/// <summary>
+/// Reboot into the test kernel and prove it is the one running: the reboot is a step boundary (a host
+/// killed after issuing it resumes at the wait), a board already running this build is not rebooted,
+/// and a kernel that came up on another label is never taken for the test kernel.
+/// </summary>
+public static partial class BootPlan
 {
-    public const string Capability = "reboot-aware boot and verification (issue: reboot-aware resumption and bisect)";
-
     public static IEnumerable<Step> Steps(BuildContext c, string prefix)
     {
         var i = c.Campaign.Install;
-        var b = c.Board;
-        var release = PlanText.Release(c);
+        var manifest = File.Exists(c.ManifestPath) ? BuildManifest.Load(c.ManifestPath) : null;
+        var release = manifest?.Release ?? PlanText.Release(c);
         var select = i.BootSelection switch
         {
-            BootSelection.SerialMenu => $"at U-Boot's menu on the serial console, choose label {i.Label} (default stays {i.DefaultLabel})",
-            BootSelection.FlipDefault => $"flip default to {i.Label} (journalled; reverted after the verdict or on the next run)",
-            _ => $"ask the person at the board to pick {i.Label} at the U-Boot menu, then wait",
+            BootSelection.SerialMenu => $"choose label {i.Label} at U-Boot's menu over the serial console (default stays {i.DefaultLabel})",
+            BootSelection.FlipDefault => $"flip default to {i.Label}, reverted as soon as the kernel is verified",
+            _ => $"the person at the board picks {i.Label} at the U-Boot menu",
         };
-        yield return Step.Pending($"{prefix}/reboot", $"reboot; {select}", Capability,
-            b.Ssh("cat /proc/sys/kernel/random/boot_id"), b.Ssh("reboot"));
-        yield return Step.Pending($"{prefix}/wait", $"wait for SSH (timeout {c.Campaign.Boot.TimeoutS} s, {c.Campaign.Boot.PowerCycles} power cycle(s), then no-boot)", Capability,
-            b.Ssh("true"));
-        yield return Step.Pending($"{prefix}/verify", $"uname -r = {release}, boot id changed, running config holds the campaign's options", Capability,
-            b.Ssh("uname -r; cat /proc/sys/kernel/random/boot_id; zcat /proc/config.gz"));
-        foreach (var (smoke, n) in c.Campaign.Boot.Smoke.Select((s, n) => (s, n)))
-            yield return Step.Pending($"{prefix}/smoke-{n + 1}", $"smoke test: {smoke}", Capability, b.Ssh(smoke));
+        var step = $"{prefix}/boot";
+        yield return new Step(step, $"reboot into {release}: {select}; verify uname -r, boot id and running config",
+            Fingerprint.Of(release, manifest?.Image.Sha256 ?? ""),
+            [c.Board.Ssh("cat /proc/sys/kernel/random/boot_id"), c.Board.Ssh("reboot"), c.Board.Ssh("uname -r; cat /proc/sys/kernel/random/boot_id; zcat /proc/config.gz")],
+            ct => BootAsync(c, step, release, manifest?.Image.Sha256 ?? "", ct));
     }
+
+    private static async Task<StepResult> BootAsync(BuildContext c, string step, string release, string imageSha, CancellationToken ct)
+    {
+        var timeout = TimeSpan.FromSeconds(c.Campaign.Boot.TimeoutS);
+        var ssh = await c.BoardAsync();
+        var (running, bootId) = await IdentityAsync(ssh, ct);
+        var issued = c.Journal.Entries.LastOrDefault(e => e.Step == step && e.Event == JournalEvent.Note && e.Note == "reboot issued");
+        // The board already runs this build, booted after this step's own reboot (e.g. the host was killed
+        // while waiting): a second reboot would only cost time.
+        if (issued?.Outputs?.GetValueOrDefault("image") == imageSha && running == release && bootId != issued.Outputs?.GetValueOrDefault("boot_id"))
+        {
+            c.Output.Info($"the board already runs {release}, booted after this step's reboot: no second reboot");
+            return await VerifyAsync(c, ssh, release, bootId, ct);
+        }
+        c.Journal.Note(step, "reboot issued", new Dictionary<string, string> { ["boot_id"] = bootId, ["image"] = imageSha });
+        var console = c.Settings.Board.Kind == BoardKind.Qemu ? Tasks.EmulatedBoard.For(c).Console : null;
+        var offset = console?.Length ?? 0;
+        await ssh.RunAsync("(sleep 1; reboot) >/dev/null 2>&1 &", TimeSpan.FromSeconds(10), ct);
+        c.DropBoardSession();
+        c.Output.Info($"reboot issued (boot id was {bootId})");
+        if (c.Campaign.Install.BootSelection == BootSelection.SerialMenu)
+        {
+            if (console is null) throw new Cake.Frosting.UserErrorException("boot_selection = serial-menu needs a serial console: the emulated board has one; for a real board use flip-default or manual");
+            await ChooseAtMenuAsync(c, console, offset, ct);
+        }
+        else if (c.Campaign.Install.BootSelection == BootSelection.Manual)
+            c.Output.Warn($"at the board's U-Boot menu, choose '{c.Campaign.Install.Label}' now; waiting up to {timeout.TotalSeconds:0} s for SSH");
+        for (var cycle = 0; ; cycle++)
+        {
+            try
+            {
+                using var up = await SshWait.UntilUpAsync(c.BoardEndpoint, timeout, ct);
+                var (nowRunning, nowBoot) = await IdentityAsync(up, ct);
+                if (nowBoot == bootId) { await Task.Delay(1000, ct); continue; }   // still going down
+                if (nowRunning != release)
+                    throw new NoBootException($"the board came up on {nowRunning}, not {release}: the test kernel did not boot (see the serial log)");
+                return await VerifyAsync(c, await c.BoardAsync(), release, nowBoot, ct);
+            }
+            catch (TimeoutException) when (cycle < c.Campaign.Boot.PowerCycles)
+            {
+                c.Output.Warn($"no SSH within {timeout.TotalSeconds:0} s: power-cycling ({cycle + 1}/{c.Campaign.Boot.PowerCycles})");
+                await Tasks.EmulatedBoard.For(c).Power.ResetAsync(ct);
+            }
+            catch (TimeoutException e)
+            {
+                throw new NoBootException($"{release} did not come up within {timeout.TotalSeconds:0} s after {c.Campaign.Boot.PowerCycles} power cycle(s): {e.Message}");
+            }
+        }
+    }
+
+    /// <summary>U-Boot lists the labels as "N:\tmenu label"; type our number while it waits at "Enter choice:".</summary>
+    private static async Task ChooseAtMenuAsync(BuildContext c, Boards.Qemu.SerialConsole console, long offset, CancellationToken ct)
+    {
+        var prompt = await console.WaitForAsync(EnterChoice(), offset, TimeSpan.FromSeconds(c.Campaign.Boot.TimeoutS), ct);
+        var menu = console.ReadFrom(offset);
+        var entry = MenuEntry().Matches(menu).Select(m => (Number: m.Groups[1].Value, Text: m.Groups[2].Value.Trim()))
+            .LastOrDefault(e => e.Text.StartsWith(c.Campaign.Install.Label + " ", StringComparison.Ordinal) || e.Text == c.Campaign.Install.Label);
+        if (entry.Number is null) throw new NoBootException($"label {c.Campaign.Install.Label} is not in U-Boot's menu (the serial log shows the menu it printed)");
+        // U-Boot's menu reads the line up to "\n" (a "\r" alone is echoed but never ends the line).
+        await console.WriteAsync(entry.Number + "\n", ct);
+        c.Output.Info($"U-Boot menu: chose {entry.Number} ({entry.Text})");
+    }
+
+    private static async Task<StepResult> VerifyAsync(BuildContext c, SshTarget ssh, string release, string bootId, CancellationToken ct)
+    {
+        var config = Kernel.Kconfig.DotConfig.Parse((await ssh.RunAsync("zcat /proc/config.gz 2>/dev/null || cat /boot/config-$(uname -r)", TimeSpan.FromSeconds(60), ct)).Output);
+        var missing = c.Campaign.Config.Where(o => !o.Optional && o.Value != "undef" && config.Values.Count > 0 && config[o.Name] != o.Value).Select(o => $"{o.Name}={o.Value} (running: {config[o.Name]})").ToList();
+        if (missing.Count > 0)
+            throw new NoBootException($"{release} is running but lacks requested options: {string.Join(", ", missing)} — a different build with the same release?");
+        foreach (var smoke in c.Campaign.Boot.Smoke)
+        {
+            var r = await ssh.RunAsync(smoke, TimeSpan.FromSeconds(60), ct);
+            if (!r.Succeeded) throw new InvalidOperationException($"smoke test '{smoke}' failed on {release}: {r.Error.Trim()}");
+        }
+        c.Output.Info($"running {release}, boot id {bootId}{(config.Values.Count > 0 ? ", config verified" : "")}, {c.Campaign.Boot.Smoke.Count} smoke test(s) passed");
+        return StepResult.Ok(new Dictionary<string, string> { ["release"] = release, ["boot_id"] = bootId });
+    }
+
+    private static async Task<(string Release, string BootId)> IdentityAsync(SshTarget ssh, CancellationToken ct)
+    {
+        var lines = (await ssh.CheckAsync("uname -r; cat /proc/sys/kernel/random/boot_id", TimeSpan.FromSeconds(30), ct)).Split('\n');
+        return (lines[0].Trim(), lines.Length > 1 ? lines[1].Trim() : "");
+    }
+
+    [GeneratedRegex(@"Enter choice:")] private static partial Regex EnterChoice();
+    [GeneratedRegex(@"(?m)^(\d+):\t(.+)$")] private static partial Regex MenuEntry();
 }
+
+/// <summary>The test kernel did not come up (or came up as something else): verdict no-boot, never a patch's fault of infrastructure.</summary>
+public sealed class NoBootException(string message) : Exception(message);

@@ -1,25 +1,45 @@
+using System.Text.Json;
+using KernelSoak.Reports;
+using KernelSoak.Soak;
 using KernelSoak.Steps;
 
 namespace KernelSoak.Build.Plans;
 
-/// <summary>Collect everything a crash leaves behind; erase pstore only after the copies verify.</summary>
+/// <summary>Collect everything a crash leaves behind; erase pstore only after the copies verify; classify pstore too.</summary>
 public static class HarvestPlan
 {
-    public const string Capability = "harvest (issue: Stress + live monitor + Harvest)";
-
     public static IEnumerable<Step> Steps(BuildContext c, string prefix)
     {
         var b = c.Board;
-        var dir = Path.Combine(c.ArtifactsDir, prefix.Replace('/', Path.DirectorySeparatorChar));
-        yield return Step.Pending($"{prefix}/pstore", "copy /sys/fs/pstore and /var/lib/systemd/pstore, verify sha256, then erase the records", Capability,
-            $"{b.Ssh("tar -C / -cf - sys/fs/pstore var/lib/systemd/pstore 2>/dev/null")} | tar -C {dir} -xf -",
-            b.Ssh("sha256sum /sys/fs/pstore/*"), b.Ssh("rm /sys/fs/pstore/<verified records>"));
-        yield return Step.Pending($"{prefix}/logs", "kernel logs of this and the previous boot, cmdline, iomem, running config", Capability,
-            $"{b.Ssh("journalctl -k -b -1 --no-pager")} > {dir}/journal-prev-boot.txt",
-            $"{b.Ssh("dmesg")} > {dir}/dmesg.txt",
-            $"{b.Ssh("cat /proc/cmdline /proc/iomem")} > {dir}/proc.txt",
-            $"{b.Ssh("zcat /proc/config.gz")} > {dir}/running.config");
-        yield return Step.Pending($"{prefix}/classify", "classify every report found (SSH stream, netconsole, serial, pstore) into titles", Capability,
-            $"./build.sh --target=Classify --log={dir}/dmesg.txt");
+        var dir = StressPlan.ProbeDir(c, prefix);
+        yield return new Step($"{prefix}/harvest", "pstore (copied, hash-checked, then erased), dmesg, journal of the previous boot, cmdline, iomem, running config; pstore classified", "",
+            [$"{b.Ssh("cat /sys/fs/pstore/<each record>")} > {dir}/pstore/<record>", b.Ssh("sha256sum /sys/fs/pstore/<record> && rm /sys/fs/pstore/<record>"),
+             $"{b.Ssh("dmesg")} > {dir}/dmesg.txt", $"{b.Ssh("cat /proc/cmdline /proc/iomem; zcat /proc/config.gz")} > {dir}/…"],
+            async ct =>
+            {
+                var files = await Harvester.HarvestAsync(await c.BoardAsync(), dir, ct);
+                var probePath = Path.Combine(dir, "probe.json");
+                var probe = File.Exists(probePath) ? JsonSerializer.Deserialize<ProbeOutcome>(await File.ReadAllTextAsync(probePath, ct), StressPlan.Json) : null;
+                var known = probe?.Reports.Concat(probe.PreExisting).Concat(probe.Suppressed).Select(r => r.Title).ToHashSet() ?? [];
+                var book = new ReportBook(c.Campaign.Monitor.Suppress);
+                foreach (var record in files.Where(f => f.RemotePath.Contains("pstore", StringComparison.Ordinal)))
+                    foreach (var report in ReportClassifier.Classify(File.ReadLines(record.LocalPath), "pstore"))
+                        book.Add(report);
+                var fromPstore = book.Reports.Where(e => !known.Contains(e.First.Title))
+                    .Select(e => new ReportSummary(e.First.ClassName, e.First.Title, e.First.GuiltyFunction, "pstore", e.Count, e.First.FirstLine, e.First.Text)).ToList();
+                foreach (var r in fromPstore) c.Output.Info($"REPORT (pstore) {r.Class}: {r.Title}");
+                var reports = (probe?.Reports ?? []).Concat(fromPstore).ToList();
+                var verdict = reports.Count > 0 ? Verdicts.Report : probe?.Verdict ?? Verdicts.Clean;
+                var final = (probe ?? new ProbeOutcome(verdict, [], [], [], [], null, 0)) with { Verdict = verdict, Reports = reports };
+                await File.WriteAllTextAsync(Path.Combine(dir, "verdict.json"), JsonSerializer.Serialize(final, StressPlan.Json), ct);
+                c.Output.Info($"harvested {files.Count} file(s) into {dir} ({files.Count(f => f.Erased)} pstore record(s) erased after verification); verdict {verdict}");
+                return StepResult.Ok(new Dictionary<string, string> { ["verdict"] = verdict, ["dir"] = dir });
+            }) { AlwaysRun = true };
+    }
+
+    public static ProbeOutcome? Verdict(BuildContext c, string prefix)
+    {
+        var path = Path.Combine(StressPlan.ProbeDir(c, prefix), "verdict.json");
+        return File.Exists(path) ? JsonSerializer.Deserialize<ProbeOutcome>(File.ReadAllText(path), StressPlan.Json) : null;
     }
 }

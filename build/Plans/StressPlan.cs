@@ -1,4 +1,8 @@
+using System.Text.Json;
 using KernelSoak.Campaigns;
+using KernelSoak.Journal;
+using KernelSoak.Settings;
+using KernelSoak.Soak;
 using KernelSoak.Steps;
 
 namespace KernelSoak.Build.Plans;
@@ -6,26 +10,56 @@ namespace KernelSoak.Build.Plans;
 /// <summary>The stress window: the campaign's workloads under supervision while the monitor watches.</summary>
 public static class StressPlan
 {
-    public const string Capability = "stress + live monitor (issue: Stress + live monitor + Harvest)";
+    public static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public static IEnumerable<Step> Steps(BuildContext c, string prefix)
+    public static string ProbeDir(BuildContext c, string prefix) => Path.Combine(c.ArtifactsDir, prefix.Replace('/', Path.DirectorySeparatorChar));
+
+    public static IEnumerable<Step> Steps(BuildContext c, string prefix, IReadOnlySet<string>? preExisting = null)
     {
         var b = c.Board;
         var monitor = c.Campaign.Monitor;
-        yield return Step.Pending($"{prefix}/monitor", "attach the live monitor: kernel log from boot start" + (monitor.Netconsole ? " + netconsole" : ""), Capability,
-            [b.Ssh("journalctl -k -f -o short-monotonic -b 0 2>/dev/null || cat /dev/kmsg"),
-             .. monitor.Netconsole ? new[] { b.Ssh($"modprobe netconsole netconsole=+@/{c.Settings.Netconsole.BoardInterface},{c.Settings.Netconsole.HostPort}@{c.Settings.Netconsole.HostAddress}/") } : []]);
-        foreach (var profile in c.Campaign.Stress.Where(s => s.Enabled))
+        var profiles = c.Campaign.Stress.Where(s => s.Enabled).ToList();
+        var commands = profiles.Where(p => p.Kind == StressKind.Commands)
+            .SelectMany(p => p.Commands.Select(cmd => new StressCommand(p.Name, cmd, TimeSpan.FromSeconds(p.DurationS)))).ToList();
+        var dir = ProbeDir(c, prefix);
+        foreach (var manual in profiles.Where(p => p.Kind == StressKind.Manual))
+            yield return new Step($"{prefix}/{manual.Name}", $"manual: {manual.Instruction}", Fingerprint.Of(manual.Instruction),
+                [$"(waits for) touch {Path.Combine(c.ArtifactsDir, "confirm", manual.Name)}"],
+                async ct =>
+                {
+                    var confirm = Path.Combine(c.ArtifactsDir, "confirm", manual.Name);
+                    c.Output.Warn($"MANUAL STEP: {manual.Instruction}. When done: touch {confirm}");
+                    while (!File.Exists(confirm)) await Task.Delay(1000, ct);
+                    return StepResult.Ok();
+                });
+        yield return new Step($"{prefix}/stress", $"{string.Join(", ", profiles.Select(p => $"{p.Name} {p.DurationS} s"))} under watch: kernel log from boot start" +
+                $"{(monitor.Netconsole ? " + netconsole" : "")}, heartbeat every {monitor.HeartbeatS} s, wedge after {monitor.WedgeTimeoutS} s", "",
+            [b.Ssh("cat /dev/kmsg"), .. commands.Select(x => b.Ssh($"while <window>; do {x.Command}; done")), b.Ssh("cat /proc/uptime   # heartbeat")],
+            async ct =>
+            {
+                var settings = new ProbeSettings(commands, monitor.Suppress, preExisting ?? new HashSet<string>(),
+                    TimeSpan.FromSeconds(monitor.HeartbeatS), TimeSpan.FromSeconds(monitor.WedgeTimeoutS), monitor.StopOnFirstReport);
+                if (monitor.Netconsole) c.Output.Warn("netconsole capture is planned, not done yet: this window watches the SSH kernel log only");
+                var outcome = await new Probe(c.BoardEndpoint, settings, c.Output.Info).RunAsync(dir, ct);
+                c.Output.Info($"window over after {outcome.Seconds:0} s: {outcome.Verdict}; stress {string.Join(", ", outcome.Stress.Select(s => $"{s.Profile} ×{s.Iterations}"))}");
+                Directory.CreateDirectory(dir);
+                await File.WriteAllTextAsync(Path.Combine(dir, "probe.json"), JsonSerializer.Serialize(outcome, Json), ct);
+                if (outcome.Verdict == Verdicts.Wedge) await RecoverAsync(c, ct);
+                return StepResult.Ok(new Dictionary<string, string> { ["verdict"] = outcome.Verdict, ["probe"] = Path.Combine(dir, "probe.json") });
+            }) { AlwaysRun = true };
+    }
+
+    /// <summary>A wedged board is power-cycled (it comes back on its known-good default) so harvest can run.</summary>
+    private static async Task RecoverAsync(BuildContext c, CancellationToken ct)
+    {
+        c.DropBoardSession();
+        if (c.Settings.Power.Switch == PowerSwitchKind.Qemu && c.Settings.Board.Kind == BoardKind.Qemu)
         {
-            var id = $"{prefix}/{profile.Name}";
-            if (profile.Kind == StressKind.Manual)
-                yield return Step.Pending(id, $"manual: {profile.Instruction} (waits for confirmation)", Capability,
-                    "(prompt) confirm when done, or touch " + Path.Combine(c.ArtifactsDir, "confirm", profile.Name));
-            else
-                yield return Step.Pending(id, $"{profile.Name} for {profile.DurationS} s ({profile.Commands.Count} concurrent, restarted on early exit)", Capability,
-                    [.. profile.Commands.Select(cmd => b.Ssh($"setsid sh -c {Processes.CommandLine.Quote($"while :; do {cmd}; done")}"))]);
+            var power = Tasks.EmulatedBoard.For(c).Power;
+            await power.ThawAsync(ct).ContinueWith(_ => { }, ct);
+            await power.ResetAsync(ct);
         }
-        yield return Step.Pending($"{prefix}/heartbeat", $"wedge detection: SSH round trip + log progress every {monitor.HeartbeatS} s, wedge after {monitor.WedgeTimeoutS} s", Capability,
-            b.Ssh("cat /proc/uptime"));
+        else c.Output.Warn("the board is wedged: power-cycle it now (it boots its known-good default); waiting for SSH");
+        using var up = await Boards.SshWait.UntilUpAsync(c.BoardEndpoint, TimeSpan.FromSeconds(c.Campaign.Boot.TimeoutS), ct);
     }
 }

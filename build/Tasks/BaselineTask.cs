@@ -10,5 +10,5 @@ public sealed class BaselineTask : AsyncFrostingTask<BuildContext>
 {
     public override bool ShouldRun(BuildContext context) => context.Campaign.Series.Baseline;
 
-    public override Task RunAsync(BuildContext context) => context.RunStepsAsync(BisectPlan.Baseline(context));
+    public override Task RunAsync(BuildContext context) => context.RunStepsAsync(BisectPlan.BaselineSteps(context));
 }

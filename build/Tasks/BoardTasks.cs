@@ -19,6 +19,9 @@ public static class EmulatedBoard
 [TaskDescription("Builds the emulated arm64 board if needed (kernel cached by config+source hash), powers it on and waits for SSH")]
 public sealed class BoardUpTask : AsyncFrostingTask<BuildContext>
 {
+    // Every run on the emulated board brings it up first; a real board is the user's to power.
+    public override bool ShouldRun(BuildContext context) => context.Settings.Board.Kind == BoardKind.Qemu;
+
     public override async Task RunAsync(BuildContext context)
     {
         var board = EmulatedBoard.For(context);

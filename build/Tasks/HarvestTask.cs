@@ -5,8 +5,19 @@ namespace KernelSoak.Build.Tasks;
 
 [TaskName("Harvest")]
 [IsDependentOn(typeof(StressTask))]
-[TaskDescription("Collects pstore, kernel logs, cmdline, iomem, running config and stress logs into artifacts/, then classifies the reports")]
+[TaskDescription("Collects pstore, kernel logs, cmdline, iomem and the running config into artifacts/ and classifies what pstore kept (runs after any Stress failure too)")]
 public sealed class HarvestTask : AsyncFrostingTask<BuildContext>
 {
-    public override Task RunAsync(BuildContext context) => context.RunStepsAsync(HarvestPlan.Steps(context, "soak/harvest"));
+    public override async Task RunAsync(BuildContext context)
+    {
+        try
+        {
+            await context.RunStepsAsync(HarvestPlan.Steps(context, "soak"));
+        }
+        catch (Exception e) when (context.PendingFailure is not null)
+        {
+            context.Output.Warn($"harvest failed too: {e.Message}");
+        }
+        if (context.PendingFailure is { } failure) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+    }
 }

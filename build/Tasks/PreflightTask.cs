@@ -4,6 +4,7 @@ using KernelSoak.Build.Plans;
 namespace KernelSoak.Build.Tasks;
 
 [TaskName("Preflight")]
+[IsDependentOn(typeof(BoardUpTask))]
 [TaskDescription("Checks the board before anything changes: SSH and host key, arch, /boot/firmware space, extlinux labels, ramoops, tools")]
 public sealed class PreflightTask : AsyncFrostingTask<BuildContext>
 {

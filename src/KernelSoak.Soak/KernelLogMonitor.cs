@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using KernelSoak.Reports;
+using KernelSoak.Remote;
+
+namespace KernelSoak.Soak;
+
+/// <summary>
+/// Follows the board's kernel log over SSH from the start of the current boot (/dev/kmsg replays the
+/// buffer before following, so nothing printed before the monitor attached is lost), saves the raw
+/// stream verbatim and classifies it live; a report is emitted once its end marker arrives or after a
+/// quiet second.
+/// </summary>
+public sealed class KernelLogMonitor(SshTarget ssh, string rawLog, string source, Action<KernelReport> onReport)
+{
+    private readonly ReportClassifier _classifier = new(source);
+    private readonly Lock _gate = new();
+    private long _lastLine = Stopwatch.GetTimestamp();
+
+    public int Lines { get; private set; }
+    /// <summary>When the log last moved (for wedge detection: a live kernel prints).</summary>
+    public TimeSpan SinceLastLine => Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastLine));
+
+    public async Task RunAsync(CancellationToken cancellation)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(rawLog)!);
+        await using var raw = new StreamWriter(rawLog, append: true) { AutoFlush = true };
+        using var quiet = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+        var flusher = Task.Run(async () =>
+        {
+            try
+            {
+                while (await quiet.WaitForNextTickAsync(cancellation))
+                    if (SinceLastLine > TimeSpan.FromSeconds(1)) Emit(_classifier.Flush);
+            }
+            catch (OperationCanceledException) { }
+        }, CancellationToken.None);
+        await ssh.StreamAsync("cat /dev/kmsg", line =>
+        {
+            raw.WriteLine(line);
+            Interlocked.Exchange(ref _lastLine, Stopwatch.GetTimestamp());
+            Emit(() => _classifier.Feed(line));
+        }, cancellation);
+        await flusher;
+        Emit(_classifier.Flush);
+    }
+
+    private void Emit(Func<IEnumerable<KernelReport>> produce)
+    {
+        List<KernelReport> reports;
+        lock (_gate)
+        {
+            reports = produce().ToList();
+            Lines++;
+        }
+        foreach (var r in reports) onReport(r);
+    }
+}

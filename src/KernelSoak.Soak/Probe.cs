@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using KernelSoak.Reports;
+using KernelSoak.Remote;
+
+namespace KernelSoak.Soak;
+
+public static class Verdicts
+{
+    public const string Clean = "clean";
+    public const string Report = "report";
+    public const string Wedge = "wedge";
+    public const string NoBoot = "no-boot";
+    public const string BuildFailed = "build-failed";
+    public const string ApplyFailed = "apply-failed";
+    public const string InfraError = "infra-error";
+}
+
+public sealed record ProbeSettings(
+    IReadOnlyList<StressCommand> Stress,
+    IReadOnlyList<string> Suppress,
+    IReadOnlySet<string> PreExisting,
+    TimeSpan Heartbeat,
+    TimeSpan WedgeTimeout,
+    bool StopOnFirstReport);
+
+public sealed record ReportSummary(string Class, string Title, string? Guilty, string Source, int Count, string FirstLine, string Text);
+
+public sealed record ProbeOutcome(
+    string Verdict,
+    IReadOnlyList<ReportSummary> Reports,
+    IReadOnlyList<ReportSummary> PreExisting,
+    IReadOnlyList<ReportSummary> Suppressed,
+    IReadOnlyList<StressOutcome> Stress,
+    string? Note,
+    double Seconds);
+
+/// <summary>
+/// One stress window under watch: the kernel log monitor, the workloads and a heartbeat that tells a
+/// wedge (no SSH answer for the campaign's timeout) from a quiet, healthy board.
+/// </summary>
+public sealed class Probe(SshEndpoint endpoint, ProbeSettings settings, Action<string> say)
+{
+    public async Task<ProbeOutcome> RunAsync(string directory, CancellationToken cancellation = default)
+    {
+        var watch = Stopwatch.StartNew();
+        var book = new ReportBook(settings.Suppress);
+        using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        using var monitorSsh = await SshTarget.ConnectAsync(endpoint, cancellation);
+        var monitor = new KernelLogMonitor(monitorSsh, Path.Combine(directory, "kmsg.log"), "ssh", report =>
+        {
+            lock (book)
+            {
+                if (!book.Add(report)) return;
+            }
+            var known = settings.PreExisting.Contains(report.Title) ? " (pre-existing: also on the baseline)" : "";
+            say($"REPORT {report.ClassName}: {report.Title}{known}");
+            if (settings.StopOnFirstReport && known.Length == 0) window.Cancel();
+        });
+        var monitoring = monitor.RunAsync(window.Token);
+        var stressing = StressSession.RunAsync(endpoint, settings.Stress, directory, window.Token);
+        string? wedge = null;
+        var lastAnswer = Stopwatch.StartNew();
+        using var heartbeatSsh = await SshTarget.ConnectAsync(endpoint, cancellation);
+        while (!stressing.IsCompleted && !window.IsCancellationRequested)
+        {
+            await Task.WhenAny(stressing, Task.Delay(settings.Heartbeat, CancellationToken.None));
+            if (stressing.IsCompleted) break;
+            try
+            {
+                var beat = await heartbeatSsh.RunAsync("cat /proc/uptime", settings.Heartbeat, CancellationToken.None);
+                if (beat.Succeeded) lastAnswer.Restart();
+            }
+            catch (Exception e) when (e is TimeoutException or Renci.SshNet.Common.SshException or InvalidOperationException)
+            {
+                // no answer this beat
+            }
+            if (lastAnswer.Elapsed > settings.WedgeTimeout)
+            {
+                wedge = $"no SSH answer for {lastAnswer.Elapsed.TotalSeconds:0} s (kernel log silent for {monitor.SinceLastLine.TotalSeconds:0} s)";
+                say($"WEDGE: {wedge}");
+                break;
+            }
+        }
+        await window.CancelAsync();
+        IReadOnlyList<StressOutcome> stress = [];
+        try { stress = await stressing; } catch (Exception e) when (e is OperationCanceledException or Renci.SshNet.Common.SshException or TimeoutException) { }
+        try { await monitoring; } catch (Exception e) when (e is OperationCanceledException or Renci.SshNet.Common.SshException) { }
+        ReportSummary Summary(ReportBook.Entry e) => new(e.First.ClassName, e.First.Title, e.First.GuiltyFunction, string.Join(",", e.Sources), e.Count, e.First.FirstLine, e.First.Text);
+        List<ReportSummary> reports, preexisting, suppressed;
+        lock (book)
+        {
+            reports = book.Reports.Where(e => !settings.PreExisting.Contains(e.First.Title)).Select(Summary).ToList();
+            preexisting = book.Reports.Where(e => settings.PreExisting.Contains(e.First.Title)).Select(Summary).ToList();
+            suppressed = book.Suppressed.Select(Summary).ToList();
+        }
+        var verdict = reports.Count > 0 ? Verdicts.Report : wedge is not null ? Verdicts.Wedge : Verdicts.Clean;
+        return new ProbeOutcome(verdict, reports, preexisting, suppressed, stress, wedge, watch.Elapsed.TotalSeconds);
+    }
+}

@@ -1,0 +1,67 @@
+using System.Text;
+using System.Text.Json;
+using System.Xml.Linq;
+
+namespace KernelSoak.Soak;
+
+/// <summary>One probe of a run: the soak itself, the baseline, or one attempt at one patch.</summary>
+public sealed record ProbeRecord(string Name, int Attempt, string Verdict, IReadOnlyList<ReportSummary> Reports,
+    IReadOnlyList<ReportSummary> PreExisting, string ArtifactDir, double Seconds, string? Note);
+
+/// <summary>summary.md for people, results.json for machines, junit.xml for CI (a failure per report).</summary>
+public static class ResultsWriter
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public static void Write(string directory, string campaign, IReadOnlyList<ProbeRecord> probes, IReadOnlySet<string> previousTitles, string outcome, string action)
+    {
+        Directory.CreateDirectory(directory);
+        var newTitles = probes.SelectMany(p => p.Reports).Select(r => r.Title).Distinct().Where(t => !previousTitles.Contains(t)).ToList();
+        File.WriteAllText(Path.Combine(directory, "results.json"), JsonSerializer.Serialize(new
+        {
+            campaign, outcome, action, generated = DateTimeOffset.UtcNow, new_titles = newTitles, probes,
+        }, Json));
+        File.WriteAllText(Path.Combine(directory, "summary.md"), Markdown(campaign, probes, newTitles, outcome, action));
+        Junit(campaign, probes).Save(Path.Combine(directory, "junit.xml"));
+    }
+
+    public static IReadOnlySet<string> PreviousTitles(string resultsJson)
+    {
+        if (!File.Exists(resultsJson)) return new HashSet<string>();
+        using var doc = JsonDocument.Parse(File.ReadAllText(resultsJson));
+        return doc.RootElement.GetProperty("probes").EnumerateArray()
+            .SelectMany(p => p.GetProperty("reports").EnumerateArray()).Select(r => r.GetProperty("title").GetString()!).ToHashSet();
+    }
+
+    private static string Markdown(string campaign, IReadOnlyList<ProbeRecord> probes, IReadOnlyList<string> newTitles, string outcome, string action)
+    {
+        var md = new StringBuilder();
+        md.AppendLine($"# KernelSoak: {campaign}").AppendLine();
+        md.AppendLine($"**{outcome}** — {action}").AppendLine();
+        md.AppendLine("| probe | attempt | verdict | reports | seconds |").AppendLine("|---|---|---|---|---|");
+        foreach (var p in probes)
+            md.AppendLine($"| {p.Name} | {p.Attempt} | {p.Verdict} | {string.Join("<br>", p.Reports.Select(r => r.Title))} | {p.Seconds:0} |");
+        if (newTitles.Count > 0) md.AppendLine().AppendLine($"New since the previous run: {string.Join("; ", newTitles)}");
+        var pre = probes.SelectMany(p => p.PreExisting).Select(r => r.Title).Distinct().ToList();
+        if (pre.Count > 0) md.AppendLine().AppendLine($"Pre-existing (also on the unpatched baseline, not counted): {string.Join("; ", pre)}");
+        foreach (var first in probes.SelectMany(p => p.Reports).GroupBy(r => r.Title).Select(g => g.First()))
+            md.AppendLine().AppendLine($"## {first.Title}").AppendLine().AppendLine("```").AppendLine(first.Text).AppendLine("```");
+        return md.ToString();
+    }
+
+    private static XDocument Junit(string campaign, IReadOnlyList<ProbeRecord> probes)
+    {
+        var cases = probes.Select(p =>
+        {
+            var testcase = new XElement("testcase", new XAttribute("classname", campaign), new XAttribute("name", $"{p.Name}#{p.Attempt}"),
+                new XAttribute("time", p.Seconds.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)));
+            if (p.Verdict != Verdicts.Clean)
+                testcase.Add(new XElement("failure", new XAttribute("message", p.Reports.FirstOrDefault()?.Title ?? p.Note ?? p.Verdict), new XAttribute("type", p.Verdict),
+                    string.Join("\n\n", p.Reports.Select(r => r.Text))));
+            return testcase;
+        }).ToList();
+        return new XDocument(new XElement("testsuites",
+            new XElement("testsuite", new XAttribute("name", campaign), new XAttribute("tests", cases.Count),
+                new XAttribute("failures", probes.Count(p => p.Verdict != Verdicts.Clean)), new XAttribute("errors", 0), cases)));
+    }
+}

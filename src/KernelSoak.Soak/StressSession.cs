@@ -1,0 +1,45 @@
+using KernelSoak.Remote;
+
+namespace KernelSoak.Soak;
+
+public sealed record StressCommand(string Profile, string Command, TimeSpan Duration);
+
+public sealed record StressOutcome(string Profile, string Command, int Iterations, int NonZeroExits);
+
+/// <summary>
+/// Runs workloads concurrently on the board, each restarted when it exits before the window ends
+/// (counted), stopped at the end of the window; cancelling kills the remote process group.
+/// </summary>
+public static class StressSession
+{
+    public static async Task<IReadOnlyList<StressOutcome>> RunAsync(SshEndpoint endpoint, IReadOnlyList<StressCommand> commands, string logDir, CancellationToken cancellation)
+    {
+        Directory.CreateDirectory(logDir);
+        var tasks = commands.Select(async (c, n) =>
+        {
+            using var ssh = await SshTarget.ConnectAsync(endpoint, cancellation);
+            var seconds = (int)Math.Ceiling(c.Duration.TotalSeconds);
+            // The loop lives on the board: a restart costs no round trip, and 'timeout' ends a long iteration.
+            var loop = $"end=$(( $(date +%s) + {seconds} )); n=0; bad=0; " +
+                       $"while [ $(date +%s) -lt $end ]; do left=$(( end - $(date +%s) )); timeout $left sh -c {SshTarget.Quote(c.Command)}; rc=$?; " +
+                       "n=$((n+1)); [ $rc = 0 ] || [ $rc = 124 ] || bad=$((bad+1)); echo \"ks-stress iteration $n exit $rc\"; done; echo \"ks-stress done $n $bad\"";
+            var iterations = 0;
+            var bad = 0;
+            await using var log = new StreamWriter(Path.Combine(logDir, $"stress-{c.Profile}-{n + 1}.log"));
+            await log.WriteLineAsync($"$ {c.Command}   (for {seconds} s, restarted on exit)");
+            await ssh.StreamAsync(loop, line =>
+            {
+                log.WriteLine(line);
+                var parts = line.Split(' ');
+                if (line.StartsWith("ks-stress done ", StringComparison.Ordinal) && parts.Length >= 4)
+                {
+                    iterations = int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture);
+                    bad = int.Parse(parts[3], System.Globalization.CultureInfo.InvariantCulture);
+                }
+                else if (line.StartsWith("ks-stress iteration ", StringComparison.Ordinal)) iterations++;
+            }, cancellation);
+            return new StressOutcome(c.Profile, c.Command, iterations, bad);
+        });
+        return await Task.WhenAll(tasks);
+    }
+}
