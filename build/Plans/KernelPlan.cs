@@ -31,8 +31,9 @@ public static class KernelPlan
         var scriptsConfig = ConfigDelta.ScriptsConfig(c.Campaign, tree);
         var configInputs = Fingerprint.Of(spec.Base.ToString(), fragment.Length > 0 && File.Exists(fragment) ? File.ReadAllText(fragment) : fragment,
             spec.Base == BaseConfigKind.File ? Fingerprint.OfFile(c.CampaignPath(spec.BaseFile)) : "", scriptsConfig.ToString(),
-            string.Join(' ', c.Make.Variables), c.Journal.LastEnd("kernel/source")?.Outputs?.GetValueOrDefault("head") ?? "",
-            File.Exists(configurator.ConfigPath) ? "config-present" : Guid.NewGuid().ToString());
+            string.Join(' ', c.Make.Variables), c.Journal.LastEnd("kernel/source")?.Outputs?.GetValueOrDefault("head") ?? "");
+        // Inputs unchanged but the .config gone (a wiped cache): make it again.
+        var configMissing = !File.Exists(configurator.ConfigPath);
         string[] baseCommands = spec.Base switch
         {
             BaseConfigKind.Running => [$"{c.Board.Ssh("zcat /proc/config.gz")} > {configurator.ConfigPath}"],
@@ -56,7 +57,7 @@ public static class KernelPlan
                 await configurator.ApplyAsync(scriptsConfig.Arguments.Skip(2), ct);
                 await configurator.OlddefconfigAsync(ct);
                 return StepResult.Ok(new Dictionary<string, string> { ["config"] = Fingerprint.OfFile(configurator.ConfigPath) });
-            });
+            }) { AlwaysRun = configMissing };
 
         yield return new Step("kernel/verify", "every requested option is in the final .config; each one that is not is explained from Kconfig",
             Fingerprint.Of(File.Exists(configurator.ConfigPath) ? Fingerprint.OfFile(configurator.ConfigPath) : "", configInputs),
@@ -64,7 +65,7 @@ public static class KernelPlan
             ct => Task.FromResult(Verify(c, configurator, fragment)));
 
         yield return new Step("kernel/release", "the exact release string",
-            Fingerprint.Of(File.Exists(configurator.ConfigPath) ? Fingerprint.OfFile(configurator.ConfigPath) : Guid.NewGuid().ToString(), string.Join(' ', c.Make.Variables),
+            Fingerprint.Of(File.Exists(configurator.ConfigPath) ? Fingerprint.OfFile(configurator.ConfigPath) : "", string.Join(' ', c.Make.Variables),
                 c.Journal.LastEnd("kernel/source")?.Outputs?.GetValueOrDefault("head") ?? ""),
             [c.Make.Make("-s", "syncconfig").ToString(), c.Make.KernelRelease().ToString()],
             async ct =>
@@ -75,7 +76,7 @@ public static class KernelPlan
                 if (release.Length > 64) c.Output.Warn($"release '{release}' is longer than 64 characters: uname truncates it and the boot check will fail");
                 c.Output.Info($"release {release}");
                 return StepResult.Ok(new Dictionary<string, string> { ["release"] = release });
-            });
+            }) { AlwaysRun = configMissing };
     }
 
     private static StepResult Verify(BuildContext c, KernelConfigurator configurator, string fragment)
