@@ -94,6 +94,16 @@ public static partial class BootPlan
         // U-Boot's menu reads the line up to "\n" (a "\r" alone is echoed but never ends the line).
         await console.WriteAsync(entry.Number + "\n", ct);
         c.Output.Info($"U-Boot menu: chose {entry.Number} ({entry.Text})");
+        try
+        {
+            await console.WaitForAsync(RetrievingKernel(), offset + menu.Length, TimeSpan.FromSeconds(5), ct);
+        }
+        catch (TimeoutException)
+        {
+            // The line did not end: end it again (an extra newline at a finished prompt is harmless).
+            c.Output.Warn("U-Boot did not take the choice: sending the newline again");
+            await console.WriteAsync("\n", ct);
+        }
     }
 
     private static async Task<StepResult> VerifyAsync(BuildContext c, SshTarget ssh, string release, string bootId, CancellationToken ct)
@@ -118,6 +128,7 @@ public static partial class BootPlan
     }
 
     [GeneratedRegex(@"Enter choice:")] private static partial Regex EnterChoice();
+    [GeneratedRegex(@"Retrieving file: /Image")] private static partial Regex RetrievingKernel();
     [GeneratedRegex(@"(?m)^(\d+):\t(.+)$")] private static partial Regex MenuEntry();
 }
 

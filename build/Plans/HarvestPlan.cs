@@ -8,11 +8,12 @@ namespace KernelSoak.Build.Plans;
 /// <summary>Collect everything a crash leaves behind; erase pstore only after the copies verify; classify pstore too.</summary>
 public static class HarvestPlan
 {
-    public static IEnumerable<Step> Steps(BuildContext c, string prefix)
+    public static IEnumerable<Step> Steps(BuildContext c, string prefix, bool everyRun = false)
     {
         var b = c.Board;
         var dir = StressPlan.ProbeDir(c, prefix);
-        yield return new Step($"{prefix}/harvest", "pstore (copied, hash-checked, then erased), dmesg, journal of the previous boot, cmdline, iomem, running config; pstore classified", "",
+        yield return new Step($"{prefix}/harvest", "pstore (copied, hash-checked, then erased), dmesg, journal of the previous boot, cmdline, iomem, running config; pstore classified",
+            StressPlan.ProbeFingerprint(c),
             [$"{b.Ssh("cat /sys/fs/pstore/<each record>")} > {dir}/pstore/<record>", b.Ssh("sha256sum /sys/fs/pstore/<record> && rm /sys/fs/pstore/<record>"),
              $"{b.Ssh("dmesg")} > {dir}/dmesg.txt", $"{b.Ssh("cat /proc/cmdline /proc/iomem; zcat /proc/config.gz")} > {dir}/…"],
             async ct =>
@@ -34,7 +35,7 @@ public static class HarvestPlan
                 await File.WriteAllTextAsync(Path.Combine(dir, "verdict.json"), JsonSerializer.Serialize(final, StressPlan.Json), ct);
                 c.Output.Info($"harvested {files.Count} file(s) into {dir} ({files.Count(f => f.Erased)} pstore record(s) erased after verification); verdict {verdict}");
                 return StepResult.Ok(new Dictionary<string, string> { ["verdict"] = verdict, ["dir"] = dir });
-            }) { AlwaysRun = true };
+            }) { AlwaysRun = everyRun };
     }
 
     public static ProbeOutcome? Verdict(BuildContext c, string prefix)

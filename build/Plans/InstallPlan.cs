@@ -27,11 +27,13 @@ public static class InstallPlan
         yield return new Step($"{prefix}/modules", $"sync /lib/modules/{release}: changed files only, in one tar stream; stale files removed; depmod; hashes verified",
             Fingerprint.Of(release, string.Join('\n', manifest?.Modules.Select(m => m.RelativePath + m.Sha256) ?? [])),
             [$"tar -C {staging} -cf - <changed files> | {b.Ssh($"tar -C /lib/modules/.ks-incoming-{release} -xf - && mv … /lib/modules/{release}/")}", b.Ssh($"depmod {release}")],
-            async ct => { var r = await (await Installer()).SyncModulesAsync(Manifest(), ct); return StepResult.Ok(new Dictionary<string, string> { ["sent"] = r.Sent.ToString(System.Globalization.CultureInfo.InvariantCulture) }); });
+            async ct => { var r = await (await Installer()).SyncModulesAsync(Manifest(), ct); return StepResult.Ok(new Dictionary<string, string> { ["sent"] = r.Sent.ToString(System.Globalization.CultureInfo.InvariantCulture) }); })
+            { Group = "install/modules" };
 
         yield return new Step($"{prefix}/image", $"Image → {image} (temp name, sync, rename; sha256 checked on the board)", manifest?.Image.Sha256 ?? "",
             [$"{b.Ssh($"cat > {image}.ks-tmp && sync && mv {image}.ks-tmp {image}")} < {manifest?.Image.Path ?? "arch/…/boot/Image"}", b.Ssh($"sha256sum {image}")],
-            async ct => { await (await Installer()).CopyImageAsync(Manifest(), ct); return StepResult.Ok(new Dictionary<string, string> { ["image"] = image }); });
+            async ct => { await (await Installer()).CopyImageAsync(Manifest(), ct); return StepResult.Ok(new Dictionary<string, string> { ["image"] = image }); })
+            { Group = "install/image" };
 
         if (i.Dtb.Length > 0 || i.Initramfs != InitramfsTool.None)
             c.Output.Warn("DTB and initramfs install are planned but not done yet: this campaign's label boots without them");
@@ -43,7 +45,7 @@ public static class InstallPlan
             {
                 var backup = await (await Installer()).UpdateExtlinuxAsync(release, null, ct);
                 return StepResult.Ok(backup is null ? null : new Dictionary<string, string> { ["backup"] = backup });
-            });
+            }) { Group = "install/extlinux" };
 
         // The journal says what the board holds; one round trip confirms it still does.
         yield return new Step($"{prefix}/confirm", "the board still holds this install (one round trip)", "",

@@ -19,13 +19,18 @@ public static class KernelPlan
         yield return new Step("kernel/source", $"kernel tree {tree.SourceDir} (a git repository, so patches apply with git am)",
             Fingerprint.Of(tree.SourceDir, tree.DebianTarball ?? ""),
             [.. tree.DebianTarball is null ? Array.Empty<string>() : [CommandLine.Of("tar", "-xJf", tree.DebianTarball, "-C", tree.SourceDir, "--strip-components=1").ToString()],
-             $"git -C {tree.SourceDir} init && git add -A && git commit -m base   # only when it is not a repository yet"],
+             $"git -C {tree.BaseDir} init && git add -A && git commit -m base   # only when it is not a repository yet",
+             .. tree.IsWorktree ? new[] { $"git -C {tree.BaseDir} worktree add -B {tree.Branch} {tree.SourceDir} HEAD   # the campaign's own tree for its patches" } : []],
             async ct =>
             {
                 await configurator.PrepareAsync(ct);
-                await SourceState.EnsureRepositoryAsync(tree.SourceDir, c.Commands, ct);
-                return StepResult.Ok(new Dictionary<string, string> { ["head"] = SourceState.HeadCommit(tree.SourceDir) });
-            });
+                await SourceState.EnsureRepositoryAsync(tree.BaseDir, c.Commands, ct);
+                var series = new PatchSeries(tree, c.Commands);
+                await series.EnsureWorktreeAsync(ct);
+                // Until the unpatched kernel is probed, the campaign's tree is the base.
+                if (tree.IsWorktree && HarvestPlan.Verdict(c, "baseline") is null) await series.ResetAsync(await series.BaseAsync(ct), ct);
+                return StepResult.Ok(new Dictionary<string, string> { ["head"] = SourceState.HeadCommit(tree.BaseDir) });
+            }) { AlwaysRun = tree.IsWorktree || !Directory.Exists(tree.SourceDir) };
 
         var deltaArgs = c.Campaign.Config.SelectMany(ConfigDelta.ArgumentsFor).ToList();
         var scriptsConfig = ConfigDelta.ScriptsConfig(c.Campaign, tree);
@@ -120,9 +125,10 @@ public static class KernelPlan
                 await builder.BuildAsync(log, p => c.Output.Info($"  [{p.Elapsed:mm\\:ss}] {p.Objects} objects  {Trim(p.LastLine)}"), ct);
                 var manifest = await builder.StageAsync(release, fingerprint, spec.Targets, ct);
                 manifest.Save(c.ManifestPath);
+                manifest.Save(Path.Combine(c.ArtifactsDir, "kernel", "manifests", fingerprint + ".json"));
                 c.Output.Info($"manifest {c.ManifestPath}: Image {manifest.Image.Size / 1024 / 1024} MiB, {manifest.Modules.Count} module files, {manifest.Dtbs.Count} dtbs");
                 return StepResult.Ok(new Dictionary<string, string> { ["manifest"] = c.ManifestPath, ["release"] = release, ["image_sha256"] = manifest.Image.Sha256 });
-            });
+            }) { Group = "build" };
     }
 
     private static string Trim(string line) => line.Length > 90 ? line[..90] : line;

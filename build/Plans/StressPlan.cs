@@ -14,8 +14,13 @@ public static class StressPlan
 
     public static string ProbeDir(BuildContext c, string prefix) => Path.Combine(c.ArtifactsDir, prefix.Replace('/', Path.DirectorySeparatorChar));
 
-    public static IEnumerable<Step> Steps(BuildContext c, string prefix, IReadOnlySet<string>? preExisting = null)
+    /// <summary>
+    /// A soak stresses on every run; a probe of the baseline or a patch stresses once per build it boots
+    /// (a re-run after a kill resumes the interrupted window, a finished one is not repeated).
+    /// </summary>
+    public static IEnumerable<Step> Steps(BuildContext c, string prefix, IReadOnlySet<string>? preExisting = null, bool everyRun = false)
     {
+        var probeInputs = ProbeFingerprint(c);
         var b = c.Board;
         var monitor = c.Campaign.Monitor;
         var profiles = c.Campaign.Stress.Where(s => s.Enabled).ToList();
@@ -33,7 +38,7 @@ public static class StressPlan
                     return StepResult.Ok();
                 });
         yield return new Step($"{prefix}/stress", $"{string.Join(", ", profiles.Select(p => $"{p.Name} {p.DurationS} s"))} under watch: kernel log from boot start" +
-                $"{(monitor.Netconsole ? " + netconsole" : "")}, heartbeat every {monitor.HeartbeatS} s, wedge after {monitor.WedgeTimeoutS} s", "",
+                $"{(monitor.Netconsole ? " + netconsole" : "")}, heartbeat every {monitor.HeartbeatS} s, wedge after {monitor.WedgeTimeoutS} s", probeInputs,
             [b.Ssh("cat /dev/kmsg"), .. commands.Select(x => b.Ssh($"while <window>; do {x.Command}; done")), b.Ssh("cat /proc/uptime   # heartbeat")],
             async ct =>
             {
@@ -46,8 +51,13 @@ public static class StressPlan
                 await File.WriteAllTextAsync(Path.Combine(dir, "probe.json"), JsonSerializer.Serialize(outcome, Json), ct);
                 if (outcome.Verdict == Verdicts.Wedge) await RecoverAsync(c, ct);
                 return StepResult.Ok(new Dictionary<string, string> { ["verdict"] = outcome.Verdict, ["probe"] = Path.Combine(dir, "probe.json") });
-            }) { AlwaysRun = true };
+            }) { AlwaysRun = everyRun };
     }
+
+    /// <summary>What a probe boots: the build (manifest) and the campaign's stress and monitor settings.</summary>
+    public static string ProbeFingerprint(BuildContext c) => Fingerprint.Of(
+        File.Exists(c.ManifestPath) ? Kernel.BuildManifest.Load(c.ManifestPath).Fingerprint : "",
+        JsonSerializer.Serialize(c.Campaign.Stress), JsonSerializer.Serialize(c.Campaign.Monitor));
 
     /// <summary>A wedged board is power-cycled (it comes back on its known-good default) so harvest can run.</summary>
     private static async Task RecoverAsync(BuildContext c, CancellationToken ct)

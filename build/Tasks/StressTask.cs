@@ -14,7 +14,7 @@ public sealed class StressTask : AsyncFrostingTask<BuildContext>
         try
         {
             await context.RunStepsAsync(BootPlan.Steps(context, "soak"));
-            await context.RunStepsAsync(StressPlan.Steps(context, "soak"));
+            await context.RunStepsAsync(StressPlan.Steps(context, "soak", everyRun: true));
         }
         catch (Exception e) when (!context.DryRun)
         {

@@ -102,6 +102,12 @@ public sealed class RunJournal : IDisposable
         lock (_gate) return _entries.LastOrDefault(e => e.Step == step && e.Event == JournalEvent.End);
     }
 
+    /// <summary>The last End among steps that share one resource (e.g. every "…/build" of one build directory).</summary>
+    public JournalEntry? LastEndWhere(Func<string, bool> step)
+    {
+        lock (_gate) return _entries.LastOrDefault(e => e.Event == JournalEvent.End && step(e.Step));
+    }
+
     public bool IsDone(string step, string fingerprint) =>
         LastEnd(step) is { Outcome: Outcomes.Ok } end && end.Fingerprint == fingerprint;
 

@@ -15,9 +15,9 @@ public sealed class KernelConfigurator(KernelTree tree, KernelMake make, Command
 
     public async Task PrepareAsync(CancellationToken cancellation = default)
     {
-        if (tree.DebianTarball is not null) await DebianSource.EnsureUnpackedAsync(tree.DebianTarball, tree.SourceDir, runner, cancellation);
-        if (!File.Exists(Path.Combine(tree.SourceDir, "Makefile")) || !File.Exists(Path.Combine(tree.SourceDir, "Kconfig")))
-            throw new DirectoryNotFoundException($"{tree.SourceDir} is not a kernel tree (no Makefile/Kconfig): set [kernel] tree in the campaign");
+        if (tree.DebianTarball is not null) await DebianSource.EnsureUnpackedAsync(tree.DebianTarball, tree.BaseDir, runner, cancellation);
+        if (!File.Exists(Path.Combine(tree.BaseDir, "Makefile")) || !File.Exists(Path.Combine(tree.BaseDir, "Kconfig")))
+            throw new DirectoryNotFoundException($"{tree.BaseDir} is not a kernel tree (no Makefile/Kconfig): set [kernel] tree in the campaign");
         try
         {
             Directory.CreateDirectory(tree.BuildDir);

@@ -2,10 +2,19 @@ using KernelSoak.Campaigns;
 
 namespace KernelSoak.Kernel;
 
-/// <summary>Where a campaign's kernel source and out-of-tree build directory are.</summary>
+/// <summary>
+/// Where a campaign's kernel source and out-of-tree build directory are. A campaign with a patch series
+/// builds in its own git worktree of the tree (<see cref="SourceDir"/>), so applying patches never
+/// touches the user's checkout, the shared Debian tree, or another campaign.
+/// </summary>
 public sealed record KernelTree(string SourceDir, string BuildDir, string? DebianTarball)
 {
     public const string DebianPrefix = "debian:";
+
+    /// <summary>The tree the source comes from (the same as SourceDir when there is no series).</summary>
+    public string BaseDir { get; init; } = SourceDir;
+    public bool IsWorktree => BaseDir != SourceDir;
+    public string Branch { get; init; } = "";
 
     /// <summary>
     /// "debian:linux-source-6.1" unpacks /usr/src/linux-source-6.1.tar.xz into the cache; anything else is a path.
@@ -19,11 +28,15 @@ public sealed record KernelTree(string SourceDir, string BuildDir, string? Debia
         {
             var tarball = $"/usr/src/{tree[DebianPrefix.Length..]}.tar.xz";
             var source = File.Exists(tarball) ? DebianSource.DirectoryFor(tarball, cacheDir) : Path.Combine(cacheDir, "src", tree[DebianPrefix.Length..]);
-            return new KernelTree(source, build, tarball);
+            return WithSeries(new KernelTree(source, build, tarball), campaign, cacheDir);
         }
         var expanded = tree.StartsWith("~/", StringComparison.Ordinal)
             ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), tree[2..])
             : tree;
-        return new KernelTree(Path.GetFullPath(expanded, campaignDir), build, null);
+        return WithSeries(new KernelTree(Path.GetFullPath(expanded, campaignDir), build, null), campaign, cacheDir);
     }
+
+    private static KernelTree WithSeries(KernelTree tree, Campaign campaign, string cacheDir) =>
+        campaign.Series.Patches.Count == 0 ? tree
+            : tree with { SourceDir = Path.Combine(cacheDir, "trees", campaign.Id), BaseDir = tree.SourceDir, Branch = $"kernelsoak/{campaign.Id}" };
 }

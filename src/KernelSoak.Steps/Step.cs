@@ -19,6 +19,12 @@ public sealed record Step(string Id, string Title, string Fingerprint, IReadOnly
     /// <summary>Run even when done with the same fingerprint (checks, reboots, stress windows).</summary>
     public bool AlwaysRun { get; init; }
 
+    /// <summary>
+    /// Steps that change one shared thing (the build directory, the board's /lib/modules …) end in the same
+    /// group name: such a step is done only when the latest of the group ran with the same inputs.
+    /// </summary>
+    public string? Group { get; init; }
+
     public static Step Pending(string id, string title, string capability, params string[] commands) =>
         new(id, title, "", commands) { NotImplemented = capability };
 }

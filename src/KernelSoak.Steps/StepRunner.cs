@@ -31,7 +31,9 @@ public sealed class StepRunner(RunJournal journal, IStepLog log, bool dryRun)
 
     public async Task<StepResult> RunAsync(Step step, CancellationToken cancellation = default)
     {
-        var done = !step.AlwaysRun && step.NotImplemented is null && journal.IsDone(step.Id, step.Fingerprint);
+        var done = !step.AlwaysRun && step.NotImplemented is null && (step.Group is null
+            ? journal.IsDone(step.Id, step.Fingerprint)
+            : journal.LastEndWhere(id => id == step.Group || id.EndsWith("/" + step.Group, StringComparison.Ordinal)) is { Outcome: Outcomes.Ok } last && last.Fingerprint == step.Fingerprint);
         if (dryRun)
         {
             var state = step.NotImplemented is not null ? $"  [not implemented yet: {step.NotImplemented}]"
@@ -42,7 +44,8 @@ public sealed class StepRunner(RunJournal journal, IStepLog log, bool dryRun)
         }
         if (done)
         {
-            var end = journal.LastEnd(step.Id)!;
+            var end = step.Group is null ? journal.LastEnd(step.Id)!
+                : journal.LastEndWhere(id => id == step.Group || id.EndsWith("/" + step.Group, StringComparison.Ordinal))!;
             log.Info($"skip {step.Id}: done at {end.At:u} with the same inputs");
             return new StepResult(end.Outcome!, end.Outputs ?? new Dictionary<string, string>(), end.Note);
         }

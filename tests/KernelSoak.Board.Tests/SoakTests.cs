@@ -12,51 +12,15 @@ namespace KernelSoak.Board.Tests;
 [TestFixture, NonParallelizable]
 public class SoakTests
 {
-    private string _artifacts = "";
-    private string _campaign = "";
+    private E2eCampaign _campaign = null!;
 
     [OneTimeSetUp]
-    public void WriteCampaign()
-    {
-        _artifacts = Directory.CreateTempSubdirectory("ks-soak-").FullName;
-        var demo = File.ReadAllText(Path.Combine(BoardFixture.RepoRoot, "campaigns", "qemu-demo.toml"));
-        var stress = demo.IndexOf("[[stress]]", StringComparison.Ordinal);
-        var monitor = demo.IndexOf("[monitor]", StringComparison.Ordinal);
-        var text = demo[..stress].Replace("id = \"qemu-demo\"", "id = \"e2e-soak\"", StringComparison.Ordinal)
-            .Replace("../targets/qemu-arm64/kernel.fragment", Path.Combine(BoardFixture.RepoRoot, "targets", "qemu-arm64", "kernel.fragment"), StringComparison.Ordinal)
-            + """
-              [[stress]]
-              name = "lkdtm-warning"
-              description = "a workload that makes the real kernel WARN"
-              commands = ["modprobe lkdtm; echo WARNING > /sys/kernel/debug/provoke-crash/DIRECT; sleep 5"]
-              duration_s = 12
-
-              """ + demo[monitor..];
-        _campaign = Path.Combine(_artifacts, "e2e-soak.toml");
-        File.WriteAllText(_campaign, text);
-    }
+    public void WriteCampaign() => _campaign = new E2eCampaign("e2e");
 
     [OneTimeTearDown]
-    public void Remove() => Directory.Delete(_artifacts, recursive: true);
+    public void Remove() => _campaign.Dispose();
 
-    private (int Exit, string Output) Build(params string[] args)
-    {
-        var host = Path.Combine(TestContext.CurrentContext.TestDirectory, "KernelSoak.Build.dll");
-        var psi = new ProcessStartInfo("dotnet", [host, .. args, $"--campaign={_campaign}", $"--board-directory={BoardFixture.Board.Files.Directory}",
-            $"--board-port={BoardFixture.Board.Files.SshPort}", $"--paths-artifacts={_artifacts}"])
-        { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = BoardFixture.RepoRoot };
-        psi.Environment["KERNELSOAK_ROOT"] = BoardFixture.RepoRoot;
-        psi.Environment["NO_COLOR"] = "1";
-        using var p = Process.Start(psi)!;
-        var output = new System.Text.StringBuilder();
-        p.OutputDataReceived += (_, e) => { if (e.Data is null) return; lock (output) output.AppendLine(e.Data); TestContext.Progress.WriteLine(e.Data); };
-        p.ErrorDataReceived += (_, e) => { if (e.Data is null) return; lock (output) output.AppendLine(e.Data); TestContext.Progress.WriteLine(e.Data); };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        Assert.That(p.WaitForExit(TimeSpan.FromMinutes(20)), Is.True, "the soak finished");
-        p.WaitForExit();
-        return (p.ExitCode, output.ToString());
-    }
+    private (int Exit, string Output) Build(params string[] args) => _campaign.Build(args);
 
     [Test, Order(1)]
     public void Soak_catches_the_kernel_WARNING_and_reports_it()
@@ -65,19 +29,19 @@ public class SoakTests
         Assert.That(exit, Is.Not.Zero, "a report makes the soak fail");
         Assert.That(output, Does.Contain("config verified: "));
         Assert.That(output, Does.Contain("U-Boot menu: chose 2 (kernelsoak"));
-        Assert.That(output, Does.Contain("REPORT WARNING: WARNING in lkdtm_WARNING"));
+        Assert.That(output, Does.Contain("REPORT WARNING: WARNING in lkdtm_WARNING_MESSAGE"));
         Assert.That(output, Does.Contain("default stays known-good"));
 
-        var dir = Path.Combine(_artifacts, "e2e-soak", "soak");
+        var dir = Path.Combine(_campaign.Dir, "soak");
         using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "results.json")));
         var probe = results.RootElement.GetProperty("probes")[0];
         Assert.That(probe.GetProperty("verdict").GetString(), Is.EqualTo("report"));
-        Assert.That(probe.GetProperty("reports")[0].GetProperty("title").GetString(), Is.EqualTo("WARNING in lkdtm_WARNING"));
-        Assert.That(results.RootElement.GetProperty("outcome").GetString(), Is.EqualTo("Failure"), "the campaign's exit rule for a report");
+        Assert.That(probe.GetProperty("reports")[0].GetProperty("title").GetString(), Is.EqualTo("WARNING in lkdtm_WARNING_MESSAGE"));
+        Assert.That(results.RootElement.GetProperty("outcome").GetString(), Is.EqualTo("Success"), "the campaign's exit rule for a report");
         var junit = XDocument.Load(Path.Combine(dir, "junit.xml"));
-        Assert.That(junit.Descendants("failure").Single().Attribute("message")!.Value, Is.EqualTo("WARNING in lkdtm_WARNING"));
+        Assert.That(junit.Descendants("failure").Single().Attribute("message")!.Value, Is.EqualTo("WARNING in lkdtm_WARNING_MESSAGE"));
         Assert.That(File.ReadAllText(Path.Combine(dir, "summary.md")), Does.Contain("| soak | 1 | report | WARNING in lkdtm_WARNING |"));
-        Assert.That(File.ReadAllText(Path.Combine(dir, "kmsg.log")), Does.Contain("lkdtm_WARNING"), "the raw stream is kept verbatim");
+        Assert.That(File.ReadAllText(Path.Combine(dir, "kmsg.log")), Does.Contain("lkdtm_WARNING_MESSAGE"), "the raw stream is kept verbatim");
     }
 
     [Test, Order(2)]
@@ -86,6 +50,34 @@ public class SoakTests
         var (_, output) = Build("--target=Soak");
         Assert.That(output, Does.Contain("skip kernel/build"));
         Assert.That(output, Does.Contain("skip install/modules").And.Contain("skip install/image").And.Contain("skip install/extlinux"));
-        Assert.That(output, Does.Contain("REPORT WARNING: WARNING in lkdtm_WARNING"), "the same bug is found again");
+        Assert.That(output, Does.Contain("REPORT WARNING: WARNING in lkdtm_WARNING_MESSAGE"), "the same bug is found again");
+    }
+
+    [Test, Order(3)]
+    public void Editing_one_source_file_rebuilds_incrementally_and_only_then()
+    {
+        // The source tree is shared through the cache: the edit is reverted whatever happens.
+        // The campaign's own worktree (its patches live there): the edit touches nothing shared.
+        var source = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "kernelsoak", "trees", _campaign.Id);
+        var file = Path.Combine(source, "drivers", "misc", "lkdtm", "bugs.c");
+        var original = File.ReadAllText(file);
+        try
+        {
+            File.AppendAllText(file, "\n/* kernelsoak e2e: an edit */\n");
+            var (exit, output) = Build("--target=CompileKernel", "--exclusive");
+            Assert.That(exit, Is.Zero, output);
+            Assert.That(output, Does.Not.Contain("skip kernel/build"), "an edited file means make runs");
+            var log = File.ReadAllText(Path.Combine(_campaign.Dir, "log", "kernel-build.log"));
+            Assert.That(log, Does.Contain("drivers/misc/lkdtm/bugs.o"));
+            Assert.That(log.Split('\n').Count(l => l.TrimStart().StartsWith("CC ", StringComparison.Ordinal)), Is.LessThan(20), "incremental, not a rebuild");
+        }
+        finally
+        {
+            File.WriteAllText(file, original);
+        }
+        var (_, again) = Build("--target=CompileKernel", "--exclusive");
+        var (_, third) = Build("--target=CompileKernel", "--exclusive");
+        Assert.That(third, Does.Contain("skip kernel/build"), "unchanged since the last build: make is skipped");
+        _ = again;
     }
 }

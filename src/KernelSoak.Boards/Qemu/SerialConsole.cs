@@ -36,10 +36,20 @@ public sealed class SerialConsole(QemuBoardFiles files)
         }
     }
 
+    /// <summary>
+    /// Types text like a person: one character at a time, the connection held open meanwhile. The UART
+    /// under U-Boot takes one character at a time, and what QEMU holds for a closed socket is lost
+    /// (seen: "2\n" in one write lost the newline and the menu waited forever).
+    /// </summary>
     public async Task WriteAsync(string text, CancellationToken cancellation = default)
     {
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         await socket.ConnectAsync(new UnixDomainSocketEndPoint(files.SerialSocket), cancellation);
-        await socket.SendAsync(Encoding.ASCII.GetBytes(text), cancellation);
+        foreach (var c in text)
+        {
+            await socket.SendAsync(new[] { (byte)c }, cancellation);
+            await Task.Delay(100, cancellation);
+        }
+        await Task.Delay(300, cancellation);
     }
 }

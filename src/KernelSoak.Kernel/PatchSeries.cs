@@ -1,0 +1,79 @@
+using System.Text.RegularExpressions;
+using KernelSoak.Processes;
+
+namespace KernelSoak.Kernel;
+
+/// <summary>A patch that does not apply: which file, which hunk; the work tree is left as it was.</summary>
+public sealed class PatchApplyException(string message) : Exception(message);
+
+/// <summary>
+/// A campaign's git worktree of the kernel and the patches applied on its work branch: git am for mails,
+/// git apply for plain diffs, a reset to the exact commit a probe needs, a clean tree after a failure.
+/// </summary>
+public sealed partial class PatchSeries(KernelTree tree, CommandRunner runner)
+{
+    private static readonly string[] Identity = ["-c", "user.name=KernelSoak", "-c", "user.email=kernelsoak@localhost"];
+
+    /// <summary>Creates the worktree on the work branch at the base tree's HEAD (kept if it exists).</summary>
+    public async Task EnsureWorktreeAsync(CancellationToken cancellation = default)
+    {
+        if (!tree.IsWorktree || File.Exists(Path.Combine(tree.SourceDir, ".git"))) return;
+        Directory.CreateDirectory(Path.GetDirectoryName(tree.SourceDir)!);
+        await GitAsync(tree.BaseDir, ["worktree", "prune"], cancellation);
+        await GitAsync(tree.BaseDir, ["worktree", "add", "-f", "-B", tree.Branch, tree.SourceDir, "HEAD"], cancellation);
+    }
+
+    public async Task<string> HeadAsync(CancellationToken cancellation = default) =>
+        (await GitAsync(tree.SourceDir, ["rev-parse", "HEAD"], cancellation)).Trim();
+
+    public async Task<string> BaseAsync(CancellationToken cancellation = default) =>
+        (await GitAsync(tree.BaseDir, ["rev-parse", "HEAD"], cancellation)).Trim();
+
+    /// <summary>Puts the work branch at a commit (a probe of patch N needs exactly base + 1..N).</summary>
+    public Task ResetAsync(string commit, CancellationToken cancellation = default) =>
+        GitAsync(tree.SourceDir, ["reset", "-q", "--hard", commit], cancellation);
+
+    /// <summary>Applies one patch on top; returns the new HEAD. A failure aborts and leaves the tree clean.</summary>
+    public async Task<string> ApplyAsync(string patchFile, string id, CancellationToken cancellation = default)
+    {
+        if (!File.Exists(patchFile)) throw new PatchApplyException($"patch {id}: {patchFile} not found");
+        var text = await File.ReadAllTextAsync(patchFile, cancellation);
+        var mail = text.StartsWith("From ", StringComparison.Ordinal) || text.Contains("\nSubject:", StringComparison.Ordinal);
+        var head = await HeadAsync(cancellation);
+        var result = mail
+            ? await runner.RunAsync(new CommandLine("git", ["-C", tree.SourceDir, .. Identity, "am", "--3way", "--keep-cr", patchFile]), cancellation: cancellation)
+            : await runner.RunAsync(new CommandLine("git", ["-C", tree.SourceDir, "apply", "--index", patchFile]), cancellation: cancellation);
+        if (result.Succeeded && !mail)
+            result = await runner.RunAsync(new CommandLine("git", ["-C", tree.SourceDir, .. Identity, "commit", "-q", "-m", $"{id}: {Path.GetFileName(patchFile)}"]), cancellation: cancellation);
+        if (!result.Succeeded)
+        {
+            if (mail) await runner.RunAsync(new CommandLine("git", ["-C", tree.SourceDir, "am", "--abort"]), cancellation: cancellation);
+            await ResetAsync(head, cancellation);
+            await runner.RunAsync(new CommandLine("git", ["-C", tree.SourceDir, "clean", "-fdq"]), cancellation: cancellation);
+            var where = result.Output.Where(l => FailedHunk().IsMatch(l) || l.StartsWith("error:", StringComparison.Ordinal)).Take(4).ToList();
+            throw new PatchApplyException($"patch {id} ({patchFile}) does not apply on {head[..12]}: {string.Join("; ", where.Count > 0 ? where : result.Output.TakeLast(3))}. " +
+                "The work tree is back where it was; refresh the patch against this tree.");
+        }
+        return await HeadAsync(cancellation);
+    }
+
+    /// <summary>The file of a patch: the campaign's name for it, else the first file in the directory starting with its id.</summary>
+    public static string Resolve(string directory, Campaigns.PatchRef patch)
+    {
+        if (patch.File.Length > 0) return Path.GetFullPath(patch.File, directory);
+        if (!Directory.Exists(directory)) throw new PatchApplyException($"patch directory {directory} not found (series.dir)");
+        return Directory.GetFiles(directory).Order(StringComparer.Ordinal)
+            .FirstOrDefault(f => Path.GetFileName(f).StartsWith(patch.Id, StringComparison.Ordinal) && (f.EndsWith(".patch", StringComparison.Ordinal) || f.EndsWith(".diff", StringComparison.Ordinal)))
+            ?? throw new PatchApplyException($"no {patch.Id}*.patch in {directory}");
+    }
+
+    private async Task<string> GitAsync(string dir, string[] args, CancellationToken cancellation)
+    {
+        var result = await runner.RunAsync(new CommandLine("git", ["-C", dir, .. args]), cancellation: cancellation);
+        if (!result.Succeeded) throw new InvalidOperationException($"git {string.Join(' ', args)} in {dir} failed: {string.Join(" | ", result.Output.TakeLast(3))}");
+        return string.Join('\n', result.Output);
+    }
+
+    [GeneratedRegex(@"^(error: patch failed: |Patch failed at |error: .*: patch does not apply)")]
+    private static partial Regex FailedHunk();
+}
