@@ -143,8 +143,17 @@ public static class BisectPlan
     public static IReadOnlySet<string> Baseline(BuildContext c) =>
         HarvestPlan.Verdict(c, "baseline")?.Reports.Select(r => r.Title).ToHashSet() ?? new HashSet<string>();
 
+    /// <summary>
+    /// The unpatched kernel is probed once: after that the campaign's tree holds patches, so a re-run must
+    /// not stress "the baseline" again (it would be a patched kernel and poison the pre-existing list).
+    /// </summary>
     public static IEnumerable<Step> BaselineSteps(BuildContext c)
     {
+        if (HarvestPlan.Verdict(c, "baseline") is { } known && c.Journal.LastEnd("baseline/harvest") is { Outcome: Outcomes.Ok })
+        {
+            c.Output.Info($"baseline: already probed ({known.Verdict}{(known.Reports.Count > 0 ? $": {string.Join("; ", known.Reports.Select(r => r.Title))}" : "")}); nothing to redo");
+            yield break;
+        }
         foreach (var step in BootPlan.Steps(c, "baseline")) yield return step;
         foreach (var step in StressPlan.Steps(c, "baseline")) yield return step;
         foreach (var step in HarvestPlan.Steps(c, "baseline")) yield return step;

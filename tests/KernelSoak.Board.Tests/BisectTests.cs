@@ -63,5 +63,8 @@ public class BisectTests
         Assert.That(output, Does.Not.Contain("building "), "nothing is compiled");
         Assert.That(output, Does.Not.Contain("reboot issued"), "the board is not rebooted");
         Assert.That(output, Does.Contain("0002: verdict report already recorded"));
+        Assert.That(output, Does.Contain("baseline: already probed (report: WARNING in lkdtm_WARNING_MESSAGE)"),
+            "the baseline is not stressed again on a patched tree");
+        Assert.That(output, Does.Not.Contain("window over"), "no stress window at all");
     }
 }
