@@ -111,9 +111,9 @@ public static class KernelPlan
         var builder = new KernelBuilder(tree, c.Make, c.Commands, spec.Arch);
         var configPath = Path.Combine(tree.BuildDir, ".config");
         var release = c.Journal.LastEnd("kernel/release")?.Outputs?.GetValueOrDefault("release") ?? PlanText.ReleasePlaceholder;
-        var fingerprint = c.DryRun && !Directory.Exists(Path.Combine(tree.SourceDir, ".git")) ? "" : Fingerprint.Of(
-            SourceState.Fingerprint(tree.SourceDir), File.Exists(configPath) ? Fingerprint.OfFile(configPath) : "",
-            Toolchain.Version(spec.CrossCompile), string.Join(' ', c.Make.Variables), string.Join(' ', spec.Targets), release);
+        var fingerprint = c.DryRun && !Directory.Exists(Path.Combine(tree.SourceDir, ".git")) ? "" : BuildInputs.Fingerprint(
+            SourceState.Fingerprint(tree.SourceDir), File.Exists(configPath) ? File.ReadAllText(configPath) : "",
+            Toolchain.Version(spec.CrossCompile), c.Make.Variables, spec.Targets, release);
         var log = Path.Combine(c.ArtifactsDir, "log", $"{prefix.Replace('/', '-')}-build.log");
         yield return new Step($"{prefix}/build", $"cross build {string.Join(" ", spec.Targets)} (make is skipped when sources, .config, toolchain and variables are unchanged)",
             fingerprint, [c.Make.Build().ToString(), c.Make.ModulesInstall(builder.StagingDir).ToString()],
