@@ -122,7 +122,8 @@ public static class KernelPlan
                 if (!File.Exists(configPath) || release == PlanText.ReleasePlaceholder)
                     throw new Cake.Frosting.UserErrorException($"no configured kernel in {tree.BuildDir}: run ConfigureKernel first (without --exclusive)");
                 c.Output.Info($"building {release}: full log {log}");
-                await builder.BuildAsync(log, p => c.Output.Info($"  [{p.Elapsed:mm\\:ss}] {p.Objects} objects  {Trim(p.LastLine)}"), ct);
+                await c.Output.WithStatusAsync($"building {release}", say =>
+                    builder.BuildAsync(log, p => say($"  [{p.Elapsed:mm\\:ss}] {p.Objects} objects  {Trim(p.LastLine)}"), ct));
                 var manifest = await builder.StageAsync(release, fingerprint, spec.Targets, ct);
                 manifest.Save(c.ManifestPath);
                 manifest.Save(Path.Combine(c.ArtifactsDir, "kernel", "manifests", fingerprint + ".json"));

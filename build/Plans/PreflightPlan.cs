@@ -72,8 +72,7 @@ public static partial class PreflightPlan
         var absent = found.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         checks.Add(new("tools", absent.Length == 0, absent.Length == 0 ? string.Join(", ", tools) : $"missing on the board: {string.Join(", ", absent)}"));
 
-        foreach (var check in checks)
-            c.Output.Info($"  {(check.Passed ? "pass" : "FAIL")}  {check.Name,-11} {check.Detail}");
+        c.Output.Checks(checks.Select(x => (x.Name, x.Passed, x.Detail)));
         var failed = checks.Where(x => !x.Passed).ToList();
         if (failed.Count > 0)
             throw new Cake.Frosting.UserErrorException($"preflight failed ({string.Join(", ", failed.Select(f => f.Name))}): nothing was changed on the board. {failed[0].Detail}");
