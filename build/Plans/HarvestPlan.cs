@@ -15,7 +15,8 @@ public static class HarvestPlan
         yield return new Step($"{prefix}/harvest", "pstore (copied, hash-checked, then erased), dmesg, journal of the previous boot, cmdline, iomem, running config; pstore classified",
             StressPlan.ProbeFingerprint(c),
             [$"{b.Ssh("cat /sys/fs/pstore/<each record>")} > {dir}/pstore/<record>", b.Ssh("sha256sum /sys/fs/pstore/<record> && rm /sys/fs/pstore/<record>"),
-             $"{b.Ssh("dmesg")} > {dir}/dmesg.txt", $"{b.Ssh("cat /proc/cmdline /proc/iomem; zcat /proc/config.gz")} > {dir}/…"],
+             $"{b.Ssh("dmesg")} > {dir}/dmesg.txt", $"{b.Ssh("journalctl -k -b -1 --no-pager")} > {dir}/journal-previous-boot.txt",
+             $"{b.Ssh("cat /proc/cmdline /proc/iomem; zcat /proc/config.gz")} > {dir}/…"],
             async ct =>
             {
                 var files = await Harvester.HarvestAsync(await c.BoardAsync(), dir, ct);

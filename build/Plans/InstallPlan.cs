@@ -35,8 +35,23 @@ public static class InstallPlan
             async ct => { await (await Installer()).CopyImageAsync(Manifest(), ct); return StepResult.Ok(new Dictionary<string, string> { ["image"] = image }); })
             { Group = "install/image" };
 
-        if (i.Dtb.Length > 0 || i.Initramfs != InitramfsTool.None)
-            c.Output.Warn("DTB and initramfs install are planned but not done yet: this campaign's label boots without them");
+        const string later = "DTB and initramfs install (issue: Preflight + InstallKernel)";
+        if (i.Dtb.Length > 0)
+        {
+            var dtb = PlanText.BootFile(c, i.DtbName, release);
+            yield return Step.Pending($"{prefix}/dtb", $"copy {Path.GetFileName(i.Dtb)} to {dtb}", later,
+                $"{b.Ssh($"cat > {dtb}.ks-tmp && sync && mv {dtb}.ks-tmp {dtb}")} < {Path.Combine(c.Kernel.BuildDir, "arch", c.Campaign.Kernel.Arch, "boot", "dts", i.Dtb)}");
+        }
+        if (i.Initramfs != InitramfsTool.None)
+        {
+            var initrd = PlanText.BootFile(c, i.InitramfsName, release);
+            yield return Step.Pending($"{prefix}/initramfs", $"initramfs for {release}", later, b.Ssh(i.Initramfs switch
+            {
+                InitramfsTool.Mkinitcpio => $"mkinitcpio -k {release} -g {initrd}",
+                InitramfsTool.Dracut => $"dracut --force --kver {release} {initrd}",
+                _ => $"update-initramfs -c -k {release} -b {i.BootDir}",
+            }));
+        }
 
         yield return new Step($"{prefix}/extlinux", $"label {i.Label} → {release} (append = {i.DefaultLabel}'s + {string.Join(' ', i.AppendExtra)}); default stays {i.DefaultLabel}",
             Fingerprint.Of(release, i.Label, i.DefaultLabel, string.Join(' ', i.AppendExtra)),

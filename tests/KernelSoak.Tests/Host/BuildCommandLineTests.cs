@@ -49,10 +49,10 @@ public class BuildCommandLineTests
         Assert.That(exit, Is.Zero, err);
         string[] inOrder =
         [
-            "step preflight/ssh", "scripts/config --file", "--set-val KCSAN_REPORT_ONCE_IN_MS 2000", "olddefconfig",
+            "step preflight:", "scripts/config --file", "--set-val KCSAN_REPORT_ONCE_IN_MS 2000", "olddefconfig",
             "-s kernelrelease", "Image modules dtbs", "depmod", "/boot/firmware/Image-", "mkinitcpio -k",
-            "extlinux.conf.kernelsoak-", "step baseline/boot/reboot", "reboot", "git -C", "am --3way",
-            "step bisect/0004/boot/verify", "mpv --hwdec=v4l2m2m", "sys/fs/pstore", "journalctl -k -b -1", "step bisect/0004/verdict",
+            "extlinux.conf.kernelsoak-", "step baseline/boot:", "reboot", "git -C", "am --3way",
+            "step bisect/0004/boot:", "mpv --hwdec=v4l2m2m", "sys/fs/pstore", "journalctl -k -b -1", "step bisect/0004/verdict",
         ];
         var at = 0;
         foreach (var needle in inOrder)
@@ -116,9 +116,14 @@ public class BuildCommandLineTests
         var artifactsRoot = Directory.CreateTempSubdirectory("ks-art-").FullName;
         try
         {
-            var (exit, _, err) = Run("--target=Bisect0004", "--exclusive", $"--paths-artifacts={artifactsRoot}", "--campaign=iter6-v3");
+            // Binary search over a series is still to come: its step says so.
+            var campaign = Path.Combine(artifactsRoot, "binary.toml");
+            File.WriteAllText(campaign, File.ReadAllText(Path.Combine(Repo.Root, "campaigns", "qemu-bisect.toml"))
+                .Replace("mode = \"sequential\"", "mode = \"binary\"", StringComparison.Ordinal)
+                .Replace("\"../tests/patches\"", $"\"{Repo.Root}/tests/patches\"", StringComparison.Ordinal));
+            var (exit, _, err) = Run("--target=Bisect0001", "--exclusive", $"--paths-artifacts={artifactsRoot}", $"--campaign={campaign}");
             Assert.That(exit, Is.Not.Zero);
-            Assert.That(err, Does.Contain("not implemented yet: "));
+            Assert.That(err, Does.Contain("not implemented yet: binary search over the series"));
         }
         finally
         {

@@ -44,6 +44,7 @@ public class TaskGraphTests
                         └── CompileKernel
                             └── ConfigureKernel
                                 └── Preflight
+                                    └── BoardUp
             """));
     }
 
