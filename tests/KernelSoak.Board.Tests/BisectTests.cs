@@ -7,7 +7,7 @@ namespace KernelSoak.Board.Tests;
 /// The seed plan's step 2.x on the emulated board with tests/patches: the unpatched baseline, then each
 /// patch on top of the ones before — clean, report, apply-failed — and a re-run that redoes nothing.
 /// </summary>
-[TestFixture, NonParallelizable]
+[TestFixture, NonParallelizable, Order(2)]
 public class BisectTests
 {
     private E2eCampaign _campaign = null!;

@@ -5,7 +5,7 @@ using KernelSoak.Remote;
 namespace KernelSoak.Board.Tests;
 
 /// <summary>What issue "the emulated board" promises, proven on the running board. Ordered: later tests reboot it.</summary>
-[TestFixture, NonParallelizable]
+[TestFixture, NonParallelizable, Order(1)]
 public class EmulatedBoardTests
 {
     private static Boards.Qemu.QemuBoard Board => BoardFixture.Board;

@@ -9,7 +9,7 @@ namespace KernelSoak.Board.Tests;
 /// test label over the serial menu, stress with a workload that makes the real kernel WARN, harvest,
 /// verdict and reports — then the same command again, which rebuilds and re-deploys nothing.
 /// </summary>
-[TestFixture, NonParallelizable]
+[TestFixture, NonParallelizable, Order(3)]
 public class SoakTests
 {
     private E2eCampaign _campaign = null!;
@@ -30,7 +30,10 @@ public class SoakTests
         Assert.That(output, Does.Contain("config verified: "));
         Assert.That(output, Does.Contain("U-Boot menu: chose 2 (kernelsoak"));
         Assert.That(output, Does.Contain("REPORT WARNING: WARNING in lkdtm_WARNING_MESSAGE"));
-        Assert.That(output, Does.Contain("default stays known-good"));
+        Assert.That(output, Does.Contain("extlinux: label kernelsoak"));
+        using (var ssh = Remote.SshTarget.ConnectAsync(BoardFixture.Board.Endpoint).GetAwaiter().GetResult())
+            Assert.That(ssh.CheckAsync("cat /boot/firmware/extlinux/extlinux.conf").GetAwaiter().GetResult(), Does.Contain("\ndefault known-good\n"),
+                "the board's default label is never changed");
 
         var dir = Path.Combine(_campaign.Dir, "soak");
         using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "results.json")));
