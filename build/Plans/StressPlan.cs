@@ -45,6 +45,10 @@ public static class StressPlan
                 var settings = new ProbeSettings(commands, monitor.Suppress, preExisting ?? new HashSet<string>(),
                     TimeSpan.FromSeconds(monitor.HeartbeatS), TimeSpan.FromSeconds(monitor.WedgeTimeoutS), monitor.StopOnFirstReport);
                 if (monitor.Netconsole) c.Output.Warn("netconsole capture is planned, not done yet: this window watches the SSH kernel log only");
+                // pstore records already on the board belong to earlier boots: keep them aside (verified,
+                // then erased) so this probe's harvest sees only what happens from now on.
+                var earlier = await Harvester.HarvestAsync(await c.BoardAsync(), Path.Combine(dir, "before-window"), ct);
+                if (earlier.Any(f => f.Erased)) c.Output.Info($"moved {earlier.Count(f => f.Erased)} earlier pstore record(s) aside to {Path.Combine(dir, "before-window")}");
                 var outcome = await new Probe(c.BoardEndpoint, settings, c.Output.Info).RunAsync(dir, ct);
                 c.Output.Info($"window over after {outcome.Seconds:0} s: {outcome.Verdict}; stress {string.Join(", ", outcome.Stress.Select(s => $"{s.Profile} ×{s.Iterations}"))}");
                 Directory.CreateDirectory(dir);

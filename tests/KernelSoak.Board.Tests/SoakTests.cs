@@ -43,7 +43,7 @@ public class SoakTests
         Assert.That(results.RootElement.GetProperty("outcome").GetString(), Is.EqualTo("Success"), "the campaign's exit rule for a report");
         var junit = XDocument.Load(Path.Combine(dir, "junit.xml"));
         Assert.That(junit.Descendants("failure").Single().Attribute("message")!.Value, Is.EqualTo("WARNING in lkdtm_WARNING_MESSAGE"));
-        Assert.That(File.ReadAllText(Path.Combine(dir, "summary.md")), Does.Contain("| soak | 1 | report | WARNING in lkdtm_WARNING |"));
+        Assert.That(File.ReadAllText(Path.Combine(dir, "summary.md")), Does.Contain("| soak | 1 | report | WARNING in lkdtm_WARNING_MESSAGE |"));
         Assert.That(File.ReadAllText(Path.Combine(dir, "kmsg.log")), Does.Contain("lkdtm_WARNING_MESSAGE"), "the raw stream is kept verbatim");
     }
 
