@@ -13,6 +13,7 @@ public readonly partial record struct LogLine(string Text, double? Timestamp)
     public static LogLine Parse(string raw)
     {
         var s = raw.TrimEnd('\r', '\n');
+        if (s.Length == 0 || !(s[0] is '[' or '<' || char.IsAsciiDigit(s[0]))) return new LogLine(s, null);
         var kmsg = Kmsg().Match(s);
         if (kmsg.Success)
             return new LogLine(s[kmsg.Length..], double.Parse(kmsg.Groups[1].Value, CultureInfo.InvariantCulture) / 1e6);
