@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test.sh - build everything and run every test suite (unit, integration against a throwaway sshd,
+# test.sh - build everything and run every test suite (unit, corpora, the real kernel tree,
 # e2e on the emulated board), then print "N passed, N failed, N skipped" from the TRX results.
 # The e2e fixture builds the board (kernel cached by config+source hash) and boots it itself.
 set -uo pipefail
