@@ -74,7 +74,7 @@ public static partial class BootPlan
             catch (TimeoutException) when (cycle < c.Campaign.Boot.PowerCycles)
             {
                 c.Output.Warn($"no SSH within {timeout.TotalSeconds:0} s: power-cycling ({cycle + 1}/{c.Campaign.Boot.PowerCycles})");
-                await Tasks.EmulatedBoard.For(c).Power.ResetAsync(ct);
+                await PowerCycle.RunAsync(c, $"{release} did not come up", ct);
             }
             catch (TimeoutException e)
             {

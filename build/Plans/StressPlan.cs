@@ -1,7 +1,6 @@
 using System.Text.Json;
 using KernelSoak.Campaigns;
 using KernelSoak.Journal;
-using KernelSoak.Settings;
 using KernelSoak.Soak;
 using KernelSoak.Steps;
 
@@ -66,14 +65,7 @@ public static class StressPlan
     /// <summary>A wedged board is power-cycled (it comes back on its known-good default) so harvest can run.</summary>
     private static async Task RecoverAsync(BuildContext c, CancellationToken ct)
     {
-        c.DropBoardSession();
-        if (c.Settings.Power.Switch == PowerSwitchKind.Qemu && c.Settings.Board.Kind == BoardKind.Qemu)
-        {
-            var power = Tasks.EmulatedBoard.For(c).Power;
-            await power.ThawAsync(ct).ContinueWith(_ => { }, ct);
-            await power.ResetAsync(ct);
-        }
-        else c.Output.Warn("the board is wedged: power-cycle it now (it boots its known-good default); waiting for SSH");
+        await PowerCycle.RunAsync(c, "the board is wedged", ct);
         using var up = await Boards.SshWait.UntilUpAsync(c.BoardEndpoint, TimeSpan.FromSeconds(c.Campaign.Boot.TimeoutS), ct);
     }
 }
