@@ -86,7 +86,7 @@ public static partial class BootPlan
     /// <summary>U-Boot lists the labels as "N:\tmenu label"; type our number while it waits at "Enter choice:".</summary>
     private static async Task ChooseAtMenuAsync(BuildContext c, Boards.Qemu.SerialConsole console, long offset, CancellationToken ct)
     {
-        var prompt = await console.WaitForAsync(EnterChoice(), offset, TimeSpan.FromSeconds(c.Campaign.Boot.TimeoutS), ct);
+        await console.WaitForAsync(EnterChoice(), offset, TimeSpan.FromSeconds(c.Campaign.Boot.TimeoutS), ct);
         var menu = console.ReadFrom(offset);
         var entry = MenuEntry().Matches(menu).Select(m => (Number: m.Groups[1].Value, Text: m.Groups[2].Value.Trim()))
             .LastOrDefault(e => e.Text.StartsWith(c.Campaign.Install.Label + " ", StringComparison.Ordinal) || e.Text == c.Campaign.Install.Label);

@@ -66,10 +66,7 @@ public sealed class BoardResetTask : AsyncFrostingTask<BuildContext>
         var board = EmulatedBoard.For(context);
         if (context.DryRun) { context.Output.Info($"    $ echo system_reset | nc -U {board.Files.MonitorSocket}"); return; }
         await board.Power.ResetAsync();
-        using var ssh = await SshWaitAfterReset(board, context);
+        using var ssh = await Boards.SshWait.UntilUpAsync(board.Endpoint, TimeSpan.FromSeconds(context.Campaign.Boot.TimeoutS));
         context.Output.Info($"board back: {(await ssh.CheckAsync("uname -r")).Trim()}");
     }
-
-    private static Task<Remote.SshTarget> SshWaitAfterReset(QemuBoard board, BuildContext context) =>
-        Boards.SshWait.UntilUpAsync(board.Endpoint, TimeSpan.FromSeconds(context.Campaign.Boot.TimeoutS));
 }
