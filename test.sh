@@ -12,7 +12,7 @@ scripts/setup-host.sh || exit 1
 dotnet build KernelSoak.slnx -c Release -nologo -v quiet -clp:ErrorsOnly || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 # One suite after another, fast ones first: the kernel and board suites each want both cores.
 status=0
-for suite in KernelSoak.Tests KernelSoak.Reports.Tests KernelSoak.Kernel.Tests KernelSoak.Board.Tests; do
+for suite in KernelSoak.Tests KernelSoak.Reports.Tests KernelSoak.Remote.Tests KernelSoak.Kernel.Tests KernelSoak.Board.Tests; do
   dotnet test "tests/$suite" -c Release --no-build --nologo --logger "trx;LogFileName=$suite.trx" \
     --logger "console;verbosity=normal" --results-directory "$RESULTS" "$@" || status=1
 done

@@ -75,6 +75,9 @@ public sealed class BuildContext : FrostingContext
                 : Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".ssh", "known_hosts"),
             TrustOnFirstUse = Settings.Board.TrustOnFirstUse,
             ConnectTimeout = TimeSpan.FromSeconds(Settings.Board.ConnectTimeoutSeconds),
+            KeepAlive = TimeSpan.FromSeconds(Settings.Board.KeepAliveSeconds),
+            DeadPeerAfter = TimeSpan.FromSeconds(Settings.Board.DeadPeerSeconds),
+            Sudo = Settings.Board.Sudo,
         };
 
     public Task<Remote.SshTarget> ConnectBoardAsync() => Remote.SshTarget.ConnectAsync(BoardEndpoint);
@@ -84,11 +87,14 @@ public sealed class BuildContext : FrostingContext
     /// <summary>One SSH connection shared by the steps of a run (reconnected after a reboot).</summary>
     public async Task<Remote.SshTarget> BoardAsync()
     {
-        if (_session is not null && (await _session.RunAsync("true", TimeSpan.FromSeconds(10)).ContinueWith(t => t.IsCompletedSuccessfully && t.Result.Succeeded)))
+        if (_session is null)
+            return _session = await ConnectBoardAsync(); // a wrong address fails at once, with what to check
+        if (_session.IsConnected && await _session.AnswersAsync(TimeSpan.FromSeconds(10)))
             return _session;
-        _session?.Dispose();
-        _session = await ConnectBoardAsync();
-        return _session;
+        _session.Dispose();
+        _session = null;
+        Output.Warn($"lost the SSH connection to {BoardEndpoint}: reconnecting (up to {Settings.Board.ReconnectSeconds} s)");
+        return _session = await Remote.SshWait.UntilUpAsync(BoardEndpoint, TimeSpan.FromSeconds(Settings.Board.ReconnectSeconds));
     }
 
     /// <summary>A failure of Stress kept for Harvest to rethrow once it has collected everything.</summary>

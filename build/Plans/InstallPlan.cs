@@ -9,8 +9,26 @@ namespace KernelSoak.Build.Plans;
 /// <summary>Put a built kernel on the board (the seed plan's steps 1.4–1.7), verified and idempotent.</summary>
 public static class InstallPlan
 {
-    public static InstallLayout Layout(BuildContext c) => new(c.Campaign.Install.BootDir, c.Campaign.Install.Extlinux, c.Campaign.Install.Image,
-        c.Campaign.Install.Label, c.Campaign.Install.DefaultLabel, c.Campaign.Install.AppendExtra, c.Campaign.Install.MinFreeMb);
+    public static InstallLayout Layout(BuildContext c)
+    {
+        var i = c.Campaign.Install;
+        return new(i.BootDir, i.Extlinux, i.Image, i.Label, i.DefaultLabel, i.AppendExtra, i.MinFreeMb)
+        {
+            Dtb = i.Dtb,
+            DtbName = i.DtbName,
+            InitramfsName = i.InitramfsName,
+            InitramfsCommand = InitramfsCommand(i.Initramfs, i.BootDir),
+        };
+    }
+
+    /// <summary>Each tool's way of making one release's image at a given path ({release}, {initrd}).</summary>
+    public static string InitramfsCommand(InitramfsTool tool, string bootDir) => tool switch
+    {
+        InitramfsTool.Mkinitcpio => "mkinitcpio -k {release} -g {initrd}",
+        InitramfsTool.Dracut => "dracut --force --kver {release} {initrd}",
+        InitramfsTool.UpdateInitramfs => $"update-initramfs -c -k {{release}} -b {bootDir}",
+        _ => "",
+    };
 
     public static IEnumerable<Step> Steps(BuildContext c, string prefix = "install")
     {
@@ -35,22 +53,25 @@ public static class InstallPlan
             async ct => { await (await Installer()).CopyImageAsync(Manifest(), ct); return StepResult.Ok(new Dictionary<string, string> { ["image"] = image }); })
             { Group = "install/image" };
 
-        const string later = "DTB and initramfs install (issue: Preflight + InstallKernel)";
-        if (i.Dtb.Length > 0)
+        if (layout.DtbPath(release) is { } dtb)
         {
-            var dtb = PlanText.BootFile(c, i.DtbName, release);
-            yield return Step.Pending($"{prefix}/dtb", $"copy {Path.GetFileName(i.Dtb)} to {dtb}", later,
-                $"{b.Ssh($"cat > {dtb}.ks-tmp && sync && mv {dtb}.ks-tmp {dtb}")} < {Path.Combine(c.Kernel.BuildDir, "arch", c.Campaign.Kernel.Arch, "boot", "dts", i.Dtb)}");
+            var built = manifest?.Dtbs.FirstOrDefault(d => d.RelativePath.EndsWith(i.Dtb, StringComparison.Ordinal));
+            yield return new Step($"{prefix}/dtb", $"{Path.GetFileName(i.Dtb)} → {dtb} (temp name, sha256 checked, rename)", built?.Sha256 ?? i.Dtb,
+                [$"{b.Ssh($"cat > {dtb}.ks-tmp && sha256sum {dtb}.ks-tmp && sync && mv {dtb}.ks-tmp {dtb}")} < {built?.Path ?? Path.Combine(c.Kernel.BuildDir, "arch", c.Campaign.Kernel.Arch, "boot", "dts", i.Dtb)}"],
+                async ct => { await (await Installer()).CopyDtbAsync(Manifest(), ct); return StepResult.Ok(new Dictionary<string, string> { ["dtb"] = dtb }); })
+                { Group = "install/dtb" };
         }
-        if (i.Initramfs != InitramfsTool.None)
+        if (layout.InitrdPath(release) is { } initrd)
         {
-            var initrd = PlanText.BootFile(c, i.InitramfsName, release);
-            yield return Step.Pending($"{prefix}/initramfs", $"initramfs for {release}", later, b.Ssh(i.Initramfs switch
-            {
-                InitramfsTool.Mkinitcpio => $"mkinitcpio -k {release} -g {initrd}",
-                InitramfsTool.Dracut => $"dracut --force --kver {release} {initrd}",
-                _ => $"update-initramfs -c -k {release} -b {i.BootDir}",
-            }));
+            var command = PlanText.Expand(layout.InitramfsCommand, release).Replace("{initrd}", initrd, StringComparison.Ordinal);
+            // The image holds modules: remade whenever they change.
+            yield return new Step($"{prefix}/initramfs", $"initramfs {initrd} made on the board by {i.Initramfs.ToString().ToLowerInvariant()}",
+                Fingerprint.Of(command, string.Join('\n', manifest?.Modules.Select(m => m.Sha256) ?? [])), [b.Ssh(command)],
+                async ct =>
+                {
+                    var sha = await (await Installer()).MakeInitramfsAsync(release, ct);
+                    return StepResult.Ok(new Dictionary<string, string> { ["initrd"] = initrd, ["sha256"] = sha ?? "" });
+                }) { Group = "install/initramfs" };
         }
 
         yield return new Step($"{prefix}/extlinux", $"label {i.Label} → {release} (append = {i.DefaultLabel}'s + {string.Join(' ', i.AppendExtra)}); default stays {i.DefaultLabel}",
@@ -58,7 +79,7 @@ public static class InstallPlan
             [b.Ssh($"cp {i.Extlinux} {i.Extlinux}.kernelsoak-<timestamp>"), $"{b.Ssh($"cat > {i.Extlinux}.ks-tmp && sync && mv {i.Extlinux}.ks-tmp {i.Extlinux}")} < <edited extlinux.conf>"],
             async ct =>
             {
-                var backup = await (await Installer()).UpdateExtlinuxAsync(release, null, ct);
+                var backup = await (await Installer()).UpdateExtlinuxAsync(release, ct);
                 return StepResult.Ok(backup is null ? null : new Dictionary<string, string> { ["backup"] = backup });
             }) { Group = "install/extlinux" };
 
@@ -68,13 +89,16 @@ public static class InstallPlan
             async ct =>
             {
                 var ssh = await c.BoardAsync();
-                var check = await ssh.RunAsync($"test -s {image} && test -f /lib/modules/{release}/modules.dep && grep -q '^label {i.Label}' {i.Extlinux} && grep -q 'kernel /{Path.GetFileName(image)}' {i.Extlinux}", TimeSpan.FromSeconds(30), ct);
+                var files = new[] { image, layout.DtbPath(release), layout.InitrdPath(release) }.OfType<string>().Select(f => $"test -s {f} && ");
+                var check = await ssh.RunAsync($"{string.Concat(files)}test -f /lib/modules/{release}/modules.dep && grep -q '^label {i.Label}' {i.Extlinux} && grep -q 'kernel /{Path.GetFileName(image)}' {i.Extlinux}", TimeSpan.FromSeconds(30), ct);
                 if (check.Succeeded) return StepResult.Ok();
                 c.Output.Warn("the board no longer holds what the journal recorded: installing again");
                 var installer = await Installer();
                 await installer.SyncModulesAsync(Manifest(), ct);
                 await installer.CopyImageAsync(Manifest(), ct);
-                await installer.UpdateExtlinuxAsync(release, null, ct);
+                await installer.CopyDtbAsync(Manifest(), ct);
+                await installer.MakeInitramfsAsync(release, ct);
+                await installer.UpdateExtlinuxAsync(release, ct);
                 return StepResult.Ok();
             }) { AlwaysRun = true };
     }

@@ -66,6 +66,6 @@ public static class StressPlan
     private static async Task RecoverAsync(BuildContext c, CancellationToken ct)
     {
         await PowerCycle.RunAsync(c, "the board is wedged", ct);
-        using var up = await Boards.SshWait.UntilUpAsync(c.BoardEndpoint, TimeSpan.FromSeconds(c.Campaign.Boot.TimeoutS), ct);
+        using var up = await Remote.SshWait.UntilUpAsync(c.BoardEndpoint, TimeSpan.FromSeconds(c.Campaign.Boot.TimeoutS), ct);
     }
 }

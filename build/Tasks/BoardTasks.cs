@@ -66,7 +66,7 @@ public sealed class BoardResetTask : AsyncFrostingTask<BuildContext>
         var board = EmulatedBoard.For(context);
         if (context.DryRun) { context.Output.Info($"    $ echo system_reset | nc -U {board.Files.MonitorSocket}"); return; }
         await board.Power.ResetAsync();
-        using var ssh = await Boards.SshWait.UntilUpAsync(board.Endpoint, TimeSpan.FromSeconds(context.Campaign.Boot.TimeoutS));
+        using var ssh = await Remote.SshWait.UntilUpAsync(board.Endpoint, TimeSpan.FromSeconds(context.Campaign.Boot.TimeoutS));
         context.Output.Info($"board back: {(await ssh.CheckAsync("uname -r")).Trim()}");
     }
 }

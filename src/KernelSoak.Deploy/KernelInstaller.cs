@@ -4,13 +4,6 @@ using KernelSoak.Remote;
 
 namespace KernelSoak.Deploy;
 
-/// <summary>Where and how a kernel goes on the board (from the campaign's [install]).</summary>
-public sealed record InstallLayout(string BootDir, string ExtlinuxPath, string ImageName, string Label, string DefaultLabel,
-    IReadOnlyList<string> AppendExtra, int MinFreeMb)
-{
-    public string ImagePath(string release) => $"{BootDir.TrimEnd('/')}/{ImageName.Replace("{release}", release, StringComparison.Ordinal)}";
-}
-
 public sealed record SyncResult(int Sent, int Deleted, int Unchanged, long BytesSent);
 
 /// <summary>
@@ -21,7 +14,7 @@ public sealed class KernelInstaller(SshTarget ssh, InstallLayout layout, Action<
 {
     public async Task<SyncResult> SyncModulesAsync(BuildManifest manifest, CancellationToken cancellation = default)
     {
-        var target = $"/lib/modules/{manifest.Release}";
+        var target = layout.ModulesDir(manifest.Release);
         // modules.dep, modules.alias … are depmod's output: made on the board, never copied or compared.
         var files = manifest.Modules.Where(m => !IsDepmodOutput(m.RelativePath)).ToList();
         var remote = await RemoteFiles.HashesAsync(ssh, target, cancellation);
@@ -34,20 +27,21 @@ public sealed class KernelInstaller(SshTarget ssh, InstallLayout layout, Action<
         }
         var q = SshTarget.Quote(target);
         // Unpack into a staging dir on the same filesystem, then move each file into place.
-        var staging = SshTarget.Quote($"/lib/modules/.ks-incoming-{manifest.Release}");
+        var staging = SshTarget.Quote($"{Path.GetDirectoryName(target)}/.ks-incoming-{manifest.Release}");
+        var bytes = changed.Sum(c => c.Size);
         var result = await ssh.RunWithInputAsync(
             $"set -e; rm -rf {staging}; mkdir -p {staging} {q}; tar -C {staging} -xf -; cd {staging}; " +
-            $"find . -type d -exec mkdir -p {q}/{{}} \\; ; find . -type f -exec mv {{}} {q}/{{}} \\; ; cd /; rm -rf {staging}; sync",
+            $"find . -type d -exec mkdir -p {q}/{{}} \\; ; find . ! -type d -exec mv {{}} {q}/{{}} \\; ; cd /; rm -rf {staging}; sync",
             s => RemoteFiles.WriteTarAsync(s, manifest.ModulesDir, changed.Select(c => c.RelativePath), cancellation), TimeSpan.FromMinutes(10), cancellation);
         if (!result.Succeeded) throw new IOException($"sending modules to {target} failed: {result.Error.Trim()}");
         if (stale.Count > 0)
             await ssh.CheckAsync($"cd {q} && rm -f {string.Join(' ', stale.Select(SshTarget.Quote))}", TimeSpan.FromMinutes(1), cancellation);
-        var depmod = await ssh.RunAsync($"depmod {SshTarget.Quote(manifest.Release)}", TimeSpan.FromMinutes(2), cancellation);
+        var baseDir = layout.RootDir.Length > 0 ? $"-b {SshTarget.Quote(layout.RootDir)} " : "";
+        var depmod = await ssh.RunAsync($"depmod {baseDir}{SshTarget.Quote(manifest.Release)}", TimeSpan.FromMinutes(2), cancellation);
         if (!depmod.Succeeded) throw new InvalidOperationException($"depmod {manifest.Release} failed on the board: {depmod.Error.Trim()}");
         var after = await RemoteFiles.HashesAsync(ssh, target, cancellation);
         var wrong = files.Where(m => after.GetValueOrDefault(m.RelativePath) != m.Sha256).Select(m => m.RelativePath).ToList();
         if (wrong.Count > 0) throw new IOException($"after the copy {wrong.Count} module file(s) differ on the board, e.g. {wrong[0]}");
-        var bytes = changed.Sum(c => c.Size);
         say($"modules: sent {changed.Count}, deleted {stale.Count}, unchanged {files.Count - changed.Count} ({bytes / 1024} KiB), verified");
         return new SyncResult(changed.Count, stale.Count, files.Count - changed.Count, bytes);
     }
@@ -56,25 +50,54 @@ public sealed class KernelInstaller(SshTarget ssh, InstallLayout layout, Action<
         !relativePath.Contains('/', StringComparison.Ordinal) && relativePath.StartsWith("modules.", StringComparison.Ordinal)
         && relativePath is not ("modules.order" or "modules.builtin" or "modules.builtin.modinfo");
 
-    public async Task<bool> CopyImageAsync(BuildManifest manifest, CancellationToken cancellation = default)
+    public Task<bool> CopyImageAsync(BuildManifest manifest, CancellationToken cancellation = default) =>
+        CopyBootFileAsync(manifest.Image, layout.ImagePath(manifest.Release), cancellation);
+
+    /// <summary>The campaign's DTB from the build, under its release-suffixed name; false when there is none or it is unchanged.</summary>
+    public Task<bool> CopyDtbAsync(BuildManifest manifest, CancellationToken cancellation = default)
     {
-        var path = layout.ImagePath(manifest.Release);
-        if (await RemoteFiles.HashAsync(ssh, path, cancellation) == manifest.Image.Sha256)
+        if (layout.DtbPath(manifest.Release) is not { } path) return Task.FromResult(false);
+        var dtb = manifest.Dtbs.FirstOrDefault(d => d.RelativePath == layout.Dtb || d.RelativePath.EndsWith("/" + layout.Dtb, StringComparison.Ordinal))
+            ?? throw new FileNotFoundException($"the build has no DTB {layout.Dtb} (install.dtb); it built {manifest.Dtbs.Count} DTBs, e.g. {manifest.Dtbs.FirstOrDefault()?.RelativePath ?? "none: is CONFIG_OF set and 'dtbs' in kernel.targets?"}");
+        return CopyBootFileAsync(dtb, path, cancellation);
+    }
+
+    /// <summary>One file to the boot partition: skipped when the board's copy has the same sha256; else temp name, sync, rename, verify.</summary>
+    public async Task<bool> CopyBootFileAsync(ManifestFile file, string path, CancellationToken cancellation = default)
+    {
+        if (await RemoteFiles.HashAsync(ssh, path, cancellation) == file.Sha256)
         {
-            say($"image: {path} unchanged");
+            say($"{Path.GetFileName(path)}: unchanged on the board");
             return false;
         }
-        await EnsureSpaceAsync(manifest.Image.Size, cancellation);
+        await EnsureSpaceAsync(file.Size, cancellation);
         await RemoteFiles.WriteAtomicAsync(ssh, path, async s =>
         {
-            await using var file = File.OpenRead(manifest.Image.Path);
-            await file.CopyToAsync(s, cancellation);
-        }, cancellation);
-        var written = await RemoteFiles.HashAsync(ssh, path, cancellation);
-        if (written != manifest.Image.Sha256) throw new IOException($"{path} on the board has sha256 {written}, expected {manifest.Image.Sha256}");
-        say($"image: {path} ({manifest.Image.Size / 1024 / 1024} MiB) written and verified");
+            await using var local = File.OpenRead(file.Path);
+            await local.CopyToAsync(s, 256 * 1024, cancellation);
+        }, file.Sha256, cancellation);
+        say($"{Path.GetFileName(path)}: {file.Size / 1024} KiB written and verified");
         return true;
     }
+
+    /// <summary>Makes the initramfs with the board's own tool (it must see the installed modules); returns its sha256, or null when the campaign has none.</summary>
+    public async Task<string?> MakeInitramfsAsync(string release, CancellationToken cancellation = default)
+    {
+        if (layout.InitrdPath(release) is not { } initrd) return null;
+        var command = layout.InitramfsCommand.Replace("{release}", release, StringComparison.Ordinal).Replace("{initrd}", initrd, StringComparison.Ordinal);
+        var tool = command.Split(' ', 2)[0];
+        var result = await ssh.RunAsync($"command -v {SshTarget.Quote(tool)} >/dev/null || {{ echo '{tool}: not installed on the board' >&2; exit 127; }}; {command}", TimeSpan.FromMinutes(10), cancellation);
+        if (!result.Succeeded)
+            throw new InvalidOperationException($"'{command}' failed on the board (exit {result.ExitCode}): {Tail(result.Error + result.Output)}. " +
+                "Set install.initramfs to the tool the board has (mkinitcpio, dracut, update-initramfs) or \"none\"");
+        var hash = await RemoteFiles.HashAsync(ssh, initrd, cancellation);
+        var size = await ssh.RunAsync($"test -s {SshTarget.Quote(initrd)}", TimeSpan.FromSeconds(30), cancellation);
+        if (hash is null || !size.Succeeded) throw new IOException($"'{command}' succeeded but {initrd} is missing or empty");
+        say($"initramfs: {initrd} made by {tool}");
+        return hash;
+    }
+
+    private static string Tail(string text) => string.Join(" | ", text.Trim().Split('\n').TakeLast(3));
 
     /// <summary>Free space for the new files plus a margin, never below the campaign's floor (the plan's R11).</summary>
     public async Task EnsureSpaceAsync(long bytes, CancellationToken cancellation = default)
@@ -87,31 +110,83 @@ public sealed class KernelInstaller(SshTarget ssh, InstallLayout layout, Action<
     }
 
     /// <summary>Adds or updates the test label (default untouched), with a backup and an atomic write; returns the backup path or null when nothing changed.</summary>
-    public async Task<string?> UpdateExtlinuxAsync(string release, string? fdt, CancellationToken cancellation = default)
+    public async Task<string?> UpdateExtlinuxAsync(string release, CancellationToken cancellation = default)
     {
-        var text = await ssh.CheckAsync($"cat {SshTarget.Quote(layout.ExtlinuxPath)}", TimeSpan.FromSeconds(30), cancellation);
-        var config = ExtlinuxConfig.Parse(text);
+        var (text, config) = await ReadExtlinuxAsync(cancellation);
         var baseLabel = config.Labels.FirstOrDefault(l => l.Name == layout.DefaultLabel)
             ?? throw new ExtlinuxException($"{layout.ExtlinuxPath} has no label '{layout.DefaultLabel}' (the campaign's default_label)");
-        var append = string.Join(' ', new[] { baseLabel.Append ?? "" }.Concat(layout.AppendExtra.Where(x => !(baseLabel.Append ?? "").Split(' ').Contains(x))).Where(x => x.Length > 0));
+        var baseAppend = baseLabel.Append ?? "";
+        var append = string.Join(' ', new[] { baseAppend }.Concat(layout.AppendExtra.Where(x => !baseAppend.Split(' ').Contains(x))).Where(x => x.Length > 0));
         var label = new ExtlinuxLabel(layout.Label)
         {
             MenuLabel = $"{layout.Label} ({release}, KernelSoak)",
-            Kernel = "/" + Path.GetRelativePath(layout.BootDir, layout.ImagePath(release)),
-            Fdt = fdt,
+            Kernel = layout.BootRelative(layout.ImagePath(release)),
+            Initrd = layout.InitrdPath(release) is { } initrd ? layout.BootRelative(initrd) : null,
+            Fdt = layout.DtbPath(release) is { } dtb ? layout.BootRelative(dtb) : baseLabel.Fdt,
+            FdtDir = layout.DtbPath(release) is null ? baseLabel.FdtDir : null,
             Append = append,
         };
         var updated = config.WithLabel(label);
-        updated.Validate();
         if (updated.Render() == text)
         {
             say($"extlinux: label {layout.Label} already boots {release}");
             return null;
         }
-        var backup = $"{layout.ExtlinuxPath}.kernelsoak-{DateTimeOffset.UtcNow:yyyyMMddTHHmmssZ}";
-        await ssh.CheckAsync($"cp {SshTarget.Quote(layout.ExtlinuxPath)} {SshTarget.Quote(backup)} && sync", TimeSpan.FromSeconds(30), cancellation);
-        await RemoteFiles.WriteTextAsync(ssh, layout.ExtlinuxPath, updated.Render(), cancellation);
+        var backup = await WriteExtlinuxAsync(updated, cancellation);
         say($"extlinux: label {layout.Label} → {release}; default stays {updated.Default ?? "(first label)"}; backup {backup}");
         return backup;
+    }
+
+    private async Task<(string Text, ExtlinuxConfig Config)> ReadExtlinuxAsync(CancellationToken cancellation)
+    {
+        var text = await ssh.CheckAsync($"cat {SshTarget.Quote(layout.ExtlinuxPath)}", TimeSpan.FromSeconds(30), cancellation);
+        try
+        {
+            return (text, ExtlinuxConfig.Parse(text));
+        }
+        catch (ExtlinuxException e)
+        {
+            throw new ExtlinuxException($"{layout.ExtlinuxPath} on the board: {e.Message}. Nothing was changed; fix the file (a copy of the last good one is {layout.ExtlinuxPath}.kernelsoak-* when KernelSoak wrote it before)");
+        }
+    }
+
+    /// <summary>Validates, backs up the current file, writes temp + fsync + rename; returns the backup path.</summary>
+    private async Task<string> WriteExtlinuxAsync(ExtlinuxConfig updated, CancellationToken cancellation)
+    {
+        updated.Validate();
+        var backup = $"{layout.ExtlinuxPath}.kernelsoak-{DateTimeOffset.UtcNow:yyyyMMddTHHmmssfffZ}";
+        await ssh.CheckAsync($"cp -p {SshTarget.Quote(layout.ExtlinuxPath)} {SshTarget.Quote(backup)} && sync", TimeSpan.FromSeconds(30), cancellation);
+        await RemoteFiles.WriteTextAsync(ssh, layout.ExtlinuxPath, updated.Render(), cancellation);
+        return backup;
+    }
+
+    /// <summary>
+    /// Takes a release off the board: its label (the default goes back to the campaign's default label if
+    /// it named this one), then its Image, DTB, initramfs and /lib/modules directory. Refuses while the
+    /// board runs that release. Other releases and labels are never touched.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> UninstallAsync(string release, CancellationToken cancellation = default)
+    {
+        var running = (await ssh.CheckAsync("uname -r", TimeSpan.FromSeconds(30), cancellation)).Trim();
+        if (running == release)
+            throw new InvalidOperationException($"the board is running {release}: boot {layout.DefaultLabel} first (reboot; it is the default), then uninstall");
+        var removed = new List<string>();
+        var (_, config) = await ReadExtlinuxAsync(cancellation);
+        if (config.Labels.Any(l => l.Name == layout.Label))
+        {
+            var updated = config.WithoutLabel(layout.Label);
+            if (updated.Default == layout.Label || (updated.Default is { } d && updated.Labels.All(l => l.Name != d)))
+                updated = updated.WithDefault(layout.DefaultLabel);
+            var backup = await WriteExtlinuxAsync(updated, cancellation);
+            removed.Add($"label {layout.Label} (backup {backup})");
+        }
+        var paths = new[] { layout.ImagePath(release), layout.DtbPath(release), layout.InitrdPath(release), layout.ModulesDir(release) }.OfType<string>().ToList();
+        var present = await ssh.RunAsync(string.Join("; ", paths.Select(p => $"[ -e {SshTarget.Quote(p)} ] && echo {SshTarget.Quote(p)}")) + "; true", TimeSpan.FromSeconds(30), cancellation);
+        var existing = present.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (existing.Length > 0)
+            await ssh.CheckAsync($"rm -rf {string.Join(' ', existing.Select(SshTarget.Quote))} && sync", TimeSpan.FromMinutes(2), cancellation);
+        removed.AddRange(existing);
+        say(removed.Count == 0 ? $"uninstall: nothing of {release} on the board" : $"uninstall: removed {string.Join(", ", removed)}");
+        return removed;
     }
 }

@@ -27,22 +27,31 @@ public static class RemoteFiles
         return result.Succeeded && result.Output.Length >= 64 ? result.Output[..64] : null;
     }
 
-    /// <summary>Writes to a temporary name, syncs, then renames: a power cut leaves the old file or the new, never half.</summary>
-    public static async Task WriteAtomicAsync(SshTarget ssh, string path, Func<Stream, Task> write, CancellationToken cancellation = default)
+    /// <summary>
+    /// Writes to a temporary name, checks its sha256 there, syncs, then renames: a power cut leaves the old
+    /// file or the new, never half. The hash is what makes a cut-off copy harmless: closing our side early
+    /// ends the remote <c>cat</c> as if the file were complete, and only the hash tells it was not.
+    /// </summary>
+    public static async Task WriteAtomicAsync(SshTarget ssh, string path, Func<Stream, Task> write, string sha256, CancellationToken cancellation = default)
     {
         var q = SshTarget.Quote(path);
         var temp = SshTarget.Quote(path + ".ks-tmp");
-        var result = await ssh.RunWithInputAsync($"cat > {temp} && sync && mv {temp} {q} && sync", write, TimeSpan.FromMinutes(10), cancellation);
+        var result = await ssh.RunWithInputAsync(
+            $"cat > {temp} && {{ sha256sum {temp} | grep -q '^{sha256} ' || {{ echo 'the copy on the board does not match (sha256): not installed' >&2; rm -f {temp}; false; }}; }} && sync && mv {temp} {q} && sync",
+            write, TimeSpan.FromMinutes(10), cancellation);
         if (!result.Succeeded)
         {
             await ssh.RunAsync($"rm -f {temp}", TimeSpan.FromSeconds(30), cancellation);
             throw new IOException($"writing {path} on {ssh.Endpoint} failed: {result.Error.Trim()}" +
-                (result.Error.Contains("No space", StringComparison.Ordinal) ? " — the partition is full; free space or lower what is installed" : ""));
+                (result.Error.Contains("No space", StringComparison.Ordinal) ? " — the partition is full; free space or lower what is installed. The old file is untouched" : ""));
         }
     }
 
-    public static Task WriteTextAsync(SshTarget ssh, string path, string text, CancellationToken cancellation = default) =>
-        WriteAtomicAsync(ssh, path, async s => await s.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text), cancellation), cancellation);
+    public static Task WriteTextAsync(SshTarget ssh, string path, string text, CancellationToken cancellation = default)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        return WriteAtomicAsync(ssh, path, async s => await s.WriteAsync(bytes, cancellation), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), cancellation);
+    }
 
     /// <summary>A tar stream of some files of a local directory (modes and symlinks preserved).</summary>
     public static async Task WriteTarAsync(Stream output, string root, IEnumerable<string> relativePaths, CancellationToken cancellation = default)

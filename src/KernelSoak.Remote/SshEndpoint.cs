@@ -9,6 +9,12 @@ public sealed record SshEndpoint(string Host, int Port, string User, string Iden
     /// <summary>Record an unknown host's key in KnownHostsFile (never replaces a known one).</summary>
     public bool TrustOnFirstUse { get; init; }
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>While a command runs, ask the board this often whether it still answers.</summary>
+    public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>No answer to a keep-alive within this long: the peer is frozen (or the link is down).</summary>
+    public TimeSpan DeadPeerAfter { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Run commands through <c>sudo -n</c> (a login that is not root).</summary>
+    public bool Sudo { get; init; }
 
     public override string ToString() => $"{User}@{Host}:{Port}";
 

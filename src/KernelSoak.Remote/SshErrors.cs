@@ -20,3 +20,10 @@ public sealed class UnknownHostKeyException(SshEndpoint endpoint, string actual)
 /// <summary>The board could not be reached at all (address, port, network, sshd down).</summary>
 public sealed class BoardUnreachableException(SshEndpoint endpoint, string reason, Exception? inner = null)
     : Exception($"cannot reach the board at {endpoint}: {reason}. Check [Board] Host/Port (or BOARD_HOST/--board-host) and that the board is powered and booted", inner);
+
+/// <summary>The connection is open but the board stopped answering (a wedged kernel, a frozen VM, a cut link).</summary>
+public sealed class PeerFrozenException(SshEndpoint endpoint, string command, TimeSpan silent)
+    : Exception($"{endpoint} stopped answering while running '{command}': no reply to a keep-alive for {silent.TotalSeconds:0} s. " +
+                "The board is wedged or the link is down; power-cycle it ([Power] Switch) and re-run: finished steps are not redone")
+{
+}

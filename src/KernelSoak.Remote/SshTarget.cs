@@ -87,36 +87,129 @@ public sealed class SshTarget : IDisposable
         return null;
     }
 
+    public bool IsConnected => _client.IsConnected;
+
     public async Task<RemoteResult> RunAsync(string command, TimeSpan? timeout = null, CancellationToken cancellation = default)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        using var cmd = _client.CreateCommand(command);
+        var cmd = _client.CreateCommand(KillOnHangup(AsRoot(command)));
+        // Our end of the command's stdin: closing it (cancel, timeout, a dead host) tells the remote
+        // wrapper to kill the command's process group. An SSH "signal" alone is ignored by OpenSSH and dropbear.
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         if (timeout is { } t) limit.CancelAfter(t);
+        var running = cmd.ExecuteAsync(CancellationToken.None);
+        var hangup = cmd.CreateInputStream();
         try
         {
-            await cmd.ExecuteAsync(limit.Token);
+            await WatchAsync(running, command, limit.Token);
         }
-        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            throw new TimeoutException($"'{command}' on {Endpoint} did not finish within {timeout?.TotalSeconds} s");
+            await HangUpAsync(hangup, running);
+            if (cancellation.IsCancellationRequested) throw;
+            throw new TimeoutException($"'{command}' on {Endpoint} did not finish within {timeout?.TotalSeconds} s (its remote processes were killed)");
         }
-        return new RemoteResult(command, cmd.ExitStatus ?? -1, cmd.Result, cmd.Error, watch.Elapsed);
+        catch (PeerFrozenException)
+        {
+            // Closing a channel waits for the peer's answer, which will not come: let that happen in the background.
+            _ = Task.Run(() => { HangUp(hangup); cmd.Dispose(); });
+            throw;
+        }
+        try { await hangup.DisposeAsync(); } catch (Exception e) when (e is SshException or ObjectDisposedException) { }
+        using (cmd)
+            return new RemoteResult(command, cmd.ExitStatus ?? -1, cmd.Result, cmd.Error, watch.Elapsed);
+    }
+
+    /// <summary>
+    /// Waits for a running command, asking the board every <see cref="SshEndpoint.KeepAlive"/> whether it
+    /// still answers (a new channel running a shell builtin): a TCP connection to a frozen board stays
+    /// open forever, so silence is the only sign.
+    /// </summary>
+    private async Task WatchAsync(Task running, string command, CancellationToken cancellation)
+    {
+        while (!running.IsCompleted)
+        {
+            var finished = await Task.WhenAny(running, Task.Delay(Endpoint.KeepAlive, cancellation));
+            cancellation.ThrowIfCancellationRequested();
+            if (finished == running) break;
+            if (!await AnswersAsync(Endpoint.DeadPeerAfter, cancellation) && !running.IsCompleted)
+                throw new PeerFrozenException(Endpoint, command, Endpoint.DeadPeerAfter);
+        }
+        await running;
+    }
+
+    /// <summary>One round trip: true when the board ran a no-op within <paramref name="within"/>.</summary>
+    public async Task<bool> AnswersAsync(TimeSpan within, CancellationToken cancellation = default)
+    {
+        var ping = _client.CreateCommand(":");
+        try
+        {
+            await ping.ExecuteAsync(cancellation).WaitAsync(within, cancellation);
+            var answered = ping.ExitStatus == 0;
+            ping.Dispose();
+            return answered;
+        }
+        catch (Exception e) when (e is TimeoutException or SshException or ObjectDisposedException or InvalidOperationException or System.Net.Sockets.SocketException)
+        {
+            _ = Task.Run(ping.Dispose); // waits for a close the silent peer never sends
+            return false;
+        }
+    }
+
+    /// <summary>With <see cref="SshEndpoint.Sudo"/>: through <c>sudo -n</c>, which fails at once instead of asking a password.</summary>
+    private string AsRoot(string command) => Endpoint.Sudo ? "sudo -n -- sh -c " + Quote(command) : command;
+
+    /// <summary>
+    /// Runs <paramref name="command"/> in its own session (process group) on the board, and kills that
+    /// group when our side of stdin closes, so nothing we start outlives our interest in it.
+    /// </summary>
+    internal static string KillOnHangup(string command) =>
+        // fd 3 keeps stdin for the watcher: a background list's stdin is /dev/null in a non-interactive shell.
+        "sh -c " + Quote("exec 3<&0; setsid sh -c \"$1\" </dev/null 3<&- & p=$!; " +
+                         "(while read -r _; do :; done; kill -TERM -$p; sleep 1; kill -KILL -$p) <&3 >/dev/null 2>&1 & w=$!; exec 3<&-; " +
+                         "wait $p; rc=$?; kill $w 2>/dev/null; exit $rc") + " ks " + Quote(command);
+
+    private static async Task HangUpAsync(Stream hangup, Task running)
+    {
+        HangUp(hangup);
+        try
+        {
+            await running.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception e) when (e is TimeoutException or SshException or ObjectDisposedException or InvalidOperationException)
+        {
+            // the channel is gone; the remote wrapper saw its stdin close either way
+        }
+    }
+
+    private static void HangUp(Stream hangup)
+    {
+        try
+        {
+            // SSH.NET sends the channel EOF on dispose only after some data: one newline, which the watcher skips.
+            hangup.Write("\n"u8);
+            hangup.Flush();
+            hangup.Dispose();
+        }
+        catch (Exception e) when (e is SshException or ObjectDisposedException or InvalidOperationException or IOException)
+        {
+            // already closed
+        }
     }
 
     /// <summary>Runs a command feeding its stdin from <paramref name="writeInput"/> (tar streams, file bodies).</summary>
     public async Task<RemoteResult> RunWithInputAsync(string command, Func<Stream, Task> writeInput, TimeSpan? timeout = null, CancellationToken cancellation = default)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        using var cmd = _client.CreateCommand(command);
+        using var cmd = _client.CreateCommand(AsRoot(command));
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         if (timeout is { } t) limit.CancelAfter(t);
         var running = cmd.ExecuteAsync(limit.Token);
-        await using (var input = cmd.CreateInputStream())
-            await writeInput(input);
         try
         {
-            await running;
+            await using (var input = cmd.CreateInputStream())
+                await WatchAsync(writeInput(input), command, limit.Token);
+            await WatchAsync(running, command, limit.Token);
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
@@ -126,31 +219,25 @@ public sealed class SshTarget : IDisposable
     }
 
     /// <summary>
-    /// Streams a long-running command's output line by line until it ends or is cancelled. The remote
-    /// side runs under a wrapper that kills its process group when the channel closes (cancelling an
-    /// SSH command does not kill the remote process by itself).
+    /// Streams a long-running command's output line by line until it ends or is cancelled; cancelling
+    /// kills the remote process group (see <see cref="KillOnHangup"/>).
     /// </summary>
     public async Task StreamAsync(string command, Action<string> onLine, CancellationToken cancellation)
     {
-        var wrapped = "sh -c " + Quote($"trap 'kill 0' EXIT HUP; {command} & wait");
-        using var cmd = _client.CreateCommand(wrapped);
-        var running = cmd.ExecuteAsync(cancellation);
-        using var reader = new StreamReader(cmd.OutputStream);
-        try
+        using var cmd = _client.CreateCommand(KillOnHangup(AsRoot(command)));
+        var running = cmd.ExecuteAsync(CancellationToken.None);
+        var hangup = cmd.CreateInputStream();
+        // SSH.NET's output stream ignores cancellation while blocked: hanging up ends the remote side, which ends the read.
+        await using (cancellation.Register(() => HangUp(hangup)))
         {
-            while (!cancellation.IsCancellationRequested)
+            using var reader = new StreamReader(cmd.OutputStream);
+            while (await reader.ReadLineAsync(CancellationToken.None) is { } line)
             {
-                var line = await reader.ReadLineAsync(cancellation);
-                if (line is null) break;
+                if (cancellation.IsCancellationRequested) break;
                 onLine(line);
             }
         }
-        catch (OperationCanceledException)
-        {
-            // the window ended
-        }
-        try { cmd.CancelAsync(); } catch (InvalidOperationException) { }
-        try { await running; } catch (Exception e) when (e is OperationCanceledException or SshException or InvalidOperationException) { }
+        await HangUpAsync(hangup, running);
     }
 
     /// <summary>Runs and throws with the command's stderr when it fails.</summary>
@@ -158,7 +245,9 @@ public sealed class SshTarget : IDisposable
     {
         var result = await RunAsync(command, timeout, cancellation);
         if (!result.Succeeded)
-            throw new InvalidOperationException($"'{command}' on {Endpoint} exited {result.ExitCode}: {result.Error.Trim()}");
+            throw new InvalidOperationException($"'{command}' on {Endpoint} exited {result.ExitCode}: {result.Error.Trim()}" +
+                (Endpoint.Sudo && result.Error.Contains("sudo:", StringComparison.Ordinal)
+                    ? $". {Endpoint.User} needs password-less sudo on the board (a NOPASSWD line in /etc/sudoers.d), or log in as root" : ""));
         return result.Output;
     }
 

@@ -39,6 +39,14 @@ public sealed class BoardSettings
     /// <summary>Record an unknown host key on first use (never replaces a known one).</summary>
     public bool TrustOnFirstUse { get; set; }
     public int ConnectTimeoutSeconds { get; set; } = 10;
+    /// <summary>Run board commands through <c>sudo -n</c> (for a User that is not root).</summary>
+    public bool Sudo { get; set; }
+    /// <summary>While a command runs, check this often that the board still answers.</summary>
+    public int KeepAliveSeconds { get; set; } = 10;
+    /// <summary>No answer for this long: the board is frozen or the link is down (a clear error, never a hang).</summary>
+    public int DeadPeerSeconds { get; set; } = 30;
+    /// <summary>A lost connection is retried with backoff for this long before the run stops.</summary>
+    public int ReconnectSeconds { get; set; } = 60;
     /// <summary>The emulated board's directory (images, sockets, console.log).</summary>
     public string Directory { get; set; } = ".board";
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using KernelSoak.Remote;
 
-namespace KernelSoak.Boards;
+namespace KernelSoak.Remote;
 
 /// <summary>Waits for a board's SSH with backoff; a wrong host key stops the wait at once.</summary>
 public static class SshWait

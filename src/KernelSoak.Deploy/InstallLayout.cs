@@ -1,0 +1,28 @@
+namespace KernelSoak.Deploy;
+
+/// <summary>
+/// Where and how a kernel goes on the board (from the campaign's [install]). Names may use {release};
+/// <see cref="RootDir"/> prefixes /lib/modules (a test's scratch root; "" on a real board).
+/// </summary>
+public sealed record InstallLayout(string BootDir, string ExtlinuxPath, string ImageName, string Label, string DefaultLabel,
+    IReadOnlyList<string> AppendExtra, int MinFreeMb)
+{
+    public string RootDir { get; init; } = "";
+    /// <summary>The DTB to install, as its path under arch/*/boot/dts in the build manifest; "" = the firmware's.</summary>
+    public string Dtb { get; init; } = "";
+    public string DtbName { get; init; } = "{dtb}-{release}";
+    /// <summary>Command that makes the initramfs on the board ({release}, {initrd}); "" = none.</summary>
+    public string InitramfsCommand { get; init; } = "";
+    public string InitramfsName { get; init; } = "initramfs-{release}.img";
+
+    public string ModulesDir(string release) => $"{RootDir.TrimEnd('/')}/lib/modules/{release}";
+    public string ImagePath(string release) => BootPath(ImageName, release);
+    public string? DtbPath(string release) => Dtb.Length == 0 ? null : BootPath(DtbName, release);
+    public string? InitrdPath(string release) => InitramfsCommand.Length == 0 ? null : BootPath(InitramfsName, release);
+
+    /// <summary>A path as extlinux sees it: relative to the boot partition's root.</summary>
+    public string BootRelative(string path) => "/" + Path.GetRelativePath(BootDir, path);
+
+    private string BootPath(string pattern, string release) =>
+        $"{BootDir.TrimEnd('/')}/{pattern.Replace("{release}", release, StringComparison.Ordinal).Replace("{dtb}", Path.GetFileName(Dtb), StringComparison.Ordinal)}";
+}

@@ -1,0 +1,205 @@
+using KernelSoak.Boot;
+using KernelSoak.Deploy;
+
+namespace KernelSoak.Remote.Tests;
+
+/// <summary>InstallKernel's installer against a real sshd and a board-shaped scratch directory.</summary>
+[TestFixture]
+public sealed class InstallOverSshTests
+{
+    private ThrowawaySshd _sshd = null!;
+    private ScratchBoard _board = null!;
+    private readonly List<string> _said = [];
+
+    [OneTimeSetUp]
+    public void StartDaemon() => _sshd = ThrowawaySshd.Start();
+
+    [OneTimeTearDown]
+    public void StopDaemon() => _sshd.Dispose();
+
+    [SetUp]
+    public void NewBoard()
+    {
+        _board = new ScratchBoard(Directory.CreateTempSubdirectory("ks-board-").FullName);
+        _said.Clear();
+    }
+
+    private async Task<(SshTarget Ssh, KernelInstaller Installer)> ConnectAsync()
+    {
+        var ssh = await SshTarget.ConnectAsync(_sshd.Endpoint());
+        return (ssh, new KernelInstaller(ssh, _board.Layout, _said.Add));
+    }
+
+    private async Task InstallAsync(KernelInstaller installer)
+    {
+        var manifest = _board.Manifest();
+        await installer.SyncModulesAsync(manifest);
+        await installer.CopyImageAsync(manifest);
+        await installer.CopyDtbAsync(manifest);
+        await installer.MakeInitramfsAsync(manifest.Release);
+        await installer.UpdateExtlinuxAsync(manifest.Release);
+    }
+
+    [Test]
+    public async Task Install_puts_every_file_in_place_verified_adds_the_label_and_keeps_the_default_and_other_releases()
+    {
+        var otherBefore = ScratchBoard.Sha(_board.OtherModule);
+        var (ssh, installer) = await ConnectAsync();
+        using (ssh) await InstallAsync(installer);
+
+        var manifest = _board.Manifest();
+        var boot = _board.BootDir;
+        Assert.Multiple(() =>
+        {
+            Assert.That(ScratchBoard.Sha(Path.Combine(boot, $"Image-{ScratchBoard.Release}")), Is.EqualTo(manifest.Image.Sha256));
+            Assert.That(ScratchBoard.Sha(Path.Combine(boot, $"rk3588-coolpi-cm5-genbook.dtb-{ScratchBoard.Release}")), Is.EqualTo(manifest.Dtbs[0].Sha256));
+            Assert.That(new FileInfo(Path.Combine(boot, $"initramfs-{ScratchBoard.Release}.img")).Length, Is.GreaterThan(1000));
+            foreach (var m in manifest.Modules)
+                Assert.That(ScratchBoard.Sha(Path.Combine(_board.ModulesOnBoard, m.RelativePath)), Is.EqualTo(m.Sha256), m.RelativePath);
+            Assert.That(File.Exists(Path.Combine(_board.ModulesOnBoard, "modules.dep")), "depmod ran on the board");
+            Assert.That(ScratchBoard.Sha(_board.OtherModule), Is.EqualTo(otherBefore), "another release's modules are never touched");
+            Assert.That(Directory.GetFiles(boot, "*.ks-tmp"), Is.Empty);
+        });
+
+        var text = File.ReadAllText(_board.ExtlinuxPath);
+        var config = ExtlinuxConfig.Parse(text);
+        var label = config.Labels.Single(l => l.Name == "arch_devices_lockdep_kasan");
+        Assert.Multiple(() =>
+        {
+            Assert.That(config.Default, Is.EqualTo("arch_devices"));
+            Assert.That(label.Kernel, Is.EqualTo($"/Image-{ScratchBoard.Release}"));
+            Assert.That(label.Fdt, Is.EqualTo($"/rk3588-coolpi-cm5-genbook.dtb-{ScratchBoard.Release}"));
+            Assert.That(label.Initrd, Is.EqualTo($"/initramfs-{ScratchBoard.Release}.img"));
+            Assert.That(label.Append, Is.EqualTo("root=PARTUUID=7a1b2c3d-02 rw rootwait console=ttyS2,1500000 console=tty1 page_poison=1 kasan_multi_shot"));
+            Assert.That(text, Does.StartWith(ScratchBoard.Extlinux), "the labels that were there stay byte for byte");
+            Assert.That(Directory.GetFiles(Path.GetDirectoryName(_board.ExtlinuxPath)!, "extlinux.conf.kernelsoak-*"), Has.Length.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task A_second_install_of_the_same_build_changes_nothing_and_says_so()
+    {
+        var (ssh, installer) = await ConnectAsync();
+        using (ssh)
+        {
+            await InstallAsync(installer);
+            var stamps = Directory.GetFiles(_board.Root, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.GetLastWriteTimeUtc);
+            _said.Clear();
+            var manifest = _board.Manifest();
+            var sync = await installer.SyncModulesAsync(manifest);
+            Assert.Multiple(async () =>
+            {
+                Assert.That(sync.Sent + sync.Deleted, Is.Zero);
+                Assert.That(await installer.CopyImageAsync(manifest), Is.False);
+                Assert.That(await installer.CopyDtbAsync(manifest), Is.False);
+                Assert.That(await installer.UpdateExtlinuxAsync(manifest.Release), Is.Null);
+            });
+            var after = Directory.GetFiles(_board.Root, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.GetLastWriteTimeUtc);
+            Assert.That(after, Is.EquivalentTo(stamps), "no file written, none added or removed");
+            Assert.That(_said, Has.Some.Contains("unchanged").And.Some.Contains("already boots"));
+        }
+    }
+
+    [Test]
+    public async Task A_changed_build_sends_only_what_changed_and_removes_stale_modules()
+    {
+        var (ssh, installer) = await ConnectAsync();
+        using (ssh)
+        {
+            await InstallAsync(installer);
+            var modules = Path.Combine(_board.Build, "staging", "lib", "modules", ScratchBoard.Release, "kernel", "drivers");
+            File.AppendAllText(Path.Combine(modules, "d1", "m1.ko"), "changed");
+            File.Delete(Path.Combine(modules, "d2", "m2.ko"));
+            File.WriteAllText(Path.Combine(modules, "d3", "new.ko"), "new module");
+            var sync = await installer.SyncModulesAsync(_board.Manifest());
+            Assert.Multiple(() =>
+            {
+                Assert.That((sync.Sent, sync.Deleted, sync.Unchanged), Is.EqualTo((2, 1, 40 - 1 - 1 + 3)));
+                Assert.That(File.Exists(Path.Combine(_board.ModulesOnBoard, "kernel", "drivers", "d2", "m2.ko")), Is.False);
+                Assert.That(File.ReadAllText(Path.Combine(_board.ModulesOnBoard, "kernel", "drivers", "d3", "new.ko")), Is.EqualTo("new module"));
+            });
+        }
+    }
+
+    [Test]
+    public async Task A_broken_extlinux_conf_stops_the_install_with_its_line_and_is_left_as_it_was()
+    {
+        var broken = ScratchBoard.Extlinux.Replace("    kernel /Image\n", "    kernel\n", StringComparison.Ordinal);
+        File.WriteAllText(_board.ExtlinuxPath, broken);
+        var (ssh, installer) = await ConnectAsync();
+        using (ssh)
+        {
+            var e = Assert.ThrowsAsync<ExtlinuxException>(() => installer.UpdateExtlinuxAsync(ScratchBoard.Release));
+            Assert.That(e!.Message, Does.Contain("line 9").And.Contain("'kernel' without a path").And.Contain(_board.ExtlinuxPath));
+        }
+        Assert.That(File.ReadAllText(_board.ExtlinuxPath), Is.EqualTo(broken));
+        Assert.That(Directory.GetFiles(Path.GetDirectoryName(_board.ExtlinuxPath)!, "*.kernelsoak-*"), Is.Empty, "no backup, no write");
+    }
+
+    [Test]
+    public async Task A_full_boot_partition_is_refused_before_anything_is_written()
+    {
+        if (ThrowawaySshd.CurrentUser != "root") Assert.Ignore("mounting a small tmpfs as the boot partition needs root");
+        ThrowawaySshd.Run("mount", "-t", "tmpfs", "-o", "size=2m", "ks-boot", _board.BootDir);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(_board.ExtlinuxPath)!);
+            File.WriteAllText(_board.ExtlinuxPath, ScratchBoard.Extlinux);
+            var (ssh, installer) = await ConnectAsync();
+            using (ssh)
+            {
+                var e = Assert.ThrowsAsync<IOException>(() => installer.CopyImageAsync(_board.Manifest()));
+                Assert.That(e!.Message, Does.Contain("MiB free").And.Contain("Nothing was written"));
+            }
+            Assert.That(Directory.GetFiles(_board.BootDir), Is.Empty, "no Image, no temp file");
+            Assert.That(File.ReadAllText(_board.ExtlinuxPath), Is.EqualTo(ScratchBoard.Extlinux));
+        }
+        finally
+        {
+            ThrowawaySshd.Run("umount", _board.BootDir);
+        }
+    }
+
+    [Test]
+    public async Task A_copy_that_arrives_wrong_or_is_cut_off_never_replaces_the_old_file()
+    {
+        var image = Path.Combine(_board.BootDir, "Image-old");
+        File.WriteAllText(image, "the old kernel");
+        using var ssh = await SshTarget.ConnectAsync(_sshd.Endpoint());
+        Assert.ThrowsAsync<IOException>(() => RemoteFiles.WriteAtomicAsync(ssh, image, s => s.WriteAsync("new"u8.ToArray()).AsTask(), new string('0', 64)));
+        Assert.That(File.ReadAllText(image), Is.EqualTo("the old kernel"));
+
+        using var cut = new CancellationTokenSource();
+        var writing = RemoteFiles.WriteAtomicAsync(ssh, image, async s =>
+        {
+            await s.WriteAsync(new byte[256 * 1024]);
+            await s.FlushAsync();
+            cut.Cancel(); // the host process dies mid-copy
+            await Task.Delay(Timeout.Infinite, cut.Token);
+        }, ScratchBoard.Sha(_board.ImageFile), cut.Token);
+        Assert.CatchAsync<OperationCanceledException>(() => writing);
+        Assert.That(File.ReadAllText(image), Is.EqualTo("the old kernel"));
+    }
+
+    [Test]
+    public async Task Uninstall_takes_the_release_and_its_label_away_and_nothing_else()
+    {
+        var (ssh, installer) = await ConnectAsync();
+        using (ssh)
+        {
+            await InstallAsync(installer);
+            var removed = await installer.UninstallAsync(ScratchBoard.Release);
+            Assert.That(removed, Has.Count.EqualTo(5), string.Join('\n', removed));
+            var running = (await ssh.CheckAsync("uname -r")).Trim();
+            var e = Assert.ThrowsAsync<InvalidOperationException>(() => installer.UninstallAsync(running));
+            Assert.That(e!.Message, Does.Contain("running"));
+        }
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.ReadAllText(_board.ExtlinuxPath), Is.EqualTo(ScratchBoard.Extlinux), "back to the file as it was");
+            Assert.That(Directory.GetFiles(_board.BootDir), Is.Empty);
+            Assert.That(Directory.Exists(_board.ModulesOnBoard), Is.False);
+            Assert.That(File.Exists(_board.OtherModule));
+        });
+    }
+}
