@@ -10,8 +10,6 @@ namespace KernelSoak.Build.Plans;
 /// <summary>One probe of the series: apply the patch on top of the previous ones, rebuild, install, boot, stress, harvest, verdict.</summary>
 public static class BisectPlan
 {
-    public const string Capability = "binary search over the series (issue: reboot-aware resumption and bisect)";
-
     public static string ApplyStep(PatchRef patch) => $"bisect/{patch.Id}/apply";
 
     public static IEnumerable<Step> Steps(BuildContext c, PatchRef patch)
@@ -22,16 +20,12 @@ public static class BisectPlan
         var dir = c.CampaignPath(series.Dir);
         var file = TryResolve(dir, patch);
         var earlierBad = series.Patches.Take(index).Select(p => (p, v: PatchVerdict(c, p))).FirstOrDefault(x => x.v is not (null or Verdicts.Clean));
-        if (series.StopAtFirstBad && earlierBad.p is not null)
+        if (series.Mode == SearchMode.Sequential && series.StopAtFirstBad && earlierBad.p is not null)
         {
             c.Output.Warn($"{patch.Id} not probed: {earlierBad.p.Id} was already {earlierBad.v} and series.stop_at_first_bad is on");
             yield break;
         }
-        if (series.Mode == SearchMode.Binary)
-            yield return Step.Pending($"{prefix}/search", "binary search over the series", Capability);
-
-        var patchesHash = Fingerprint.Of([.. series.Patches.Take(index + 1).Select(p => TryResolve(dir, p) is { } f && File.Exists(f) ? Fingerprint.OfFile(f) : p.Id)]);
-        var applyInputs = Fingerprint.Of(c.Journal.LastEnd("kernel/source")?.Outputs?.GetValueOrDefault("head") ?? "", patchesHash);
+        var applyInputs = ApplyInputs(c, index);
         if (PatchVerdict(c, patch) is { } known && c.Journal.LastEnd(ApplyStep(patch)) is { Outcome: Outcomes.Ok } applied && applied.Fingerprint == applyInputs
             && c.Journal.IsDone($"{prefix}/verdict", ""))
         {
@@ -58,6 +52,14 @@ public static class BisectPlan
             ct => Task.FromResult(Verdict(c, patch))) { AlwaysRun = true };
     }
 
+    /// <summary>The base tree's head and every patch up to <paramref name="index"/>: what "applied" depends on.</summary>
+    private static string ApplyInputs(BuildContext c, int index)
+    {
+        var dir = c.CampaignPath(c.Campaign.Series.Dir);
+        var patchesHash = Fingerprint.Of([.. c.Campaign.Series.Patches.Take(index + 1).Select(p => TryResolve(dir, p) is { } f && File.Exists(f) ? Fingerprint.OfFile(f) : p.Id)]);
+        return Fingerprint.Of(c.Journal.LastEnd("kernel/source")?.Outputs?.GetValueOrDefault("head") ?? "", patchesHash);
+    }
+
     private static string? TryResolve(string dir, PatchRef patch)
     {
         try { return PatchSeries.Resolve(dir, patch); } catch (PatchApplyException) { return null; }
@@ -70,9 +72,7 @@ public static class BisectPlan
     private static async Task<StepResult> ApplyAsync(BuildContext c, PatchRef patch, int index, string dir, CancellationToken ct)
     {
         var series = new PatchSeries(c.Kernel, c.Commands);
-        var previous = index == 0 ? await series.BaseAsync(ct)
-            : c.Journal.LastEnd(ApplyStep(c.Campaign.Series.Patches[index - 1]))?.Outputs?.GetValueOrDefault("commit")
-              ?? throw new InvalidOperationException($"{c.Campaign.Series.Patches[index - 1].Id} has not been applied: run its Bisect target first");
+        var previous = index == 0 ? await series.BaseAsync(ct) : await AppliedCommitAsync(c, index - 1, dir, ct);
         var file = PatchSeries.Resolve(dir, patch);
         var recorded = c.Journal.LastEnd(ApplyStep(patch));
         if (recorded is { Outcome: Outcomes.Ok } && recorded.Outputs?.GetValueOrDefault("on") == previous && recorded.Outputs?.GetValueOrDefault("patch") == Fingerprint.OfFile(file))
@@ -94,6 +94,27 @@ public static class BisectPlan
             throw new Cake.Frosting.UserErrorException(e.Message, e);
         }
     }
+
+    /// <summary>
+    /// The commit holding base + patches 0..index: the one recorded when it was applied with the same
+    /// inputs, else applied now (journalled like a probe's apply step). A binary search jumps over patches
+    /// it never probes; they are still applied, in order, underneath.
+    /// </summary>
+    private static async Task<string> AppliedCommitAsync(BuildContext c, int index, string dir, CancellationToken ct)
+    {
+        var patch = c.Campaign.Series.Patches[index];
+        var inputs = ApplyInputs(c, index);
+        if (c.Journal.LastEnd(ApplyStep(patch)) is { Outcome: Outcomes.Ok } done && done.Fingerprint == inputs && done.Outputs?.GetValueOrDefault("commit") is { } commit)
+            return commit;
+        c.Journal.Begin(ApplyStep(patch), inputs);
+        var result = await ApplyAsync(c, patch, index, dir, ct);
+        c.Journal.Complete(ApplyStep(patch), inputs, result.Outcome, result.Outputs, result.Note);
+        return result.Outputs["commit"];
+    }
+
+    /// <summary>Records build-failed for a patch whose kernel does not build (the series continues or the search skips it).</summary>
+    public static void RecordBuildFailure(BuildContext c, PatchRef patch, Exception e) =>
+        RecordVerdict(c, patch, Verdicts.BuildFailed, [], e.Message.Split('\n')[0]);
 
     private static StepResult Verdict(BuildContext c, PatchRef patch)
     {

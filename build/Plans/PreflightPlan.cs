@@ -84,7 +84,9 @@ public static partial class PreflightPlan
         var floor = c.Campaign.Install.MinFreeMb * 1024L * 1024;
         if (!File.Exists(c.ManifestPath)) return floor;
         var m = BuildManifest.Load(c.ManifestPath);
-        var bytes = m.TotalBootBytes + (c.Campaign.Install.Initramfs == Campaigns.InitramfsTool.None ? 0 : m.Image.Size / 2);
+        // Only the campaign's DTB goes to the board, not every DTB the build made; an initramfs is guessed at half an Image.
+        var dtb = c.Campaign.Install.Dtb.Length == 0 ? 0 : m.Dtbs.Where(d => d.RelativePath.EndsWith(c.Campaign.Install.Dtb, StringComparison.Ordinal)).Sum(d => d.Size);
+        var bytes = m.Image.Size + dtb + (c.Campaign.Install.Initramfs == Campaigns.InitramfsTool.None ? 0 : m.Image.Size / 2);
         return Math.Max(floor, bytes + bytes / 10);
     }
 

@@ -20,6 +20,10 @@ public sealed record InstallLayout(string BootDir, string ExtlinuxPath, string I
     public string? DtbPath(string release) => Dtb.Length == 0 ? null : BootPath(DtbName, release);
     public string? InitrdPath(string release) => InitramfsCommand.Length == 0 ? null : BootPath(InitramfsName, release);
 
+    /// <summary>Everything a release puts on the board, besides its label.</summary>
+    public IReadOnlyList<string> ReleasePaths(string release) =>
+        new[] { ImagePath(release), DtbPath(release), InitrdPath(release), ModulesDir(release) }.OfType<string>().ToList();
+
     /// <summary>A path as extlinux sees it: relative to the boot partition's root.</summary>
     public string BootRelative(string path) => "/" + Path.GetRelativePath(BootDir, path);
 

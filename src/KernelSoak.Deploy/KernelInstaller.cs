@@ -180,7 +180,7 @@ public sealed class KernelInstaller(SshTarget ssh, InstallLayout layout, Action<
             var backup = await WriteExtlinuxAsync(updated, cancellation);
             removed.Add($"label {layout.Label} (backup {backup})");
         }
-        var paths = new[] { layout.ImagePath(release), layout.DtbPath(release), layout.InitrdPath(release), layout.ModulesDir(release) }.OfType<string>().ToList();
+        var paths = layout.ReleasePaths(release);
         var present = await ssh.RunAsync(string.Join("; ", paths.Select(p => $"[ -e {SshTarget.Quote(p)} ] && echo {SshTarget.Quote(p)}")) + "; true", TimeSpan.FromSeconds(30), cancellation);
         var existing = present.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         if (existing.Length > 0)

@@ -27,8 +27,6 @@ public sealed record BuildManifest(
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
-    public long TotalBootBytes => Image.Size + Dtbs.Sum(d => d.Size);
-
     public void Save(string path)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);

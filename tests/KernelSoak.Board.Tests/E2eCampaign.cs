@@ -8,7 +8,8 @@ namespace KernelSoak.Board.Tests;
 /// </summary>
 public sealed class E2eCampaign : IDisposable
 {
-    public E2eCampaign(string id)
+    /// <param name="edit">changes to the campaign text (another search mode, fewer patches …)</param>
+    public E2eCampaign(string id, Func<string, string>? edit = null)
     {
         Id = id;
         Artifacts = Directory.CreateTempSubdirectory("ks-e2e-").FullName;
@@ -18,7 +19,7 @@ public sealed class E2eCampaign : IDisposable
             .Replace("\"../targets/", $"\"{root}/targets/", StringComparison.Ordinal)
             .Replace("\"../tests/patches\"", $"\"{root}/tests/patches\"", StringComparison.Ordinal);
         File = Path.Combine(Artifacts, $"{id}.toml");
-        System.IO.File.WriteAllText(File, text);
+        System.IO.File.WriteAllText(File, edit is null ? text : edit(text));
     }
 
     public string Id { get; }
@@ -26,7 +27,13 @@ public sealed class E2eCampaign : IDisposable
     public string File { get; }
     public string Dir => Path.Combine(Artifacts, Id);
 
-    public (int Exit, string Output) Build(params string[] args)
+    public (int Exit, string Output) Build(params string[] args) => BuildUntil(null, args);
+
+    /// <summary>
+    /// Runs the build host; with <paramref name="killAt"/>, SIGKILLs it (the whole process, no cleanup)
+    /// as soon as a line contains that text: the host dying at a chosen point.
+    /// </summary>
+    public (int Exit, string Output) BuildUntil(string? killAt, params string[] args)
     {
         var host = Path.Combine(TestContext.CurrentContext.TestDirectory, "KernelSoak.Build.dll");
         var psi = new ProcessStartInfo("dotnet", [host, .. args, $"--campaign={File}", $"--board-directory={BoardFixture.Board.Files.Directory}",
@@ -34,14 +41,20 @@ public sealed class E2eCampaign : IDisposable
         { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = BoardFixture.RepoRoot };
         psi.Environment["KERNELSOAK_ROOT"] = BoardFixture.RepoRoot;
         psi.Environment["NO_COLOR"] = "1";
-        using var p = Process.Start(psi)!;
+        using var p = new Process { StartInfo = psi };
         var output = new System.Text.StringBuilder();
         void Line(string? line)
         {
             if (line is null) return;
             lock (output) output.AppendLine(line);
             TestContext.Progress.WriteLine(line);
+            if (killAt is not null && line.Contains(killAt, StringComparison.Ordinal))
+            {
+                TestContext.Progress.WriteLine($"== SIGKILL at '{killAt}'");
+                try { p.Kill(); } catch (InvalidOperationException) { }
+            }
         }
+        p.Start();
         p.OutputDataReceived += (_, e) => Line(e.Data);
         p.ErrorDataReceived += (_, e) => Line(e.Data);
         p.BeginOutputReadLine();
