@@ -87,6 +87,12 @@ public sealed class BuildContext : FrostingContext
     /// <summary>One SSH connection shared by the steps of a run (reconnected after a reboot).</summary>
     public async Task<Remote.SshTarget> BoardAsync()
     {
+        if (_session is null && RebootInterrupted() is { } step)
+        {
+            // The previous run issued a reboot and died before seeing the board back: it may still be booting.
+            Output.Info($"the previous run rebooted the board in {step} and stopped: waiting up to {Campaign.Boot.TimeoutS} s for it to answer");
+            return _session = await Remote.SshWait.UntilUpAsync(BoardEndpoint, TimeSpan.FromSeconds(Campaign.Boot.TimeoutS));
+        }
         if (_session is null)
             return _session = await ConnectBoardAsync(); // a wrong address fails at once, with what to check
         if (_session.IsConnected && await _session.AnswersAsync(TimeSpan.FromSeconds(10)))
@@ -96,6 +102,11 @@ public sealed class BuildContext : FrostingContext
         Output.Warn($"lost the SSH connection to {BoardEndpoint}: reconnecting (up to {Settings.Board.ReconnectSeconds} s)");
         return _session = await Remote.SshWait.UntilUpAsync(BoardEndpoint, TimeSpan.FromSeconds(Settings.Board.ReconnectSeconds));
     }
+
+    /// <summary>The step whose "reboot issued" was the journal's last word about it (the run died after issuing it), if any.</summary>
+    private string? RebootInterrupted() =>
+        Journal.Entries.LastOrDefault(e => e.Event == KernelSoak.Journal.JournalEvent.Note && e.Note == "reboot issued") is { } note && Journal.WasInterrupted(note.Step)
+            ? note.Step : null;
 
     /// <summary>A failure of Stress kept for Harvest to rethrow once it has collected everything.</summary>
     public Exception? PendingFailure { get; set; }

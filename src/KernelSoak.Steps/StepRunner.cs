@@ -51,6 +51,7 @@ public sealed class StepRunner(RunJournal journal, IStepLog log, bool dryRun)
         }
         if (step.NotImplemented is not null) throw new NotImplementedYetException(step.NotImplemented);
         if (journal.WasInterrupted(step.Id)) log.Warn($"resuming {step.Id}: the previous run stopped inside it");
+        else log.Info($"step {step.Id}: {step.Title}");
         journal.Begin(step.Id, step.Fingerprint);
         try
         {

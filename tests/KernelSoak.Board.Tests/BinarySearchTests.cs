@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace KernelSoak.Board.Tests;
 
 /// <summary>
@@ -13,23 +11,10 @@ public class BinarySearchTests
     private E2eCampaign _campaign = null!;
 
     [OneTimeSetUp]
-    public void WriteCampaign() => _campaign = new E2eCampaign("e2e", text =>
-    {
-        var cut = text.IndexOf("[[series.patches]]\nid = \"0003\"", StringComparison.Ordinal);
-        var rest = text[text.IndexOf("[[stress]]", cut, StringComparison.Ordinal)..];
-        return text[..cut].Replace("mode = \"sequential\"", "mode = \"binary\"", StringComparison.Ordinal)
-                   .Replace("baseline = true", "baseline = false", StringComparison.Ordinal)
-               + rest.Replace("[monitor]\n", "[monitor]\nsuppress = [\"^WARNING in lkdtm_WARNING_MESSAGE$\"]\n", StringComparison.Ordinal);
-    });
+    public void WriteCampaign() => _campaign = new E2eCampaign("e2e", E2eCampaign.BinaryOverTwoPatches);
 
     [OneTimeTearDown]
     public void Remove() => _campaign.Dispose();
-
-    private string Verdict(string patch)
-    {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(_campaign.Dir, "bisect", patch, "verdict.json")));
-        return doc.RootElement.GetProperty("verdict").GetString()!;
-    }
 
     [Test, Order(1)]
     public void Binary_search_verifies_the_bad_end_then_finds_the_first_bad_patch()
@@ -39,7 +24,7 @@ public class BinarySearchTests
         Assert.That(output, Does.Contain("binary search: verify the bad end first: the whole series (0002)"));
         Assert.That(output, Does.Contain("binary search: bad at 0002, good at the base: probe 0001"));
         Assert.That(output, Does.Contain("first bad patch 0002 (report), 0001 clean"));
-        Assert.That((Verdict("0001"), Verdict("0002")), Is.EqualTo(("clean", "report")));
+        Assert.That((_campaign.Verdict("0001"), _campaign.Verdict("0002")), Is.EqualTo(("clean", "report")));
     }
 
     [Test, Order(2)]

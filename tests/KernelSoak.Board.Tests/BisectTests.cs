@@ -1,4 +1,3 @@
-using System.Text.Json;
 using LibGit2Sharp;
 
 namespace KernelSoak.Board.Tests;
@@ -18,12 +17,6 @@ public class BisectTests
     [OneTimeTearDown]
     public void Remove() => _campaign.Dispose();
 
-    private string Verdict(string patch)
-    {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(_campaign.Dir, "bisect", patch, "verdict.json")));
-        return doc.RootElement.GetProperty("verdict").GetString()!;
-    }
-
     [Test, Order(1)]
     public void Walking_to_0002_gives_clean_then_report_with_the_baseline_warning_as_pre_existing()
     {
@@ -32,9 +25,9 @@ public class BisectTests
         Assert.That(output, Does.Contain("REPORT WARNING: WARNING in lkdtm_WARNING_MESSAGE"), "the unpatched kernel already WARNs");
         Assert.That(output, Does.Contain("applied 0001"));
         Assert.That(output, Does.Contain("(pre-existing: also on the baseline)"));
-        Assert.That(Verdict("0001"), Is.EqualTo("clean"), "its only report was pre-existing");
+        Assert.That(_campaign.Verdict("0001"), Is.EqualTo("clean"), "its only report was pre-existing");
         Assert.That(output, Does.Contain("REPORT KASAN: KASAN: use-after-free Read in lkdtm_WARNING_MESSAGE"));
-        Assert.That(Verdict("0002"), Is.EqualTo("report"));
+        Assert.That(_campaign.Verdict("0002"), Is.EqualTo("report"));
         var summary = File.ReadAllText(Path.Combine(_campaign.Dir, "bisect", "summary.md"));
         Assert.That(summary, Does.Contain("first bad patch 0002 (report)"));
         Assert.That(summary, Does.Contain("| 0001 | 1 | clean |"));
@@ -47,7 +40,7 @@ public class BisectTests
         Assert.That(exit, Is.Not.Zero);
         Assert.That(output, Does.Contain("patch 0003").And.Contain("0003-does-not-apply.patch").And.Contain("does not apply"));
         Assert.That(output, Does.Contain("drivers/misc/lkdtm/bugs.c"), "the file of the failing hunk");
-        Assert.That(Verdict("0003"), Is.EqualTo("apply-failed"));
+        Assert.That(_campaign.Verdict("0003"), Is.EqualTo("apply-failed"));
         Assert.That(output, Does.Contain("0001: verdict clean already recorded").And.Contain("0002: verdict report already recorded"),
             "earlier probes are not redone");
         using var repo = new Repository(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "kernelsoak", "trees", _campaign.Id));

@@ -22,6 +22,26 @@ public sealed class E2eCampaign : IDisposable
         System.IO.File.WriteAllText(File, edit is null ? text : edit(text));
     }
 
+    /// <summary>
+    /// Binary mode over 0001–0002 without a baseline probe: the lkdtm WARNING every kernel prints is
+    /// suppressed by title (the plan's R9 noise rule) instead, to keep the e2e runs short.
+    /// </summary>
+    public static string BinaryOverTwoPatches(string text)
+    {
+        var cut = text.IndexOf("[[series.patches]]\nid = \"0003\"", StringComparison.Ordinal);
+        var rest = text[text.IndexOf("[[stress]]", cut, StringComparison.Ordinal)..];
+        return text[..cut].Replace("mode = \"sequential\"", "mode = \"binary\"", StringComparison.Ordinal)
+                   .Replace("baseline = true", "baseline = false", StringComparison.Ordinal)
+               + rest.Replace("[monitor]\n", "[monitor]\nsuppress = [\"^WARNING in lkdtm_WARNING_MESSAGE$\"]\n", StringComparison.Ordinal);
+    }
+
+    /// <summary>The verdict recorded for a patch (bisect/NNNN/verdict.json).</summary>
+    public string Verdict(string patch)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(System.IO.File.ReadAllText(Path.Combine(Dir, "bisect", patch, "verdict.json")));
+        return doc.RootElement.GetProperty("verdict").GetString()!;
+    }
+
     public string Id { get; }
     public string Artifacts { get; }
     public string File { get; }
@@ -33,8 +53,11 @@ public sealed class E2eCampaign : IDisposable
     /// Runs the build host; with <paramref name="killAt"/>, SIGKILLs it (the whole process, no cleanup)
     /// as soon as a line contains that text: the host dying at a chosen point.
     /// </summary>
-    public (int Exit, string Output) BuildUntil(string? killAt, params string[] args)
+    public (int Exit, string Output) BuildUntil(string? killAt, params string[] args) => BuildUntil(killAt, TimeSpan.Zero, args);
+
+    public (int Exit, string Output) BuildUntil(string? killAt, TimeSpan after, params string[] args)
     {
+        var killing = 0;
         var host = Path.Combine(TestContext.CurrentContext.TestDirectory, "KernelSoak.Build.dll");
         var psi = new ProcessStartInfo("dotnet", [host, .. args, $"--campaign={File}", $"--board-directory={BoardFixture.Board.Files.Directory}",
             $"--board-port={BoardFixture.Board.Files.SshPort}", $"--paths-artifacts={Artifacts}"])
@@ -48,11 +71,12 @@ public sealed class E2eCampaign : IDisposable
             if (line is null) return;
             lock (output) output.AppendLine(line);
             TestContext.Progress.WriteLine(line);
-            if (killAt is not null && line.Contains(killAt, StringComparison.Ordinal))
-            {
-                TestContext.Progress.WriteLine($"== SIGKILL at '{killAt}'");
-                try { p.Kill(); } catch (InvalidOperationException) { }
-            }
+            if (killAt is not null && line.Contains(killAt, StringComparison.Ordinal) && Interlocked.Exchange(ref killing, 1) == 0)
+                _ = Task.Delay(after).ContinueWith(_ =>
+                {
+                    TestContext.Progress.WriteLine($"== SIGKILL {after.TotalSeconds:0} s after '{killAt}'");
+                    try { p.Kill(); } catch (InvalidOperationException) { }
+                }, TaskScheduler.Default);
         }
         p.Start();
         p.OutputDataReceived += (_, e) => Line(e.Data);
