@@ -41,9 +41,15 @@ public static class StressPlan
             [b.Ssh("cat /dev/kmsg"), .. commands.Select(x => b.Ssh($"while <window>; do {x.Command}; done")), b.Ssh("cat /proc/uptime   # heartbeat")],
             async ct =>
             {
+                var nc = c.Settings.Netconsole;
                 var settings = new ProbeSettings(commands, monitor.Suppress, preExisting ?? new HashSet<string>(),
-                    TimeSpan.FromSeconds(monitor.HeartbeatS), TimeSpan.FromSeconds(monitor.WedgeTimeoutS), monitor.StopOnFirstReport);
-                if (monitor.Netconsole) c.Output.Warn("netconsole capture is planned, not done yet: this window watches the SSH kernel log only");
+                    TimeSpan.FromSeconds(monitor.HeartbeatS), TimeSpan.FromSeconds(monitor.WedgeTimeoutS), monitor.StopOnFirstReport)
+                {
+                    Netconsole = monitor.Netconsole || nc.Enabled
+                        ? new NetconsoleWatch(new System.Net.IPEndPoint(System.Net.IPAddress.Parse(nc.HostAddress), nc.HostPort),
+                            new Netconsole.NetconsoleTarget(nc.BoardInterface, nc.TargetAddress, nc.HostPort, nc.TargetMac))
+                        : null,
+                };
                 // pstore records already on the board belong to earlier boots: keep them aside (verified,
                 // then erased) so this probe's harvest sees only what happens from now on.
                 var earlier = await Harvester.HarvestAsync(await c.BoardAsync(), Path.Combine(dir, "before-window"), ct);

@@ -81,4 +81,8 @@ public sealed class NetconsoleSettings
     public int HostPort { get; set; } = 6666;
     public string HostAddress { get; set; } = "127.0.0.1";
     public string BoardInterface { get; set; } = "eth0";
+    /// <summary>The host as the board addresses it (the emulated board's user network: 10.0.2.2 = the host's 127.0.0.1).</summary>
+    public string TargetAddress { get; set; } = "10.0.2.2";
+    /// <summary>The next hop's MAC for the board; empty = broadcast.</summary>
+    public string TargetMac { get; set; } = "";
 }

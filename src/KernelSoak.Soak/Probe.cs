@@ -21,7 +21,14 @@ public sealed record ProbeSettings(
     IReadOnlySet<string> PreExisting,
     TimeSpan Heartbeat,
     TimeSpan WedgeTimeout,
-    bool StopOnFirstReport);
+    bool StopOnFirstReport)
+{
+    /// <summary>Also listen on netconsole: the channel that still talks when SSH is gone (a wedge, a panic).</summary>
+    public NetconsoleWatch? Netconsole { get; init; }
+}
+
+/// <summary>Listen at <paramref name="Bind"/> on the host; the board sends to <paramref name="Target"/>.</summary>
+public sealed record NetconsoleWatch(System.Net.IPEndPoint Bind, KernelSoak.Netconsole.NetconsoleTarget Target);
 
 public sealed record ReportSummary(string Class, string Title, string? Guilty, string Source, int Count, string FirstLine, string Text);
 
@@ -46,16 +53,19 @@ public sealed class Probe(SshEndpoint endpoint, ProbeSettings settings, Action<s
         var book = new ReportBook(settings.Suppress);
         using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         using var monitorSsh = await SshTarget.ConnectAsync(endpoint, cancellation);
-        var monitor = new KernelLogMonitor(monitorSsh, Path.Combine(directory, "kmsg.log"), "ssh", report =>
+        void OnReport(KernelReport report)
         {
             lock (book)
             {
                 if (!book.Add(report)) return;
             }
             var known = settings.PreExisting.Contains(report.Title) ? " (pre-existing: also on the baseline)" : "";
-            say($"REPORT {report.ClassName}: {report.Title}{known}");
+            say($"REPORT {report.ClassName}: {report.Title}{known} [{report.Source}]");
             if (settings.StopOnFirstReport && known.Length == 0) window.Cancel();
-        });
+        }
+        // Netconsole first: listening before the board is told to send.
+        await using var netconsole = settings.Netconsole is { } nc ? await NetconsoleChannel.StartAsync(monitorSsh, nc, directory, OnReport, say, cancellation) : null;
+        var monitor = new KernelLogMonitor(monitorSsh, Path.Combine(directory, "kmsg.log"), "ssh", OnReport);
         var monitoring = monitor.RunAsync(window.Token);
         var stressing = StressSession.RunAsync(endpoint, settings.Stress, directory, window.Token);
         string? wedge = null;
@@ -81,7 +91,10 @@ public sealed class Probe(SshEndpoint endpoint, ProbeSettings settings, Action<s
                 break;
             }
         }
+        // A dying kernel's last words (the panic, the lockup) reach only netconsole: give them a moment.
+        if (wedge is not null && netconsole is not null) await Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None);
         await window.CancelAsync();
+        if (netconsole is not null) await netconsole.StopAsync(wedge is null ? monitorSsh : null);
         IReadOnlyList<StressOutcome> stress = [];
         try { stress = await stressing; } catch (Exception e) when (e is OperationCanceledException or Renci.SshNet.Common.SshException or TimeoutException) { }
         try { await monitoring; } catch (Exception e) when (e is OperationCanceledException or Renci.SshNet.Common.SshException) { }

@@ -111,19 +111,20 @@ public class BuildCommandLineTests
     }
 
     [Test]
-    public void Real_run_of_an_unfinished_capability_says_so_and_fails()
+    public void Binary_mode_dry_run_starts_at_the_bad_end_and_changes_nothing()
     {
         var artifactsRoot = Directory.CreateTempSubdirectory("ks-art-").FullName;
         try
         {
-            // Binary search over a series is still to come: its step says so.
             var campaign = Path.Combine(artifactsRoot, "binary.toml");
             File.WriteAllText(campaign, File.ReadAllText(Path.Combine(Repo.Root, "campaigns", "qemu-bisect.toml"))
                 .Replace("mode = \"sequential\"", "mode = \"binary\"", StringComparison.Ordinal)
                 .Replace("\"../tests/patches\"", $"\"{Repo.Root}/tests/patches\"", StringComparison.Ordinal));
-            var (exit, _, err) = Run("--target=Bisect0001", "--exclusive", $"--paths-artifacts={artifactsRoot}", $"--campaign={campaign}");
-            Assert.That(exit, Is.Not.Zero);
-            Assert.That(err, Does.Contain("not implemented yet: binary search over the series"));
+            var (exit, output, err) = Run("--target=Bisect", "--dryrun", "--exclusive", $"--paths-artifacts={artifactsRoot}", $"--campaign={campaign}");
+            Assert.That(exit, Is.Zero, err);
+            Assert.That(output, Does.Contain("binary search: verify the bad end first: the whole series (0003)"));
+            Assert.That(output, Does.Contain("step bisect/0003/apply").And.Contain("step bisect/0003/verdict"));
+            Assert.That(Directory.GetFiles(artifactsRoot, "journal*", SearchOption.AllDirectories), Is.Empty, "a dry run writes no journal");
         }
         finally
         {
