@@ -31,8 +31,48 @@ public static partial class BootPlan
         yield return new Step(step, $"reboot into {release}: {select}; verify uname -r, boot id and running config",
             Fingerprint.Of(release, manifest?.Image.Sha256 ?? ""),
             [c.Board.Ssh("cat /proc/sys/kernel/random/boot_id"), c.Board.Ssh("reboot"), c.Board.Ssh("uname -r; cat /proc/sys/kernel/random/boot_id; zcat /proc/config.gz")],
-            ct => BootAsync(c, step, release, manifest?.Image.Sha256 ?? "", ct));
+            ct => BootOrNoBootAsync(c, prefix, step, release, manifest?.Image.Sha256 ?? "", ct));
     }
+
+    /// <summary>A kernel that does not come up is the probe's verdict (no-boot), once the board is back on a kernel that does.</summary>
+    private static async Task<StepResult> BootOrNoBootAsync(BuildContext c, string prefix, string step, string release, string imageSha, CancellationToken ct)
+    {
+        try
+        {
+            return await BootAsync(c, step, release, imageSha, ct);
+        }
+        catch (NoBootException e)
+        {
+            c.Output.Warn($"NO-BOOT: {e.Message}");
+            var dir = StressPlan.ProbeDir(c, prefix);
+            Directory.CreateDirectory(dir);
+            if (c.Settings.Board.Kind == BoardKind.Qemu && File.Exists(Tasks.EmulatedBoard.For(c).Files.ConsoleLog))
+                File.Copy(Tasks.EmulatedBoard.For(c).Files.ConsoleLog, Path.Combine(dir, "console.log"), overwrite: true);
+            c.DropBoardSession();
+            SshTarget back;
+            try
+            {
+                back = await SshWait.UntilUpAsync(c.BoardEndpoint, TimeSpan.FromSeconds(c.Campaign.Boot.TimeoutS), ct);
+            }
+            catch (TimeoutException)
+            {
+                throw new Cake.Frosting.UserErrorException($"{release} did not boot and the board did not come back on its own: at U-Boot's menu choose " +
+                    $"'{c.Campaign.Install.DefaultLabel}' (the default label; KernelSoak never changes it), then re-run. Serial log: {Path.Combine(dir, "console.log")}");
+            }
+            using (back)
+            {
+                var (running, _) = await IdentityAsync(back, ct);
+                c.Output.Info($"the board is back on {running} ({(running == release ? "the test kernel, rejected above" : $"label {c.Campaign.Install.DefaultLabel}")})");
+            }
+            var outcome = new Soak.ProbeOutcome(Soak.Verdicts.NoBoot, [], [], [], [], e.Message, 0);
+            await File.WriteAllTextAsync(Path.Combine(dir, "probe.json"), System.Text.Json.JsonSerializer.Serialize(outcome, StressPlan.Json), ct);
+            return StepResult.Ok(new Dictionary<string, string> { ["verdict"] = Soak.Verdicts.NoBoot, ["release"] = release });
+        }
+    }
+
+    /// <summary>True when this probe's boot step recorded no-boot: there is no kernel to stress.</summary>
+    public static bool DidNotBoot(BuildContext c, string prefix) =>
+        c.Journal.LastEnd($"{prefix}/boot")?.Outputs?.GetValueOrDefault("verdict") == Soak.Verdicts.NoBoot;
 
     private static async Task<StepResult> BootAsync(BuildContext c, string step, string release, string imageSha, CancellationToken ct)
     {

@@ -31,7 +31,8 @@ public static class HarvestPlan
                     .Select(e => new ReportSummary(e.First.ClassName, e.First.Title, e.First.GuiltyFunction, "pstore", e.Count, e.First.FirstLine, e.First.Text)).ToList();
                 foreach (var r in fromPstore) c.Output.Info($"REPORT (pstore) {r.Class}: {r.Title}");
                 var reports = (probe?.Reports ?? []).Concat(fromPstore).ToList();
-                var verdict = reports.Count > 0 ? Verdicts.Report : probe?.Verdict ?? Verdicts.Clean;
+                // A boot panic in pstore explains a no-boot; it does not turn it into a report.
+                var verdict = probe?.Verdict == Verdicts.NoBoot ? Verdicts.NoBoot : reports.Count > 0 ? Verdicts.Report : probe?.Verdict ?? Verdicts.Clean;
                 var final = (probe ?? new ProbeOutcome(verdict, [], [], [], [], null, 0)) with { Verdict = verdict, Reports = reports };
                 await File.WriteAllTextAsync(Path.Combine(dir, "verdict.json"), JsonSerializer.Serialize(final, StressPlan.Json), ct);
                 c.Output.Info($"harvested {files.Count} file(s) into {dir} ({files.Count(f => f.Erased)} pstore record(s) erased after verification); verdict {verdict}");

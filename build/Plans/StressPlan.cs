@@ -31,6 +31,7 @@ public static class StressPlan
                 [$"(waits for) touch {Path.Combine(c.ArtifactsDir, "confirm", manual.Name)}"],
                 async ct =>
                 {
+                    if (BootPlan.DidNotBoot(c, prefix)) return StepResult.Ok(note: "skipped: the test kernel did not boot");
                     var confirm = Path.Combine(c.ArtifactsDir, "confirm", manual.Name);
                     c.Output.Warn($"MANUAL STEP: {manual.Instruction}. When done: touch {confirm}");
                     while (!File.Exists(confirm)) await Task.Delay(1000, ct);
@@ -41,6 +42,11 @@ public static class StressPlan
             [b.Ssh("cat /dev/kmsg"), .. commands.Select(x => b.Ssh($"while <window>; do {x.Command}; done")), b.Ssh("cat /proc/uptime   # heartbeat")],
             async ct =>
             {
+                if (BootPlan.DidNotBoot(c, prefix))
+                {
+                    c.Output.Info("no stress window: the test kernel did not boot (verdict no-boot)");
+                    return StepResult.Ok(new Dictionary<string, string> { ["verdict"] = Verdicts.NoBoot, ["probe"] = Path.Combine(dir, "probe.json") });
+                }
                 var nc = c.Settings.Netconsole;
                 var settings = new ProbeSettings(commands, monitor.Suppress, preExisting ?? new HashSet<string>(),
                     TimeSpan.FromSeconds(monitor.HeartbeatS), TimeSpan.FromSeconds(monitor.WedgeTimeoutS), monitor.StopOnFirstReport)

@@ -136,7 +136,8 @@ cat > "$W/boot.sh" <<EOT
 # power-on; a reset keeps appending) and serial.sock (interactive). Monitor = the power switch:
 #   echo system_reset | nc -U -q1 $W/qmon.sock   (hard reset, RAM kept: pstore survives)
 #   echo quit | nc -U -q1 $W/qmon.sock           (off)      stop / cont: freeze / thaw
-# restrict=on: the guest reaches nothing; hostfwd binds 127.0.0.1 only.
+# restrict=off so the board's netconsole reaches the host: slirp maps 10.0.2.2 to the host's 127.0.0.1
+# (UDP cannot be forwarded with restrict=on). hostfwd binds 127.0.0.1 only: nothing outside reaches the board.
 # romfile= : no iPXE option ROM (U-Boot does not need it; ipxe-qemu is only a Recommends).
 rm -f $W/qmon.sock $W/serial.sock
 : > $W/console.log
@@ -144,7 +145,7 @@ exec qemu-system-aarch64 -M virt -cpu cortex-a57 -smp 2 -m 1G -display none -nod
   -bios /usr/lib/u-boot/qemu_arm64/u-boot.bin \\
   -drive if=none,file=$W/boot.img,format=raw,id=d0 -device virtio-blk-pci,drive=d0 \\
   -drive if=none,file=$W/root.img,format=raw,id=d1 -device virtio-blk-pci,drive=d1 \\
-  -netdev user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$PORT-:22 -device virtio-net-pci,netdev=n0,romfile= \\
+  -netdev user,id=n0,restrict=off,hostfwd=tcp:127.0.0.1:$PORT-:22 -device virtio-net-pci,netdev=n0,romfile= \\
   -chardev socket,id=s0,path=$W/serial.sock,server=on,wait=off,logfile=$W/console.log \\
   -serial chardev:s0 -monitor unix:$W/qmon.sock,server=on,wait=off -pidfile $W/qemu.pid
 EOT

@@ -1,0 +1,37 @@
+namespace KernelSoak.Board.Tests;
+
+/// <summary>
+/// A test kernel that panics at boot (the same build, its label told to run an init that does not exist):
+/// the boot times out, the board is power-cycled, comes back on its default label by itself, and the
+/// probe's verdict is no-boot, with the boot panic kept from pstore as the explanation.
+/// </summary>
+[TestFixture, NonParallelizable, Order(8)]
+public class NoBootTests
+{
+    private E2eCampaign _campaign = null!;
+
+    [OneTimeSetUp]
+    public void WriteCampaign() => _campaign = new E2eCampaign("e2e", text => E2eCampaign.BinaryOverTwoPatches(text)
+        .Replace("append_extra = [\"page_poison=1\", \"kasan_multi_shot\"]", "append_extra = [\"page_poison=1\", \"kasan_multi_shot\", \"init=/kernelsoak-no-such-init\"]", StringComparison.Ordinal)
+        .Replace("timeout_s = 120", "timeout_s = 60", StringComparison.Ordinal));
+
+    [OneTimeTearDown]
+    public void Remove() => _campaign.Dispose();
+
+    [Test]
+    public async Task A_kernel_that_panics_at_boot_is_no_boot_and_the_board_is_back_on_its_default_label()
+    {
+        var (exit, output) = _campaign.Build("--target=Bisect0001");
+        Assert.That(exit, Is.Zero, "no-boot is a verdict, not a failed run");
+        Assert.That(output, Does.Contain("power-cycling (1/1)"));
+        Assert.That(output, Does.Contain("NO-BOOT: "));
+        Assert.That(output, Does.Contain("the board is back on").And.Contain("label known-good"));
+        Assert.That(output, Does.Contain("no stress window: the test kernel did not boot"));
+        Assert.That(_campaign.Verdict("0001"), Is.EqualTo("no-boot"));
+        Assert.That(File.ReadAllText(Path.Combine(_campaign.Dir, "bisect", "0001", "console.log")), Does.Contain("Requested init /kernelsoak-no-such-init failed"),
+            "the serial log of the failed boot is kept");
+        using var ssh = await Remote.SshTarget.ConnectAsync(BoardFixture.Board.Endpoint);
+        var state = await ssh.CheckAsync("cat /boot/firmware/extlinux/extlinux.conf");
+        Assert.That(state, Does.Contain("\ndefault known-good\n"), "the default label was never changed");
+    }
+}
