@@ -12,7 +12,9 @@ public sealed class ClassifyTask : FrostingTask<BuildContext>
     {
         var log = context.Argument("log") ?? throw new UserErrorException("Classify needs --log=FILE (a dmesg, console capture, journalctl or pstore file)");
         if (!File.Exists(log)) throw new UserErrorException($"--log={log}: no such file");
-        var reports = ReportClassifier.Classify(File.ReadLines(log), Path.GetFileName(log));
+        IReadOnlyList<KernelSoak.Reports.KernelReport> reports;
+        using (var reader = new StreamReader(log, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 20))
+            reports = ReportScanner.Scan(reader, Path.GetFileName(log));
         var book = new ReportBook(context.Campaign.Monitor.Suppress);
         foreach (var r in reports) book.Add(r);
         if (string.Equals(context.Argument("format"), "json", StringComparison.OrdinalIgnoreCase))

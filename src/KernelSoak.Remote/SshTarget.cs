@@ -254,9 +254,24 @@ public sealed class SshTarget : IDisposable
     /// <summary>POSIX single-quote quoting for a remote shell.</summary>
     public static string Quote(string word) => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
+    /// <summary>
+    /// Says goodbye to the board, but never waits long for it: SSH.NET's disconnect waits for the peer,
+    /// and a dead kernel behind a live TCP endpoint (a panicked or frozen VM, a NAT) never answers.
+    /// </summary>
     public void Dispose()
     {
-        if (_client.IsConnected) _client.Disconnect();
-        _client.Dispose();
+        var closing = Task.Run(() =>
+        {
+            try
+            {
+                if (_client.IsConnected) _client.Disconnect();
+            }
+            catch (Exception e) when (e is SshException or ObjectDisposedException or InvalidOperationException or System.Net.Sockets.SocketException)
+            {
+                // gone already
+            }
+            _client.Dispose();
+        });
+        closing.Wait(TimeSpan.FromSeconds(3));
     }
 }

@@ -32,7 +32,7 @@ public static partial class Headers
     ];
 
     // Every header starts with one of these: a cheap test that spares the regexes nearly every line.
-    private static readonly string[] Prefixes =
+    internal static readonly string[] Prefixes =
         ["BUG:", "WARNING:", "ODEBUG:", "refcount_t:", "list_", "kernel BUG", "Unable to handle", "general protection", "Kernel panic", "watchdog:", "INFO:", "rcu:", "UBSAN:"];
 
     public static Header? Match(string text)

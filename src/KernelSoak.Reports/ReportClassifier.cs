@@ -65,6 +65,18 @@ public sealed partial class ReportClassifier(string source)
         while (_recent.Count > 4) _recent.Dequeue();
     }
 
+    /// <summary>Inside a report: every line matters. Outside, only a line with a header can (see <see cref="ReportScanner"/>).</summary>
+    public bool InReport => _open is not null;
+
+    /// <summary>Lines known to hold no header, passed over unread (outside a report only): counted for line numbers.</summary>
+    public void Skip(int lines)
+    {
+        if (_open is not null) throw new InvalidOperationException("cannot skip lines inside a report");
+        if (lines <= 0) return;
+        _number += lines;
+        _recent.Clear();
+    }
+
     public IEnumerable<KernelReport> Flush()
     {
         if (_open is null) yield break;

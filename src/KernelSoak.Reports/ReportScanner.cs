@@ -1,0 +1,79 @@
+using System.Buffers;
+
+namespace KernelSoak.Reports;
+
+/// <summary>
+/// Classifies a whole saved log fast: between reports it jumps straight to the next line that could hold
+/// a header (one vectorised multi-string search over a block of text, no per-line string), then feeds the
+/// classifier line by line until that report closes. Gives exactly what feeding every line would.
+/// </summary>
+public static class ReportScanner
+{
+    private static readonly SearchValues<string> Candidates = SearchValues.Create(Headers.Prefixes, StringComparison.Ordinal);
+    private const int Prelude = 4; // the classifier looks this many lines back for "[ cut here ]" and separators
+
+    public static IReadOnlyList<KernelReport> Scan(TextReader reader, string source)
+    {
+        var classifier = new ReportClassifier(source);
+        var reports = new List<KernelReport>();
+        var buffer = new char[1 << 20];
+        var carry = 0;
+        while (true)
+        {
+            var read = reader.ReadBlock(buffer, carry, buffer.Length - carry);
+            var length = carry + read;
+            // Whole lines only, except at the end of the log.
+            var end = read == 0 ? length : buffer.AsSpan(0, length).LastIndexOf('\n') + 1;
+            if (end == 0 && read > 0)
+            {
+                Array.Resize(ref buffer, buffer.Length * 2); // a line longer than the buffer
+                carry = length;
+                continue;
+            }
+            Process(buffer.AsSpan(0, end), classifier, reports);
+            carry = length - end;
+            buffer.AsSpan(end, carry).CopyTo(buffer);
+            if (read == 0) break;
+        }
+        reports.AddRange(classifier.Flush());
+        return reports;
+    }
+
+    private static void Process(ReadOnlySpan<char> text, ReportClassifier classifier, List<KernelReport> reports)
+    {
+        var pos = 0;
+        while (pos < text.Length)
+        {
+            if (!classifier.InReport)
+            {
+                var hit = text[pos..].IndexOfAny(Candidates);
+                if (hit < 0)
+                {
+                    classifier.Skip(Lines(text[pos..]));
+                    return;
+                }
+                // Back to the start of the candidate's line, and a few lines more for its prelude.
+                var from = pos + text[pos..(pos + hit)].LastIndexOf('\n') + 1;
+                var candidateLine = from;
+                for (var k = 0; k < Prelude && from > pos; k++)
+                    from = pos + text[pos..(from - 1)].LastIndexOf('\n') + 1;
+                classifier.Skip(Lines(text[pos..from]));
+                pos = from;
+                while (pos <= candidateLine && pos < text.Length) pos = FeedLine(text, pos, classifier, reports);
+                continue;
+            }
+            pos = FeedLine(text, pos, classifier, reports);
+        }
+    }
+
+    private static int FeedLine(ReadOnlySpan<char> text, int pos, ReportClassifier classifier, List<KernelReport> reports)
+    {
+        var newline = text[pos..].IndexOf('\n');
+        var line = newline < 0 ? text[pos..] : text[pos..(pos + newline)];
+        reports.AddRange(classifier.Feed(new string(line)));
+        return newline < 0 ? text.Length : pos + newline + 1;
+    }
+
+    /// <summary>Lines in a run of text: its newlines, plus a last line without one.</summary>
+    private static int Lines(ReadOnlySpan<char> text) => text.Count('\n') + (text.Length > 0 && text[^1] != '\n' ? 1 : 0);
+}

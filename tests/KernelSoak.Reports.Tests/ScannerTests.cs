@@ -1,0 +1,46 @@
+using KernelSoak.Reports;
+
+namespace KernelSoak.Reports.Tests;
+
+/// <summary>The fast whole-file scanner must find exactly what feeding every line finds.</summary>
+public class ScannerTests
+{
+    private static string CorpusRoot => Path.Combine(AppContext.BaseDirectory, "testdata", "corpus");
+
+    private static IEnumerable<string> Files() =>
+        Directory.GetDirectories(CorpusRoot).SelectMany(Directory.GetDirectories).Order(StringComparer.Ordinal)
+            .SelectMany(d => new[] { "console.txt", "dmesg.txt" }.Select(f => Path.Combine(d, f))).Where(File.Exists);
+
+    private static string Describe(KernelReport r) => $"{r.LineNumber} {r.Class} {r.Title} | {r.FirstLine} | {r.GuiltyFunction} | {r.Timestamp} | {r.Text}";
+
+    private static void AssertSame(string text)
+    {
+        var lineByLine = ReportClassifier.Classify(text.Split('\n') is var lines && text.EndsWith('\n') ? lines[..^1] : lines, "log");
+        var scanned = ReportScanner.Scan(new StringReader(text), "log");
+        Assert.That(scanned.Select(Describe), Is.EqualTo(lineByLine.Select(Describe)));
+    }
+
+    [Test]
+    public void Every_corpus_file_gives_the_same_reports_as_feeding_every_line()
+    {
+        foreach (var file in Files())
+            AssertSame(File.ReadAllText(file));
+    }
+
+    [Test]
+    public void All_corpus_files_in_one_log_with_noise_between_and_a_last_line_without_newline()
+    {
+        var noise = string.Concat(Enumerable.Range(0, 500).Select(i => $"[ {i}.000000] virtio_net virtio0 eth0: link up, BUG-free line {i}, list of things\n"));
+        var text = string.Join(noise, Files().Select(File.ReadAllText)) + "[ 99.0] the end, no newline";
+        AssertSame(text);
+        Assert.That(ReportScanner.Scan(new StringReader(text), "log"), Has.Count.GreaterThan(40));
+    }
+
+    [Test]
+    public void A_log_bigger_than_the_scanner_buffer_with_a_very_long_line_loses_nothing()
+    {
+        var report = File.ReadAllText(Files().First(f => f.Contains("lkdtm_READ_AFTER_FREE", StringComparison.Ordinal)));
+        var text = new string('x', 3 << 20) + "\n" + string.Concat(Enumerable.Repeat("[ 1.0] quiet line\n", 200_000)) + report;
+        AssertSame(text);
+    }
+}
