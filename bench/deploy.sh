@@ -13,7 +13,7 @@ K=$(targets/qemu-arm64/build-kernel.sh 2>/dev/null | tail -1)
 SSH_PORT=2298 targets/qemu-arm64/make-board.sh "$W" "$K" >/dev/null 2>&1
 setsid -f sh -c "exec '$W/boot.sh' > '$W/qemu.out' 2>&1 < /dev/null"
 until ssh -F "$W/ssh_config" -o ConnectTimeout=2 board true 2>/dev/null; do sleep 0.5; done
-dotnet build bench/DeployBench -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+dotnet build bench/BoardBench -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
 REL=$(sed -n 's/.*"Release": "\(.*\)".*/\1/p' "$MANIFEST")
 MODS=$(sed -n 's/.*"ModulesDir": "\(.*\)".*/\1/p' "$MANIFEST")
 IMG=$(grep -A1 '"Image"' "$MANIFEST" | sed -n 's/.*"Path": "\(.*\)".*/\1/p')
@@ -22,7 +22,7 @@ t() { local s e; s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N); echo "$e -
 clean() { $S board "rm -rf /lib/modules/$REL /boot/firmware/Image-$REL; sync"; }
 
 echo "== $(nproc) cores, $(date -u +%F), release $REL, $(find "$MODS" -type f | wc -l) module files, Image $(du -m "$IMG" | cut -f1) MiB"
-dotnet bench/DeployBench/bin/Release/net10.0/DeployBench.dll "$W" "$MANIFEST" | tee "$W/ks.out"
+dotnet bench/BoardBench/bin/Release/net10.0/BoardBench.dll deploy "$W" "$MANIFEST" | tee "$W/ks.out"
 
 clean
 rs_mod=$(t rsync -a --delete -e "$S" "$MODS/" "board:/lib/modules/$REL/")

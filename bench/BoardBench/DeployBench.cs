@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using KernelSoak.Boards.Qemu;
+using KernelSoak.Deploy;
+using KernelSoak.Kernel;
+using KernelSoak.Remote;
+
+namespace KernelSoak.Bench;
+
+/// <summary>
+/// KernelSoak's deploy of a build's modules tree and Image to the emulated board: cold (nothing of the
+/// release on the board), and with nothing changed (the journal's path: connect + one confirming round
+/// trip; and, for comparison, the journal-less path that hashes every file on the board).
+/// </summary>
+public static class DeployBench
+{
+    public static async Task<int> RunAsync(string boardDir, string manifestPath)
+    {
+        var files = new QemuBoardFiles(boardDir);
+        var manifest = BuildManifest.Load(manifestPath);
+        var endpoint = new SshEndpoint("127.0.0.1", files.SshPort, "root", files.IdentityFile) { KnownHostsFile = files.KnownHosts };
+        var layout = new InstallLayout("/boot/firmware", "/boot/firmware/extlinux/extlinux.conf", "Image-{release}", "kernelsoak", "known-good", [], 1);
+        var release = manifest.Release;
+        var image = layout.ImagePath(release);
+
+        using (var ssh = await SshTarget.ConnectAsync(endpoint))
+            await ssh.CheckAsync($"rm -rf /lib/modules/{release} {image}; sync");
+
+        double modulesCold = 0, imageCold = 0;
+        var coldTotal = await Time(async () =>
+        {
+            using var ssh = await SshTarget.ConnectAsync(endpoint);
+            var installer = new KernelInstaller(ssh, layout, _ => { });
+            modulesCold = await Time(() => installer.SyncModulesAsync(manifest));
+            imageCold = await Time(() => installer.CopyImageAsync(manifest));
+        });
+        var confirm = await Time(async () =>
+        {
+            using var ssh = await SshTarget.ConnectAsync(endpoint);
+            await ssh.CheckAsync($"test -s {image} && test -f /lib/modules/{release}/modules.dep");
+        });
+        double modulesHashed = 0, imageHashed = 0;
+        await Time(async () =>
+        {
+            using var ssh = await SshTarget.ConnectAsync(endpoint);
+            var installer = new KernelInstaller(ssh, layout, _ => { });
+            modulesHashed = await Time(() => installer.SyncModulesAsync(manifest));
+            imageHashed = await Time(() => installer.CopyImageAsync(manifest));
+        });
+        var bytes = manifest.Modules.Sum(m => m.Size);
+        Console.WriteLine($"kernelsoak cold: modules {modulesCold:0.00} s ({manifest.Modules.Count} files, {bytes / 1024} KiB, incl. depmod + sha256 verify), " +
+                          $"Image {imageCold:0.00} s ({manifest.Image.Size / 1024 / 1024} MiB, incl. sha256 verify); total with connect {coldTotal:0.00} s");
+        Console.WriteLine($"kernelsoak no-change (journal: connect + one round trip): {confirm:0.00} s");
+        Console.WriteLine($"kernelsoak no-change without the journal (hash every file on the board): modules {modulesHashed:0.00} s, Image {imageHashed:0.00} s");
+        Console.WriteLine($"RESULT ks_modules_cold={modulesCold:0.00} ks_image_cold={imageCold:0.00} ks_confirm={confirm:0.00} ks_modules_hashed={modulesHashed:0.00} ks_image_hashed={imageHashed:0.00}");
+        return 0;
+    }
+
+    public static async Task<double> Time(Func<Task> work)
+    {
+        var watch = Stopwatch.StartNew();
+        await work();
+        return watch.Elapsed.TotalSeconds;
+    }
+}
