@@ -36,7 +36,7 @@ public sealed class BoardUpTask : AsyncFrostingTask<BuildContext>
         await board.BuildAsync(context.Commands, env, line => context.Output.Detail(line));
         var wasOn = board.Power.IsOn;
         var started = System.Diagnostics.Stopwatch.StartNew();
-        using var ssh = await board.UpAsync(TimeSpan.FromSeconds(context.Campaign.Boot.TimeoutS));
+        using var ssh = await board.UpAsync(TimeSpan.FromSeconds(context.Campaign.Boot.TimeoutS), say: context.Output.Warn);
         var release = (await ssh.CheckAsync("uname -r")).Trim();
         context.Output.Info($"board {(wasOn ? "was already up" : $"up in {started.Elapsed.TotalSeconds:0.0} s")}: {release} at {board.Endpoint}, host key {ssh.HostKeyFingerprint}");
         context.Output.Info($"connect: ssh -F {Path.Combine(board.Files.Directory, "ssh_config")} board");

@@ -227,15 +227,33 @@ public sealed class SshTarget : IDisposable
         using var cmd = _client.CreateCommand(KillOnHangup(AsRoot(command)));
         var running = cmd.ExecuteAsync(CancellationToken.None);
         var hangup = cmd.CreateInputStream();
-        // SSH.NET's output stream ignores cancellation while blocked: hanging up ends the remote side, which ends the read.
-        await using (cancellation.Register(() => HangUp(hangup)))
+        var output = cmd.OutputStream;
+        // SSH.NET's output stream blocks in Read whatever the token says: the reading runs apart, and on
+        // cancel the remote side is hung up (which ends the stream), or, when the board is dead and
+        // nothing will ever end it, the stream is closed under the reader.
+        var reading = Task.Run(async () =>
         {
-            using var reader = new StreamReader(cmd.OutputStream);
+            using var reader = new StreamReader(output);
             while (await reader.ReadLineAsync(CancellationToken.None) is { } line)
             {
                 if (cancellation.IsCancellationRequested) break;
                 onLine(line);
             }
+        }, CancellationToken.None);
+        try
+        {
+            await reading.WaitAsync(cancellation);
+        }
+        catch (OperationCanceledException)
+        {
+            HangUp(hangup);
+            if (await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None)) != reading)
+                output.Dispose();
+            try { await reading.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None); } catch (Exception e) when (e is TimeoutException or ObjectDisposedException or IOException) { }
+        }
+        catch (Exception e) when (e is ObjectDisposedException or IOException or SshException)
+        {
+            // the connection went away under the reader
         }
         await HangUpAsync(hangup, running);
     }

@@ -33,6 +33,30 @@ public sealed class SshResilienceTests
     }
 
     [Test]
+    public async Task Cancelling_a_stream_from_a_frozen_peer_returns_instead_of_waiting_forever()
+    {
+        using var sshd = ThrowawaySshd.Start();
+        using var ssh = await SshTarget.ConnectAsync(sshd.Endpoint());
+        var lines = new List<string>();
+        using var cts = new CancellationTokenSource();
+        var streaming = ssh.StreamAsync("echo first; sleep 60", lines.Add, cts.Token);
+        await Task.Delay(500);
+        sshd.FreezeSessions();
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            await cts.CancelAsync();
+            await streaming.WaitAsync(TimeSpan.FromSeconds(20));
+            Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(16)));
+            Assert.That(lines, Is.EqualTo(new[] { "first" }));
+        }
+        finally
+        {
+            sshd.ThawSessions();
+        }
+    }
+
+    [Test]
     public async Task A_restarted_daemon_is_reached_again_with_backoff_and_a_new_host_key_is_a_hard_stop()
     {
         using var sshd = ThrowawaySshd.Start();

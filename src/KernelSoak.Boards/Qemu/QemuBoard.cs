@@ -36,10 +36,23 @@ public sealed class QemuBoard(string directory, string targetDir, int sshPort)
         await File.WriteAllTextAsync(stamp, want, cancellation);
     }
 
-    /// <summary>Power on (if off) and wait until SSH answers with the pinned host key.</summary>
-    public async Task<SshTarget> UpAsync(TimeSpan timeout, CancellationToken cancellation = default)
+    /// <summary>
+    /// Power on (if off) and wait until SSH answers with the pinned host key. A board that was already on
+    /// and stays silent for the whole boot timeout (a panicked or wedged kernel) gets one hard reset.
+    /// </summary>
+    public async Task<SshTarget> UpAsync(TimeSpan timeout, CancellationToken cancellation = default, Action<string>? say = null)
     {
+        var wasOn = Power.IsOn;
         await Power.OnAsync(cancellation);
-        return await SshWait.UntilUpAsync(Endpoint, timeout, cancellation);
+        try
+        {
+            return await SshWait.UntilUpAsync(Endpoint, timeout, cancellation);
+        }
+        catch (TimeoutException) when (wasOn)
+        {
+            say?.Invoke($"the board is on but gave no SSH for {timeout.TotalSeconds:0} s (a panicked or wedged kernel?): hard reset");
+            await Power.ResetAsync(cancellation);
+            return await SshWait.UntilUpAsync(Endpoint, timeout, cancellation);
+        }
     }
 }
