@@ -17,16 +17,21 @@ public sealed class NetconsoleChannel : IAsyncDisposable
     private readonly Action<KernelReport> _onReport;
     private Task _running = Task.CompletedTask;
 
-    private NetconsoleChannel(NetconsoleReceiver receiver, Action<KernelReport> onReport)
+    private NetconsoleChannel(NetconsoleReceiver receiver, string recordsLog, Action<KernelReport> onReport)
     {
         _receiver = receiver;
         _onReport = onReport;
+        _records = new StreamWriter(recordsLog, append: true) { AutoFlush = true };
     }
+
+    /// <summary>The parsed lines (fragments joined), beside the raw datagrams: what the merged log reads.</summary>
+    public const string RecordsFile = "netconsole-records.log";
+    private readonly StreamWriter _records;
 
     public static async Task<NetconsoleChannel> StartAsync(SshTarget ssh, NetconsoleWatch watch, string directory, Action<KernelReport> onReport,
         Action<string> say, CancellationToken cancellation)
     {
-        var channel = new NetconsoleChannel(new NetconsoleReceiver(watch.Bind, Path.Combine(directory, "netconsole.log")), onReport);
+        var channel = new NetconsoleChannel(new NetconsoleReceiver(watch.Bind, Path.Combine(directory, "netconsole.log")), Path.Combine(directory, RecordsFile), onReport);
         channel._running = Task.WhenAll(channel._receiver.RunAsync(channel.Feed, channel._stop.Token), channel.FlushWhenQuietAsync());
         var setup = await ssh.RunAsync(watch.Target.SetupCommand(), TimeSpan.FromSeconds(30), cancellation);
         if (!setup.Succeeded)
@@ -61,7 +66,11 @@ public sealed class NetconsoleChannel : IAsyncDisposable
     private void Feed(NetconsoleLine line)
     {
         List<KernelReport> reports;
-        lock (_gate) reports = _classifier.Feed(line.Line).ToList();
+        lock (_gate)
+        {
+            _records.WriteLine(line.Line);
+            reports = _classifier.Feed(line.Line).ToList();
+        }
         foreach (var r in reports) _onReport(r);
     }
 
@@ -82,6 +91,7 @@ public sealed class NetconsoleChannel : IAsyncDisposable
         if (!_stop.IsCancellationRequested) await _stop.CancelAsync();
         try { await _running; } catch (OperationCanceledException) { }
         await _receiver.DisposeAsync();
+        lock (_gate) _records.Dispose();
         _stop.Dispose();
     }
 }

@@ -98,6 +98,10 @@ public sealed class Probe(SshEndpoint endpoint, ProbeSettings settings, Action<s
         IReadOnlyList<StressOutcome> stress = [];
         try { stress = await stressing; } catch (Exception e) when (e is OperationCanceledException or Renci.SshNet.Common.SshException or TimeoutException) { }
         try { await monitoring; } catch (Exception e) when (e is OperationCanceledException or Renci.SshNet.Common.SshException) { }
+        // One stream in kernel-time order from every channel (the raw captures stay as they were).
+        var captures = new List<(string, IEnumerable<string>)> { ("ssh", ReadAll(Path.Combine(directory, "kmsg.log"))) };
+        if (settings.Netconsole is not null) captures.Add(("netconsole", ReadAll(Path.Combine(directory, NetconsoleChannel.RecordsFile))));
+        MergedLog.Write(Path.Combine(directory, "merged.log"), captures);
         ReportSummary Summary(ReportBook.Entry e) => new(e.First.ClassName, e.First.Title, e.First.GuiltyFunction, string.Join(",", e.Sources), e.Count, e.First.FirstLine, e.First.Text);
         List<ReportSummary> reports, preexisting, suppressed;
         lock (book)
@@ -109,4 +113,6 @@ public sealed class Probe(SshEndpoint endpoint, ProbeSettings settings, Action<s
         var verdict = reports.Count > 0 ? Verdicts.Report : wedge is not null ? Verdicts.Wedge : Verdicts.Clean;
         return new ProbeOutcome(verdict, reports, preexisting, suppressed, stress, wedge, watch.Elapsed.TotalSeconds);
     }
+
+    private static string[] ReadAll(string path) => File.Exists(path) ? File.ReadAllLines(path) : [];
 }

@@ -60,8 +60,11 @@ public static class ResultsWriter
                     string.Join("\n\n", p.Reports.Select(r => r.Text))));
             return testcase;
         }).ToList();
+        var time = probes.Sum(p => p.Seconds).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture);
         return new XDocument(new XElement("testsuites",
             new XElement("testsuite", new XAttribute("name", campaign), new XAttribute("tests", cases.Count),
-                new XAttribute("failures", probes.Count(p => p.Verdict != Verdicts.Clean)), new XAttribute("errors", 0), cases)));
+                new XAttribute("failures", probes.Count(p => p.Verdict != Verdicts.Clean)), new XAttribute("errors", 0), new XAttribute("skipped", 0),
+                new XAttribute("time", time), new XAttribute("timestamp", DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)),
+                new XAttribute("hostname", Environment.MachineName), cases)));
     }
 }
