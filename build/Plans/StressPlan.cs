@@ -64,7 +64,9 @@ public static class StressPlan
                 c.Output.Info($"window over after {outcome.Seconds:0} s: {outcome.Verdict}; stress {string.Join(", ", outcome.Stress.Select(s => $"{s.Profile} ×{s.Iterations}"))}");
                 Directory.CreateDirectory(dir);
                 await File.WriteAllTextAsync(Path.Combine(dir, "probe.json"), JsonSerializer.Serialize(outcome, Json), ct);
-                if (outcome.Verdict == Verdicts.Wedge) await RecoverAsync(c, ct);
+                // A board that stopped answering is power-cycled whatever the verdict: a panic reported over
+                // netconsole is a report, and the board is just as dead.
+                if (outcome.Verdict == Verdicts.Wedge || outcome.Note is not null) await RecoverAsync(c, ct);
                 return StepResult.Ok(new Dictionary<string, string> { ["verdict"] = outcome.Verdict, ["probe"] = Path.Combine(dir, "probe.json") });
             }) { AlwaysRun = everyRun };
     }

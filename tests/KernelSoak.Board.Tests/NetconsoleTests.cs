@@ -65,5 +65,7 @@ public class NetconsoleTests
                 "SSH was gone before the panic's text could travel over it");
         });
         Assert.That(File.ReadAllText(Path.Combine(_campaign.Dir, "soak", "netconsole.log")), Does.Contain("Kernel panic - not syncing"), "raw stream kept");
+        var merged = File.ReadAllText(Path.Combine(_campaign.Dir, "soak", "merged.log"));
+        Assert.That(merged, Does.Contain("netconsole+ssh").And.Contain("netconsole      Kernel panic - not syncing: dumptest"), "one stream: shared lines once, the panic from netconsole");
     }
 }
