@@ -65,6 +65,9 @@ public sealed partial class ReportClassifier(string source)
         while (_recent.Count > 4) _recent.Dequeue();
     }
 
+    /// <summary>Whether a line would open a report when no report is open (no state is touched).</summary>
+    public static bool StartsReport(string raw) => Headers.Match(LogLine.Parse(raw).Text) is not null;
+
     /// <summary>Inside a report: every line matters. Outside, only a line with a header can (see <see cref="ReportScanner"/>).</summary>
     public bool InReport => _open is not null;
 

@@ -41,28 +41,38 @@ public static class ReportScanner
 
     private static void Process(ReadOnlySpan<char> text, ReportClassifier classifier, List<KernelReport> reports)
     {
-        var pos = 0;
+        var pos = 0;   // lines before pos are accounted for: fed to the classifier or counted as skipped
+        var scan = 0;  // where the search for the next candidate resumes (a non-header candidate is passed over)
         while (pos < text.Length)
         {
             if (!classifier.InReport)
             {
-                var hit = text[pos..].IndexOfAny(Candidates);
+                var hit = text[scan..].IndexOfAny(Candidates);
                 if (hit < 0)
                 {
                     classifier.Skip(Lines(text[pos..]));
                     return;
                 }
-                // Back to the start of the candidate's line, and a few lines more for its prelude.
-                var from = pos + text[pos..(pos + hit)].LastIndexOf('\n') + 1;
-                var candidateLine = from;
+                var lineStart = scan + text[scan..(scan + hit)].LastIndexOf('\n') + 1;
+                var lineEnd = text[lineStart..].IndexOf('\n') is var n and >= 0 ? lineStart + n + 1 : text.Length;
+                // Most candidates ("rcu: Hierarchical RCU implementation.") are no header: nothing to feed.
+                if (!ReportClassifier.StartsReport(new string(text[lineStart..lineEnd].TrimEnd('\n'))))
+                {
+                    scan = lineEnd;
+                    continue;
+                }
+                // A header: its prelude (a few lines back, never before what was already accounted for), then the header.
+                var from = lineStart;
                 for (var k = 0; k < Prelude && from > pos; k++)
                     from = pos + text[pos..(from - 1)].LastIndexOf('\n') + 1;
                 classifier.Skip(Lines(text[pos..from]));
                 pos = from;
-                while (pos <= candidateLine && pos < text.Length) pos = FeedLine(text, pos, classifier, reports);
+                while (pos < lineEnd) pos = FeedLine(text, pos, classifier, reports);
+                scan = pos;
                 continue;
             }
             pos = FeedLine(text, pos, classifier, reports);
+            scan = pos;
         }
     }
 
