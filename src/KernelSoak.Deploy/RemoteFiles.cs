@@ -36,14 +36,14 @@ public static class RemoteFiles
     {
         var q = SshTarget.Quote(path);
         var temp = SshTarget.Quote(path + ".ks-tmp");
-        var fifo = SshTarget.Quote(path + ".ks-fifo");
         var sum = SshTarget.Quote(path + ".ks-sum");
-        // The board hashes the bytes while they arrive (tee into a fifo): the check costs no second pass
-        // over the file, which on a slow board is as long as the copy.
+        var failed = SshTarget.Quote(path + ".ks-failed");
+        // The board hashes the bytes as they arrive (tee's copy into sha256sum), so the check costs no second
+        // pass over the file; a write error of tee (a full partition) is marked, since the pipe hides its status.
         var result = await ssh.RunWithInputAsync(
-            $"rm -f {fifo} {sum}; mkfifo {fifo} || exit 1; sha256sum < {fifo} > {sum} & tee {fifo} > {temp}; wait $!; rm -f {fifo}; " +
-            $"if grep -q '^{sha256} ' {sum}; then rm -f {sum}; sync && mv {temp} {q} && sync; " +
-            $"else rm -f {sum} {temp}; echo 'the copy on the board does not match (sha256): not installed' >&2; exit 1; fi",
+            $"rm -f {sum} {failed}; {{ tee {temp} || : > {failed}; }} | sha256sum > {sum}; " +
+            $"if [ ! -e {failed} ] && grep -q '^{sha256} ' {sum}; then rm -f {sum}; sync && mv {temp} {q} && sync; " +
+            $"else rm -f {sum} {failed} {temp}; echo 'the copy on the board is incomplete or does not match (sha256): not installed' >&2; exit 1; fi",
             write, TimeSpan.FromMinutes(10), cancellation);
         if (!result.Succeeded)
         {

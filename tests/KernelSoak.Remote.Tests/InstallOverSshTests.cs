@@ -150,6 +150,14 @@ public sealed class InstallOverSshTests
             {
                 var e = Assert.ThrowsAsync<IOException>(() => installer.CopyImageAsync(_board.Manifest()));
                 Assert.That(e!.Message, Does.Contain("MiB free").And.Contain("Nothing was written"));
+                // Past the space check (another writer filled it meanwhile): the write itself fails cleanly.
+                var image = _board.Manifest().Image;
+                var full = Assert.ThrowsAsync<IOException>(() => RemoteFiles.WriteAtomicAsync(ssh, Path.Combine(_board.BootDir, "Image-big"), async st =>
+                {
+                    await using var local = File.OpenRead(image.Path);
+                    await local.CopyToAsync(st);
+                }, image.Sha256));
+                Assert.That(full!.Message, Does.Contain("partition is full").And.Contain("old file is untouched"));
             }
             Assert.That(Directory.GetFiles(_board.BootDir), Is.Empty, "no Image, no temp file");
             Assert.That(File.ReadAllText(_board.ExtlinuxPath), Is.EqualTo(ScratchBoard.Extlinux));
