@@ -21,6 +21,13 @@ public static class InstallPlan
         };
     }
 
+    private static async Task<T> TransferAsync<T>(BuildContext c, string title, Func<Action<string>, Task<T>> work)
+    {
+        T result = default!;
+        await c.Output.WithStatusAsync(title, async say => result = await work(say));
+        return result;
+    }
+
     /// <summary>Each tool's way of making one release's image at a given path ({release}, {initrd}).</summary>
     public static string InitramfsCommand(InitramfsTool tool, string bootDir) => tool switch
     {
@@ -40,17 +47,20 @@ public static class InstallPlan
         var image = layout.ImagePath(release);
         var staging = manifest?.ModulesDir ?? Path.Combine(c.Kernel.BuildDir, "staging", "lib", "modules", release);
         async Task<KernelInstaller> Installer() => new(await c.BoardAsync(), layout, c.Output.Info);
+        // Copies that take a while show bytes/s: a spinner line on a terminal, plain lines otherwise.
+        Task<T> Transfer<T>(string title, Func<KernelInstaller, Task<T>> copy) =>
+            TransferAsync(c, title, async say => await copy(new KernelInstaller(await c.BoardAsync(), layout, c.Output.Info) { Progress = say }));
         BuildManifest Manifest() => manifest ?? throw new Cake.Frosting.UserErrorException($"no build manifest at {c.ManifestPath}: run CompileKernel first (without --exclusive)");
 
         yield return new Step($"{prefix}/modules", $"sync /lib/modules/{release}: changed files only, in one tar stream; stale files removed; depmod; hashes verified",
             Fingerprint.Of(release, string.Join('\n', manifest?.Modules.Select(m => m.RelativePath + m.Sha256) ?? [])),
             [$"tar -C {staging} -cf - <changed files> | {b.Ssh($"tar -C /lib/modules/.ks-incoming-{release} -xf - && mv … /lib/modules/{release}/")}", b.Ssh($"depmod {release}")],
-            async ct => { var r = await (await Installer()).SyncModulesAsync(Manifest(), ct); return StepResult.Ok(new Dictionary<string, string> { ["sent"] = r.Sent.ToString(System.Globalization.CultureInfo.InvariantCulture) }); })
+            async ct => { var r = await Transfer($"modules → /lib/modules/{release}", i => i.SyncModulesAsync(Manifest(), ct)); return StepResult.Ok(new Dictionary<string, string> { ["sent"] = r.Sent.ToString(System.Globalization.CultureInfo.InvariantCulture) }); })
             { Group = "install/modules" };
 
         yield return new Step($"{prefix}/image", $"Image → {image} (temp name, sync, rename; sha256 checked on the board)", manifest?.Image.Sha256 ?? "",
             [$"{b.Ssh($"cat > {image}.ks-tmp && sync && mv {image}.ks-tmp {image}")} < {manifest?.Image.Path ?? "arch/…/boot/Image"}", b.Ssh($"sha256sum {image}")],
-            async ct => { await (await Installer()).CopyImageAsync(Manifest(), ct); return StepResult.Ok(new Dictionary<string, string> { ["image"] = image }); })
+            async ct => { await Transfer($"Image → {image}", i => i.CopyImageAsync(Manifest(), ct)); return StepResult.Ok(new Dictionary<string, string> { ["image"] = image }); })
             { Group = "install/image" };
 
         if (layout.DtbPath(release) is { } dtb)
@@ -58,7 +68,7 @@ public static class InstallPlan
             var built = manifest?.Dtbs.FirstOrDefault(d => d.RelativePath.EndsWith(i.Dtb, StringComparison.Ordinal));
             yield return new Step($"{prefix}/dtb", $"{Path.GetFileName(i.Dtb)} → {dtb} (temp name, sha256 checked, rename)", built?.Sha256 ?? i.Dtb,
                 [$"{b.Ssh($"cat > {dtb}.ks-tmp && sha256sum {dtb}.ks-tmp && sync && mv {dtb}.ks-tmp {dtb}")} < {built?.Path ?? Path.Combine(c.Kernel.BuildDir, "arch", c.Campaign.Kernel.Arch, "boot", "dts", i.Dtb)}"],
-                async ct => { await (await Installer()).CopyDtbAsync(Manifest(), ct); return StepResult.Ok(new Dictionary<string, string> { ["dtb"] = dtb }); })
+                async ct => { await Transfer($"DTB → {dtb}", i => i.CopyDtbAsync(Manifest(), ct)); return StepResult.Ok(new Dictionary<string, string> { ["dtb"] = dtb }); })
                 { Group = "install/dtb" };
         }
         if (layout.InitrdPath(release) is { } initrd)

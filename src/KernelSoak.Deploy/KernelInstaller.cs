@@ -12,6 +12,9 @@ public sealed record SyncResult(int Sent, int Deleted, int Unchanged, long Bytes
 /// </summary>
 public sealed class KernelInstaller(SshTarget ssh, InstallLayout layout, Action<string> say)
 {
+    /// <summary>Where transfer progress goes (bytes/s, for copies over two seconds); default: nowhere.</summary>
+    public Action<string> Progress { get; init; } = _ => { };
+
     public async Task<SyncResult> SyncModulesAsync(BuildManifest manifest, CancellationToken cancellation = default)
     {
         var target = layout.ModulesDir(manifest.Release);
@@ -32,7 +35,8 @@ public sealed class KernelInstaller(SshTarget ssh, InstallLayout layout, Action<
         var result = await ssh.RunWithInputAsync(
             $"set -e; rm -rf {staging}; mkdir -p {staging} {q}; tar -C {staging} -xf -; cd {staging}; " +
             $"find . -type d -exec mkdir -p {q}/{{}} \\; ; find . ! -type d -exec mv {{}} {q}/{{}} \\; ; cd /; rm -rf {staging}; sync",
-            s => RemoteFiles.WriteTarAsync(s, manifest.ModulesDir, changed.Select(c => c.RelativePath), cancellation), TimeSpan.FromMinutes(10), cancellation);
+            s => RemoteFiles.WriteTarAsync(new ProgressStream(s, $"modules ({changed.Count} files)", bytes, Progress), manifest.ModulesDir, changed.Select(c => c.RelativePath), cancellation),
+            TimeSpan.FromMinutes(10), cancellation);
         if (!result.Succeeded) throw new IOException($"sending modules to {target} failed: {result.Error.Trim()}");
         if (stale.Count > 0)
             await ssh.CheckAsync($"cd {q} && rm -f {string.Join(' ', stale.Select(SshTarget.Quote))}", TimeSpan.FromMinutes(1), cancellation);
@@ -74,7 +78,7 @@ public sealed class KernelInstaller(SshTarget ssh, InstallLayout layout, Action<
         await RemoteFiles.WriteAtomicAsync(ssh, path, async s =>
         {
             await using var local = File.OpenRead(file.Path);
-            await local.CopyToAsync(s, 256 * 1024, cancellation);
+            await local.CopyToAsync(new ProgressStream(s, Path.GetFileName(path), file.Size, Progress), 256 * 1024, cancellation);
         }, file.Sha256, cancellation);
         say($"{Path.GetFileName(path)}: {file.Size / 1024} KiB written and verified");
         return true;
