@@ -56,14 +56,15 @@ public static partial class BootPlan
             }
             catch (TimeoutException)
             {
-                throw new Cake.Frosting.UserErrorException($"{release} did not boot and the board did not come back on its own: at U-Boot's menu choose " +
-                    $"'{c.Campaign.Install.DefaultLabel}' (the default label; KernelSoak never changes it), then re-run. Serial log: {Path.Combine(dir, "console.log")}");
+                throw new Cake.Frosting.UserErrorException($"{release} did not boot and the board did not come back on its own: {DefaultFlip.Instruction(c)}. " +
+                    $"Serial log: {Path.Combine(dir, "console.log")}");
             }
             using (back)
             {
                 var (running, _) = await IdentityAsync(back, ct);
                 c.Output.Info($"the board is back on {running} ({(running == release ? "the test kernel, rejected above" : $"label {c.Campaign.Install.DefaultLabel}")})");
             }
+            await DefaultFlip.RestoreAsync(c, "the test kernel did not boot", ct);
             var outcome = new Soak.ProbeOutcome(Soak.Verdicts.NoBoot, [], [], [], [], e.Message, 0);
             await File.WriteAllTextAsync(Path.Combine(dir, "probe.json"), System.Text.Json.JsonSerializer.Serialize(outcome, StressPlan.Json), ct);
             return StepResult.Ok(new Dictionary<string, string> { ["verdict"] = Soak.Verdicts.NoBoot, ["release"] = release });
@@ -85,8 +86,11 @@ public static partial class BootPlan
         if (issued?.Outputs?.GetValueOrDefault("image") == imageSha && running == release && bootId != issued.Outputs?.GetValueOrDefault("boot_id"))
         {
             c.Output.Info($"the board already runs {release}, booted after this step's reboot: no second reboot");
-            return await VerifyAsync(c, ssh, release, bootId, ct);
+            var verified = await VerifyAsync(c, ssh, release, bootId, ct);
+            await DefaultFlip.RestoreAsync(c, "the test kernel is verified", ct);
+            return verified;
         }
+        if (c.Campaign.Install.BootSelection == BootSelection.FlipDefault) await DefaultFlip.FlipAsync(c, step, ct);
         c.Journal.Note(step, "reboot issued", new Dictionary<string, string> { ["boot_id"] = bootId, ["image"] = imageSha });
         var console = c.Settings.Board.Kind == BoardKind.Qemu ? Tasks.EmulatedBoard.For(c).Console : null;
         var offset = console?.Length ?? 0;
@@ -96,7 +100,7 @@ public static partial class BootPlan
         if (c.Campaign.Install.BootSelection == BootSelection.SerialMenu)
         {
             if (console is null) throw new Cake.Frosting.UserErrorException("boot_selection = serial-menu needs a serial console: the emulated board has one; for a real board use flip-default or manual");
-            await ChooseAtMenuAsync(c, console, offset, ct);
+            await ChooseAtMenuAsync(c, console, offset, c.Campaign.Install.Label, ct);
         }
         else if (c.Campaign.Install.BootSelection == BootSelection.Manual)
             c.Output.Warn($"at the board's U-Boot menu, choose '{c.Campaign.Install.Label}' now; waiting up to {timeout.TotalSeconds:0} s for SSH");
@@ -109,12 +113,18 @@ public static partial class BootPlan
                 if (nowBoot == bootId) { await Task.Delay(1000, ct); continue; }   // still going down
                 if (nowRunning != release)
                     throw new NoBootException($"the board came up on {nowRunning}, not {release}: the test kernel did not boot (see the serial log)");
-                return await VerifyAsync(c, await c.BoardAsync(), release, nowBoot, ct);
+                var verified = await VerifyAsync(c, await c.BoardAsync(), release, nowBoot, ct);
+                await DefaultFlip.RestoreAsync(c, "the test kernel is verified", ct);
+                return verified;
             }
             catch (TimeoutException) when (cycle < c.Campaign.Boot.PowerCycles)
             {
                 c.Output.Warn($"no SSH within {timeout.TotalSeconds:0} s: power-cycling ({cycle + 1}/{c.Campaign.Boot.PowerCycles})");
+                var before = console?.Length ?? 0;
                 await PowerCycle.RunAsync(c, $"{release} did not come up", ct);
+                // With the default flipped, the board would boot the same kernel again: take the known-good one.
+                if (DefaultFlip.Pending(c) is { } flip && console is not null)
+                    await ChooseAtMenuAsync(c, console, before, flip.Previous, ct);
             }
             catch (TimeoutException e)
             {
@@ -124,13 +134,13 @@ public static partial class BootPlan
     }
 
     /// <summary>U-Boot lists the labels as "N:\tmenu label"; type our number while it waits at "Enter choice:".</summary>
-    private static async Task ChooseAtMenuAsync(BuildContext c, Boards.Qemu.SerialConsole console, long offset, CancellationToken ct)
+    private static async Task ChooseAtMenuAsync(BuildContext c, Boards.Qemu.SerialConsole console, long offset, string label, CancellationToken ct)
     {
         await console.WaitForAsync(EnterChoice(), offset, TimeSpan.FromSeconds(c.Campaign.Boot.TimeoutS), ct);
         var menu = console.ReadFrom(offset);
         var entry = MenuEntry().Matches(menu).Select(m => (Number: m.Groups[1].Value, Text: m.Groups[2].Value.Trim()))
-            .LastOrDefault(e => e.Text.StartsWith(c.Campaign.Install.Label + " ", StringComparison.Ordinal) || e.Text == c.Campaign.Install.Label);
-        if (entry.Number is null) throw new NoBootException($"label {c.Campaign.Install.Label} is not in U-Boot's menu (the serial log shows the menu it printed)");
+            .LastOrDefault(e => e.Text.StartsWith(label + " ", StringComparison.Ordinal) || e.Text == label);
+        if (entry.Number is null) throw new NoBootException($"label {label} is not in U-Boot's menu (the serial log shows the menu it printed)");
         // U-Boot's menu reads the line up to "\n" (a "\r" alone is echoed but never ends the line).
         await console.WriteAsync(entry.Number + "\n", ct);
         c.Output.Info($"U-Boot menu: chose {entry.Number} ({entry.Text})");

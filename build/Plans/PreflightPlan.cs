@@ -76,6 +76,8 @@ public static partial class PreflightPlan
         var failed = checks.Where(x => !x.Passed).ToList();
         if (failed.Count > 0)
             throw new Cake.Frosting.UserErrorException($"preflight failed ({string.Join(", ", failed.Select(f => f.Name))}): nothing was changed on the board. {failed[0].Detail}");
+        // A default flipped by a run that never got to restore it goes back first (the board must not keep booting a test kernel).
+        await DefaultFlip.RestoreAsync(c, "the previous run stopped before it could", ct);
         return StepResult.Ok(new Dictionary<string, string> { ["host_key"] = ssh.HostKeyFingerprint, ["running"] = id[1].Trim(), ["boot_id"] = id[2].Trim() });
     }
 

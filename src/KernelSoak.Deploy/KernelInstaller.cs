@@ -141,6 +141,22 @@ public sealed class KernelInstaller(SshTarget ssh, InstallLayout layout, Action<
         return backup;
     }
 
+    /// <summary>
+    /// Makes <paramref name="label"/> the default (a temporary flip for a board without a serial console to
+    /// pick it at); returns the default it replaces and U-Boot's menu number of that label, or null when it
+    /// already was the default.
+    /// </summary>
+    public async Task<(string Previous, int PreviousMenuNumber)?> SetDefaultAsync(string label, CancellationToken cancellation = default)
+    {
+        var (_, config) = await ReadExtlinuxAsync(cancellation);
+        var previous = config.Default ?? config.Labels[0].Name;
+        if (previous == label) return null;
+        var updated = config.WithDefault(label);
+        var backup = await WriteExtlinuxAsync(updated, cancellation);
+        say($"extlinux: default {previous} → {label} (backup {backup})");
+        return (previous, config.Labels.ToList().FindIndex(l => l.Name == previous) + 1);
+    }
+
     private async Task<(string Text, ExtlinuxConfig Config)> ReadExtlinuxAsync(CancellationToken cancellation)
     {
         var text = await ssh.CheckAsync($"cat {SshTarget.Quote(layout.ExtlinuxPath)}", TimeSpan.FromSeconds(30), cancellation);

@@ -1,9 +1,10 @@
 namespace KernelSoak.Board.Tests;
 
 /// <summary>
-/// A test kernel that panics at boot (the same build, its label told to run an init that does not exist):
-/// the boot times out, the board is power-cycled, comes back on its default label by itself, and the
-/// probe's verdict is no-boot, with the boot panic kept from pstore as the explanation.
+/// A test kernel that panics at boot (the same build, its label told to run an init that does not exist),
+/// booted the way a board without a serial console is: extlinux's default flipped to the test label. The
+/// boot times out, the board is power-cycled and taken back to the known-good label, the default is
+/// restored, and the probe's verdict is no-boot, with the boot panic kept from pstore as the explanation.
 /// </summary>
 [TestFixture, NonParallelizable, Order(8)]
 public class NoBootTests
@@ -13,7 +14,8 @@ public class NoBootTests
     [OneTimeSetUp]
     public void WriteCampaign() => _campaign = new E2eCampaign("e2e", text => E2eCampaign.BinaryOverTwoPatches(text)
         .Replace("append_extra = [\"page_poison=1\", \"kasan_multi_shot\"]", "append_extra = [\"page_poison=1\", \"kasan_multi_shot\", \"init=/kernelsoak-no-such-init\"]", StringComparison.Ordinal)
-        .Replace("timeout_s = 120", "timeout_s = 60", StringComparison.Ordinal));
+        .Replace("timeout_s = 120", "timeout_s = 60", StringComparison.Ordinal)
+        .Replace("boot_selection = \"serial-menu\"", "boot_selection = \"flip-default\"", StringComparison.Ordinal));
 
     [OneTimeTearDown]
     public void Remove() => _campaign.Dispose();
@@ -23,7 +25,10 @@ public class NoBootTests
     {
         var (exit, output) = _campaign.Build("--target=Bisect0001");
         Assert.That(exit, Is.Zero, "no-boot is a verdict, not a failed run");
+        Assert.That(output, Does.Contain("extlinux: default known-good → kernelsoak"), "the temporary flip");
         Assert.That(output, Does.Contain("power-cycling (1/1)"));
+        Assert.That(output, Does.Contain("U-Boot menu: chose 1 (known-good"), "after the power cycle the known-good label is taken, not the flipped default");
+        Assert.That(output, Does.Contain("default label known-good restored (the test kernel did not boot)"));
         Assert.That(output, Does.Contain("NO-BOOT: "));
         Assert.That(output, Does.Contain("the board is back on").And.Contain("label known-good"));
         Assert.That(output, Does.Contain("no stress window: the test kernel did not boot"));
@@ -32,6 +37,6 @@ public class NoBootTests
             "the serial log of the failed boot is kept");
         using var ssh = await Remote.SshTarget.ConnectAsync(BoardFixture.Board.Endpoint);
         var state = await ssh.CheckAsync("cat /boot/firmware/extlinux/extlinux.conf");
-        Assert.That(state, Does.Contain("\ndefault known-good\n"), "the default label was never changed");
+        Assert.That(state, Does.Contain("\ndefault known-good\n"), "the default label is back");
     }
 }
