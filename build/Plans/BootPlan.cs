@@ -71,6 +71,11 @@ public static partial class BootPlan
         }
     }
 
+    /// <summary>The Image sha256 of the verified boot with this boot id (any probe's), if the journal has one.</summary>
+    private static string? BootedImage(BuildContext c, string bootId) =>
+        c.Journal.Entries.LastOrDefault(e => e.Event == JournalEvent.End && e.Outcome == Outcomes.Ok && e.Step.EndsWith("/boot", StringComparison.Ordinal)
+            && e.Outputs?.GetValueOrDefault("boot_id") == bootId)?.Outputs?.GetValueOrDefault("image");
+
     /// <summary>True when this probe's boot step recorded no-boot: there is no kernel to stress.</summary>
     public static bool DidNotBoot(BuildContext c, string prefix) =>
         c.Journal.LastEnd($"{prefix}/boot")?.Outputs?.GetValueOrDefault("verdict") == Soak.Verdicts.NoBoot;
@@ -86,9 +91,21 @@ public static partial class BootPlan
         if (issued?.Outputs?.GetValueOrDefault("image") == imageSha && running == release && bootId != issued.Outputs?.GetValueOrDefault("boot_id"))
         {
             c.Output.Info($"the board already runs {release}, booted after this step's reboot: no second reboot");
-            var verified = await VerifyAsync(c, ssh, release, bootId, ct);
+            var verified = await VerifyAsync(c, ssh, release, bootId, imageSha, ct);
             await DefaultFlip.RestoreAsync(c, "the test kernel is verified", ct);
             return verified;
+        }
+        if (c.Campaign.Install.AllowModuleReload && running == release && BootedImage(c, bootId) == imageSha)
+        {
+            // This very Image has been running since a verified boot: only modules can differ.
+            var changed = (c.Journal.LastEndWhere(id => id.EndsWith("install/modules", StringComparison.Ordinal))?.Outputs?.GetValueOrDefault("changed_modules") ?? "")
+                .Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var installer = new Deploy.KernelInstaller(ssh, InstallPlan.Layout(c), c.Output.Info);
+            if (await installer.ReloadModulesAsync(release, changed, ct))
+            {
+                var verified = await VerifyAsync(c, ssh, release, bootId, imageSha, ct);
+                return StepResult.Ok(new Dictionary<string, string>(verified.Outputs) { ["reloaded"] = string.Join(' ', changed) });
+            }
         }
         if (c.Campaign.Install.BootSelection == BootSelection.FlipDefault) await DefaultFlip.FlipAsync(c, step, ct);
         c.Journal.Note(step, "reboot issued", new Dictionary<string, string> { ["boot_id"] = bootId, ["image"] = imageSha });
@@ -113,7 +130,7 @@ public static partial class BootPlan
                 if (nowBoot == bootId) { await Task.Delay(1000, ct); continue; }   // still going down
                 if (nowRunning != release)
                     throw new NoBootException($"the board came up on {nowRunning}, not {release}: the test kernel did not boot (see the serial log)");
-                var verified = await VerifyAsync(c, await c.BoardAsync(), release, nowBoot, ct);
+                var verified = await VerifyAsync(c, await c.BoardAsync(), release, nowBoot, imageSha, ct);
                 await DefaultFlip.RestoreAsync(c, "the test kernel is verified", ct);
                 return verified;
             }
@@ -156,7 +173,7 @@ public static partial class BootPlan
         }
     }
 
-    private static async Task<StepResult> VerifyAsync(BuildContext c, SshTarget ssh, string release, string bootId, CancellationToken ct)
+    private static async Task<StepResult> VerifyAsync(BuildContext c, SshTarget ssh, string release, string bootId, string imageSha, CancellationToken ct)
     {
         var config = Kernel.Kconfig.DotConfig.Parse((await ssh.RunAsync("zcat /proc/config.gz 2>/dev/null || cat /boot/config-$(uname -r)", TimeSpan.FromSeconds(60), ct)).Output);
         var missing = c.Campaign.Config.Where(o => !o.Optional && o.Value != "undef" && config.Values.Count > 0 && config[o.Name] != o.Value).Select(o => $"{o.Name}={o.Value} (running: {config[o.Name]})").ToList();
@@ -168,7 +185,7 @@ public static partial class BootPlan
             if (!r.Succeeded) throw new InvalidOperationException($"smoke test '{smoke}' failed on {release}: {r.Error.Trim()}");
         }
         c.Output.Info($"running {release}, boot id {bootId}{(config.Values.Count > 0 ? ", config verified" : "")}, {c.Campaign.Boot.Smoke.Count} smoke test(s) passed");
-        return StepResult.Ok(new Dictionary<string, string> { ["release"] = release, ["boot_id"] = bootId });
+        return StepResult.Ok(new Dictionary<string, string> { ["release"] = release, ["boot_id"] = bootId, ["image"] = imageSha });
     }
 
     private static async Task<(string Release, string BootId)> IdentityAsync(SshTarget ssh, CancellationToken ct)

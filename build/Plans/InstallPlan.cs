@@ -55,7 +55,7 @@ public static class InstallPlan
         yield return new Step($"{prefix}/modules", $"sync /lib/modules/{release}: changed files only, in one tar stream; stale files removed; depmod; hashes verified",
             Fingerprint.Of(release, string.Join('\n', manifest?.Modules.Select(m => m.RelativePath + m.Sha256) ?? [])),
             [$"tar -C {staging} -cf - <changed files> | {b.Ssh($"tar -C /lib/modules/.ks-incoming-{release} -xf - && mv … /lib/modules/{release}/")}", b.Ssh($"depmod {release}")],
-            async ct => { var r = await Transfer($"modules → /lib/modules/{release}", i => i.SyncModulesAsync(Manifest(), ct)); return StepResult.Ok(new Dictionary<string, string> { ["sent"] = r.Sent.ToString(System.Globalization.CultureInfo.InvariantCulture) }); })
+            async ct => { var r = await Transfer($"modules → /lib/modules/{release}", i => i.SyncModulesAsync(Manifest(), ct)); return StepResult.Ok(new Dictionary<string, string> { ["sent"] = r.Sent.ToString(System.Globalization.CultureInfo.InvariantCulture), ["changed_modules"] = string.Join(' ', r.ChangedModules) }); })
             { Group = "install/modules" };
 
         yield return new Step($"{prefix}/image", $"Image → {image} (temp name, sync, rename; sha256 checked on the board)", manifest?.Image.Sha256 ?? "",

@@ -4,7 +4,15 @@ using KernelSoak.Remote;
 
 namespace KernelSoak.Deploy;
 
-public sealed record SyncResult(int Sent, int Deleted, int Unchanged, long BytesSent);
+/// <param name="Changed">relative paths of the files sent or deleted (what a module reload has to reload)</param>
+public sealed record SyncResult(int Sent, int Deleted, int Unchanged, long BytesSent)
+{
+    public IReadOnlyList<string> Changed { get; init; } = [];
+
+    /// <summary>The kernel modules among <see cref="Changed"/>, by the name modprobe knows them by.</summary>
+    public IReadOnlyList<string> ChangedModules => Changed.Where(p => p.EndsWith(".ko", StringComparison.Ordinal) || p.EndsWith(".ko.xz", StringComparison.Ordinal))
+        .Select(p => Path.GetFileName(p).Split('.')[0].Replace('-', '_')).Distinct().Order(StringComparer.Ordinal).ToList();
+}
 
 /// <summary>
 /// Puts a built kernel on the board like rsync would — only changed files, one tar stream, stale files
@@ -47,7 +55,7 @@ public sealed class KernelInstaller(SshTarget ssh, InstallLayout layout, Action<
         var wrong = files.Where(m => after.GetValueOrDefault(m.RelativePath) != m.Sha256).Select(m => m.RelativePath).ToList();
         if (wrong.Count > 0) throw new IOException($"after the copy {wrong.Count} module file(s) differ on the board, e.g. {wrong[0]}");
         say($"modules: sent {changed.Count}, deleted {stale.Count}, unchanged {files.Count - changed.Count} ({bytes / 1024} KiB), verified");
-        return new SyncResult(changed.Count, stale.Count, files.Count - changed.Count, bytes);
+        return new SyncResult(changed.Count, stale.Count, files.Count - changed.Count, bytes) { Changed = [.. changed.Select(c => c.RelativePath), .. stale] };
     }
 
     private static bool IsDepmodOutput(string relativePath) =>
@@ -81,6 +89,31 @@ public sealed class KernelInstaller(SshTarget ssh, InstallLayout layout, Action<
             await local.CopyToAsync(new ProgressStream(s, Path.GetFileName(path), file.Size, Progress), 256 * 1024, cancellation);
         }, file.Sha256, cancellation);
         say($"{Path.GetFileName(path)}: {file.Size / 1024} KiB written and verified");
+        return true;
+    }
+
+    /// <summary>
+    /// Swaps changed modules in the running kernel instead of rebooting: each one that is loaded is removed
+    /// and loaded again from the new file, then its srcversion is checked against the file. False when a
+    /// module cannot be removed (in use): the caller reboots instead.
+    /// </summary>
+    public async Task<bool> ReloadModulesAsync(string release, IReadOnlyList<string> modules, CancellationToken cancellation = default)
+    {
+        foreach (var name in modules)
+        {
+            var q = SshTarget.Quote(name);
+            var result = await ssh.RunAsync(
+                $"[ -d /sys/module/{q} ] || exit 0; modprobe -r {q} || exit 3; modprobe {q} || exit 4; " +
+                $"f=$(modinfo -n {q}) && [ \"$(modinfo -F srcversion \"$f\")\" = \"$(cat /sys/module/{q}/srcversion 2>/dev/null || modinfo -F srcversion \"$f\")\" ]",
+                TimeSpan.FromMinutes(1), cancellation);
+            if (result.ExitCode == 3)
+            {
+                say($"module {name} is in use and cannot be removed: rebooting instead");
+                return false;
+            }
+            if (!result.Succeeded) throw new InvalidOperationException($"reloading {name} on the board failed (exit {result.ExitCode}): {result.Error.Trim()}");
+        }
+        say(modules.Count == 0 ? $"no module changed: {release} keeps running, no reboot" : $"reloaded {string.Join(", ", modules)} in the running {release}: no reboot");
         return true;
     }
 
