@@ -7,13 +7,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd); cd "$ROOT"
 MANIFEST=${MANIFEST:-artifacts/qemu-demo/kernel/manifest.json}
 [ -f "$MANIFEST" ] || { echo "no build manifest at $MANIFEST: run ./build.sh --target=CompileKernel first" >&2; exit 1; }
-W=$(mktemp -d /tmp/ks-bench-deploy-XXXX)
-trap 'echo quit | nc -U -q1 "$W/qmon.sock" >/dev/null 2>&1 || true; rm -rf "$W"' EXIT
-K=$(targets/qemu-arm64/build-kernel.sh 2>/dev/null | tail -1)
-SSH_PORT=2298 targets/qemu-arm64/make-board.sh "$W" "$K" >/dev/null 2>&1
-setsid -f sh -c "exec '$W/boot.sh' > '$W/qemu.out' 2>&1 < /dev/null"
-until ssh -F "$W/ssh_config" -o ConnectTimeout=2 board true 2>/dev/null; do sleep 0.5; done
-dotnet build bench/BoardBench -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+. bench/own-board.sh 2298
 REL=$(sed -n 's/.*"Release": "\(.*\)".*/\1/p' "$MANIFEST")
 MODS=$(sed -n 's/.*"ModulesDir": "\(.*\)".*/\1/p' "$MANIFEST")
 IMG=$(grep -A1 '"Image"' "$MANIFEST" | sed -n 's/.*"Path": "\(.*\)".*/\1/p')

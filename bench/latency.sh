@@ -3,12 +3,6 @@
 # kernel-log stream and over netconsole. Usage: bench/latency.sh   (starts its own board on port 2297)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd); cd "$ROOT"
-W=$(mktemp -d /tmp/ks-bench-latency-XXXX)
-trap 'echo quit | nc -U -q1 "$W/qmon.sock" >/dev/null 2>&1 || true; rm -rf "$W"' EXIT
-K=$(targets/qemu-arm64/build-kernel.sh 2>/dev/null | tail -1)
-SSH_PORT=2297 targets/qemu-arm64/make-board.sh "$W" "$K" >/dev/null 2>&1
-setsid -f sh -c "exec '$W/boot.sh' > '$W/qemu.out' 2>&1 < /dev/null"
-until ssh -F "$W/ssh_config" -o ConnectTimeout=2 board true 2>/dev/null; do sleep 0.5; done
-dotnet build bench/BoardBench -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+. bench/own-board.sh 2297
 echo "== $(nproc) cores, $(date -u +%F)"
 dotnet bench/BoardBench/bin/Release/net10.0/BoardBench.dll latency "$W" 6699

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using KernelSoak.Boards.Qemu;
 using KernelSoak.Deploy;
 using KernelSoak.Kernel;
 using KernelSoak.Remote;
@@ -15,9 +14,8 @@ public static class DeployBench
 {
     public static async Task<int> RunAsync(string boardDir, string manifestPath)
     {
-        var files = new QemuBoardFiles(boardDir);
+        var (_, endpoint) = BenchBoard.At(boardDir);
         var manifest = BuildManifest.Load(manifestPath);
-        var endpoint = new SshEndpoint("127.0.0.1", files.SshPort, "root", files.IdentityFile) { KnownHostsFile = files.KnownHosts };
         var layout = new InstallLayout("/boot/firmware", "/boot/firmware/extlinux/extlinux.conf", "Image-{release}", "kernelsoak", "known-good", [], 1);
         var release = manifest.Release;
         var image = layout.ImagePath(release);

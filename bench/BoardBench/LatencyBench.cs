@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using KernelSoak.Boards.Qemu;
 using KernelSoak.Netconsole;
 using KernelSoak.Remote;
 using KernelSoak.Reports;
@@ -17,8 +16,7 @@ public static class LatencyBench
 {
     public static async Task<int> RunAsync(string boardDir, int udpPort)
     {
-        var files = new QemuBoardFiles(boardDir);
-        var endpoint = new SshEndpoint("127.0.0.1", files.SshPort, "root", files.IdentityFile) { KnownHostsFile = files.KnownHosts };
+        var (files, endpoint) = BenchBoard.At(boardDir);
         var dir = Directory.CreateTempSubdirectory("ks-latency-").FullName;
         using var ssh = await SshTarget.ConnectAsync(endpoint);
         using var monitorSsh = await SshTarget.ConnectAsync(endpoint);

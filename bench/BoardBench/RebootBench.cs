@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using KernelSoak.Boards.Qemu;
 using KernelSoak.Remote;
 
 namespace KernelSoak.Bench;
@@ -13,8 +12,7 @@ public static class RebootBench
 {
     public static async Task<int> RunAsync(string boardDir, int cycles)
     {
-        var files = new QemuBoardFiles(boardDir);
-        var endpoint = new SshEndpoint("127.0.0.1", files.SshPort, "root", files.IdentityFile) { KnownHostsFile = files.KnownHosts };
+        var (files, endpoint) = BenchBoard.At(boardDir);
         var overheads = new List<double>();
         for (var i = 0; i < cycles; i++)
         {
