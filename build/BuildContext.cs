@@ -103,6 +103,15 @@ public sealed class BuildContext : FrostingContext
         return _session = await Remote.SshWait.UntilUpAsync(BoardEndpoint, TimeSpan.FromSeconds(Settings.Board.ReconnectSeconds));
     }
 
+    /// <summary>
+    /// A Bisect run whose tree already holds patches (a probe applied them): the base chain in front of the
+    /// Bisect targets (CompileKernel, InstallKernel) has nothing to build — building the patched tree under
+    /// the base's name would only redo, under another step, what the probe's own steps do.
+    /// </summary>
+    public bool BaseChainIdle =>
+        (HostArguments.Target ?? "").StartsWith("Bisect", StringComparison.Ordinal) && Kernel.IsWorktree && (Directory.Exists(Path.Combine(Kernel.SourceDir, ".git")) || File.Exists(Path.Combine(Kernel.SourceDir, ".git")))
+        && KernelSoak.Kernel.SourceState.HeadCommit(Kernel.SourceDir) != KernelSoak.Kernel.SourceState.HeadCommit(Kernel.BaseDir);
+
     /// <summary>The step whose "reboot issued" was the journal's last word about it (the run died after issuing it), if any.</summary>
     private string? RebootInterrupted() =>
         Journal.Entries.LastOrDefault(e => e.Event == KernelSoak.Journal.JournalEvent.Note && e.Note == "reboot issued") is { } note && Journal.WasInterrupted(note.Step)

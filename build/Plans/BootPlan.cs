@@ -121,12 +121,22 @@ public static partial class BootPlan
         }
         else if (c.Campaign.Install.BootSelection == BootSelection.Manual)
             c.Output.Warn($"at the board's U-Boot menu, choose '{c.Campaign.Install.Label}' now; waiting up to {timeout.TotalSeconds:0} s for SSH");
-        for (var cycle = 0; ; cycle++)
+        var cycle = 0;
+        while (true)
         {
             try
             {
                 using var up = await SshWait.UntilUpAsync(c.BoardEndpoint, timeout, ct);
-                var (nowRunning, nowBoot) = await IdentityAsync(up, ct);
+                string nowRunning, nowBoot;
+                try
+                {
+                    (nowRunning, nowBoot) = await IdentityAsync(up, ct);
+                }
+                catch (Exception e) when (e is Renci.SshNet.Common.SshException or System.Net.Sockets.SocketException or ObjectDisposedException)
+                {
+                    await Task.Delay(1000, ct); // reached just as it went down: the old kernel's sshd
+                    continue;
+                }
                 if (nowBoot == bootId) { await Task.Delay(1000, ct); continue; }   // still going down
                 if (nowRunning != release)
                     throw new NoBootException($"the board came up on {nowRunning}, not {release}: the test kernel did not boot (see the serial log)");
@@ -138,6 +148,7 @@ public static partial class BootPlan
             {
                 c.Output.Warn($"no SSH within {timeout.TotalSeconds:0} s: power-cycling ({cycle + 1}/{c.Campaign.Boot.PowerCycles})");
                 var before = console?.Length ?? 0;
+                cycle++;
                 await PowerCycle.RunAsync(c, $"{release} did not come up", ct);
                 // With the default flipped, the board would boot the same kernel again: take the known-good one.
                 if (DefaultFlip.Pending(c) is { } flip && console is not null)
@@ -151,6 +162,12 @@ public static partial class BootPlan
     }
 
     /// <summary>U-Boot lists the labels as "N:\tmenu label"; type our number while it waits at "Enter choice:".</summary>
+    /// <summary>After a reset of the emulated board while a flip is pending: boot the label the flip replaced, not the test kernel.</summary>
+    public static Task PickPreviousDefaultAsync(BuildContext c, long offset) =>
+        DefaultFlip.Pending(c) is { } flip && c.Settings.Board.Kind == BoardKind.Qemu
+            ? ChooseAtMenuAsync(c, Tasks.EmulatedBoard.For(c).Console, offset, flip.Previous, CancellationToken.None)
+            : Task.CompletedTask;
+
     private static async Task ChooseAtMenuAsync(BuildContext c, Boards.Qemu.SerialConsole console, long offset, string label, CancellationToken ct)
     {
         await console.WaitForAsync(EnterChoice(), offset, TimeSpan.FromSeconds(c.Campaign.Boot.TimeoutS), ct);

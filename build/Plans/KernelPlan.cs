@@ -27,8 +27,8 @@ public static class KernelPlan
                 await SourceState.EnsureRepositoryAsync(tree.BaseDir, c.Commands, ct);
                 var series = new PatchSeries(tree, c.Commands);
                 await series.EnsureWorktreeAsync(ct);
-                // Until the unpatched kernel is probed, the campaign's tree is the base.
-                if (tree.IsWorktree && HarvestPlan.Verdict(c, "baseline") is null) await series.ResetAsync(await series.BaseAsync(ct), ct);
+                // Until the unpatched kernel is probed (when the campaign probes it), the campaign's tree is the base.
+                if (tree.IsWorktree && c.Campaign.Series.Baseline && HarvestPlan.Verdict(c, "baseline") is null) await series.ResetAsync(await series.BaseAsync(ct), ct);
                 return StepResult.Ok(new Dictionary<string, string> { ["head"] = SourceState.HeadCommit(tree.BaseDir) });
             }) { AlwaysRun = tree.IsWorktree || !Directory.Exists(tree.SourceDir) };
 

@@ -2,6 +2,8 @@ using Cake.Frosting;
 using KernelSoak.Boards.Qemu;
 using KernelSoak.Settings;
 
+using KernelSoak.Build.Plans;
+
 namespace KernelSoak.Build.Tasks;
 
 /// <summary>The emulated board of the settings ([Board] Kind = qemu, Directory, Port).</summary>
@@ -36,8 +38,22 @@ public sealed class BoardUpTask : AsyncFrostingTask<BuildContext>
         await board.BuildAsync(context.Commands, env, line => context.Output.Detail(line));
         var wasOn = board.Power.IsOn;
         var started = System.Diagnostics.Stopwatch.StartNew();
-        using var ssh = await board.UpAsync(TimeSpan.FromSeconds(context.Campaign.Boot.TimeoutS), say: context.Output.Warn);
-        var release = (await ssh.CheckAsync("uname -r")).Trim();
+        var ssh = await board.UpAsync(TimeSpan.FromSeconds(context.Campaign.Boot.TimeoutS), say: context.Output.Warn,
+            afterReset: offset => BootPlan.PickPreviousDefaultAsync(context, offset));
+        string release;
+        try
+        {
+            release = (await ssh.CheckAsync("uname -r")).Trim();
+        }
+        catch (Exception e) when (e is Renci.SshNet.Common.SshException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            // Reached just as it went down (a reboot a previous run issued): wait for it to come back.
+            ssh.Dispose();
+            context.Output.Warn($"the board dropped the connection ({e.Message}): it is rebooting; waiting for it");
+            ssh = await Remote.SshWait.UntilUpAsync(board.Endpoint, TimeSpan.FromSeconds(context.Campaign.Boot.TimeoutS));
+            release = (await ssh.CheckAsync("uname -r")).Trim();
+        }
+        using var _ = ssh;
         context.Output.Info($"board {(wasOn ? "was already up" : $"up in {started.Elapsed.TotalSeconds:0.0} s")}: {release} at {board.Endpoint}, host key {ssh.HostKeyFingerprint}");
         context.Output.Info($"connect: ssh -F {Path.Combine(board.Files.Directory, "ssh_config")} board");
         context.Output.Info($"serial:  {board.Files.ConsoleLog} (log), {board.Files.SerialSocket} (nc -U)");

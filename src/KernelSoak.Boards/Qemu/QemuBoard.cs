@@ -40,7 +40,8 @@ public sealed class QemuBoard(string directory, string targetDir, int sshPort)
     /// Power on (if off) and wait until SSH answers with the pinned host key. A board that was already on
     /// and stays silent for the whole boot timeout (a panicked or wedged kernel) gets one hard reset.
     /// </summary>
-    public async Task<SshTarget> UpAsync(TimeSpan timeout, CancellationToken cancellation = default, Action<string>? say = null)
+    /// <param name="afterReset">runs right after that reset, given the console offset where the new boot starts (to pick a label at U-Boot's menu)</param>
+    public async Task<SshTarget> UpAsync(TimeSpan timeout, CancellationToken cancellation = default, Action<string>? say = null, Func<long, Task>? afterReset = null)
     {
         var wasOn = Power.IsOn;
         await Power.OnAsync(cancellation);
@@ -51,7 +52,9 @@ public sealed class QemuBoard(string directory, string targetDir, int sshPort)
         catch (TimeoutException) when (wasOn)
         {
             say?.Invoke($"the board is on but gave no SSH for {timeout.TotalSeconds:0} s (a panicked or wedged kernel?): hard reset");
+            var offset = Console.Length;
             await Power.ResetAsync(cancellation);
+            if (afterReset is not null) await afterReset(offset);
             return await SshWait.UntilUpAsync(Endpoint, timeout, cancellation);
         }
     }
