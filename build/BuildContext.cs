@@ -80,21 +80,44 @@ public sealed class BuildContext : FrostingContext
             Sudo = Settings.Board.Sudo,
         };
 
-    public Task<Remote.SshTarget> ConnectBoardAsync() => Remote.SshTarget.ConnectAsync(BoardEndpoint);
+    /// <summary>
+    /// A new SSH connection to the board. When the previous run issued a reboot and died before seeing the
+    /// board back, it waits until the board runs a new boot (not the old kernel's sshd on its way down); a
+    /// board that keeps its old boot for 20 s never got the reboot, and the boot step will issue it again.
+    /// </summary>
+    public async Task<Remote.SshTarget> ConnectBoardAsync()
+    {
+        if (RebootInterrupted() is not { } note)
+            return await Remote.SshTarget.ConnectAsync(BoardEndpoint); // a wrong address fails at once, with what to check
+        Output.Info($"the previous run rebooted the board in {note.Step} and stopped: waiting up to {Campaign.Boot.TimeoutS} s for its new boot");
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        var limit = TimeSpan.FromSeconds(Campaign.Boot.TimeoutS);
+        System.Diagnostics.Stopwatch? sameBoot = null;
+        while (true)
+        {
+            var ssh = await Remote.SshWait.UntilUpAsync(BoardEndpoint, limit - deadline.Elapsed > TimeSpan.FromSeconds(5) ? limit - deadline.Elapsed : TimeSpan.FromSeconds(5));
+            try
+            {
+                var bootId = (await ssh.CheckAsync("cat /proc/sys/kernel/random/boot_id", TimeSpan.FromSeconds(10))).Trim();
+                sameBoot ??= System.Diagnostics.Stopwatch.StartNew();
+                if (bootId != note.Outputs?.GetValueOrDefault("boot_id") || sameBoot.Elapsed > TimeSpan.FromSeconds(20)) return ssh;
+            }
+            catch (Exception e) when (e is Renci.SshNet.Common.SshException or System.Net.Sockets.SocketException or InvalidOperationException or TimeoutException)
+            {
+                // the old kernel's sshd went away under us
+            }
+            ssh.Dispose();
+            await Task.Delay(1000);
+        }
+    }
 
     private Remote.SshTarget? _session;
 
     /// <summary>One SSH connection shared by the steps of a run (reconnected after a reboot).</summary>
     public async Task<Remote.SshTarget> BoardAsync()
     {
-        if (_session is null && RebootInterrupted() is { } step)
-        {
-            // The previous run issued a reboot and died before seeing the board back: it may still be booting.
-            Output.Info($"the previous run rebooted the board in {step} and stopped: waiting up to {Campaign.Boot.TimeoutS} s for it to answer");
-            return _session = await Remote.SshWait.UntilUpAsync(BoardEndpoint, TimeSpan.FromSeconds(Campaign.Boot.TimeoutS));
-        }
         if (_session is null)
-            return _session = await ConnectBoardAsync(); // a wrong address fails at once, with what to check
+            return _session = await ConnectBoardAsync();
         if (_session.IsConnected && await _session.AnswersAsync(TimeSpan.FromSeconds(10)))
             return _session;
         _session.Dispose();
@@ -113,9 +136,9 @@ public sealed class BuildContext : FrostingContext
         && KernelSoak.Kernel.SourceState.HeadCommit(Kernel.SourceDir) != KernelSoak.Kernel.SourceState.HeadCommit(Kernel.BaseDir);
 
     /// <summary>The step whose "reboot issued" was the journal's last word about it (the run died after issuing it), if any.</summary>
-    private string? RebootInterrupted() =>
+    private KernelSoak.Journal.JournalEntry? RebootInterrupted() =>
         Journal.Entries.LastOrDefault(e => e.Event == KernelSoak.Journal.JournalEvent.Note && e.Note == "reboot issued") is { } note && Journal.WasInterrupted(note.Step)
-            ? note.Step : null;
+            ? note : null;
 
     /// <summary>A failure of Stress kept for Harvest to rethrow once it has collected everything.</summary>
     public Exception? PendingFailure { get; set; }
