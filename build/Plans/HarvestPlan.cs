@@ -30,7 +30,10 @@ public static class HarvestPlan
                 var fromPstore = book.Reports.Where(e => !known.Contains(e.First.Title))
                     .Select(e => new ReportSummary(e.First.ClassName, e.First.Title, e.First.GuiltyFunction, "pstore", e.Count, e.First.FirstLine, e.First.Text)).ToList();
                 foreach (var r in fromPstore) c.Output.Info($"REPORT (pstore) {r.Class}: {r.Title}");
-                var reports = (probe?.Reports ?? []).Concat(fromPstore).ToList();
+                // A report pstore also holds keeps its first text but names pstore among the channels that caught it.
+                var inPstore = book.Reports.Select(e => e.First.Title).ToHashSet();
+                var reports = (probe?.Reports ?? []).Select(r => inPstore.Contains(r.Title) && !r.Source.Contains("pstore", StringComparison.Ordinal) ? r with { Source = r.Source + ",pstore" } : r)
+                    .Concat(fromPstore).ToList();
                 // A boot panic in pstore explains a no-boot; it does not turn it into a report.
                 var verdict = probe?.Verdict == Verdicts.NoBoot ? Verdicts.NoBoot : reports.Count > 0 ? Verdicts.Report : probe?.Verdict ?? Verdicts.Clean;
                 var final = (probe ?? new ProbeOutcome(verdict, [], [], [], [], null, 0)) with { Verdict = verdict, Reports = reports };

@@ -10,6 +10,7 @@ public static class PowerCycle
     {
         c.DropBoardSession();
         var power = c.Settings.Power;
+        c.Output.Info($"{why}: power-cycling the board ([Power] Switch = {power.Switch.ToString().ToLowerInvariant()})");
         if (power.Switch == PowerSwitchKind.Qemu && c.Settings.Board.Kind == BoardKind.Qemu)
         {
             var qemu = Tasks.EmulatedBoard.For(c).Power;
