@@ -48,9 +48,18 @@ public static class StressPlan
                     return StepResult.Ok(new Dictionary<string, string> { ["verdict"] = Verdicts.NoBoot, ["probe"] = Path.Combine(dir, "probe.json") });
                 }
                 var nc = c.Settings.Netconsole;
+                // Reloaded modules instead of a reboot: this boot's log already holds earlier probes' reports.
+                double? since = null;
+                if (c.Journal.LastEnd($"{prefix}/boot")?.Outputs?.ContainsKey("reloaded") == true)
+                {
+                    var uptime = await (await c.BoardAsync()).CheckAsync("cat /proc/uptime", TimeSpan.FromSeconds(30), ct);
+                    since = double.Parse(uptime.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+                    c.Output.Info($"same boot as an earlier probe: reports printed before {since:0.0} s of uptime are not this probe's");
+                }
                 var settings = new ProbeSettings(commands, monitor.Suppress, preExisting ?? new HashSet<string>(),
                     TimeSpan.FromSeconds(monitor.HeartbeatS), TimeSpan.FromSeconds(monitor.WedgeTimeoutS), monitor.StopOnFirstReport)
                 {
+                    LogSince = since,
                     Netconsole = monitor.Netconsole || nc.Enabled
                         ? new NetconsoleWatch(new System.Net.IPEndPoint(System.Net.IPAddress.Parse(nc.HostAddress), nc.HostPort),
                             new Netconsole.NetconsoleTarget(nc.BoardInterface, nc.TargetAddress, nc.HostPort, nc.TargetMac))

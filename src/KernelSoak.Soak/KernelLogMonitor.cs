@@ -12,6 +12,9 @@ namespace KernelSoak.Soak;
 /// </summary>
 public sealed class KernelLogMonitor(SshTarget ssh, string rawLog, string source, Action<KernelReport> onReport)
 {
+    /// <summary>Records printed before this kernel time are kept in the raw log but not classified (an earlier probe on the same boot).</summary>
+    public double? Since { get; init; }
+
     private readonly ReportClassifier _classifier = new(source);
     private readonly Lock _gate = new();
     private long _lastLine = Stopwatch.GetTimestamp();
@@ -38,6 +41,7 @@ public sealed class KernelLogMonitor(SshTarget ssh, string rawLog, string source
         {
             raw.WriteLine(line);
             Interlocked.Exchange(ref _lastLine, Stopwatch.GetTimestamp());
+            if (Since is { } since && LogLine.Parse(line).Timestamp is { } t && t < since) return;
             Emit(() => _classifier.Feed(line));
         }, cancellation);
         await flusher;

@@ -25,6 +25,9 @@ public sealed record ProbeSettings(
 {
     /// <summary>Also listen on netconsole: the channel that still talks when SSH is gone (a wedge, a panic).</summary>
     public NetconsoleWatch? Netconsole { get; init; }
+
+    /// <summary>Classify only what the kernel prints from here (seconds since boot): the boot already served an earlier probe (a module reload instead of a reboot).</summary>
+    public double? LogSince { get; init; }
 }
 
 /// <summary>Listen at <paramref name="Bind"/> on the host; the board sends to <paramref name="Target"/>.</summary>
@@ -65,7 +68,7 @@ public sealed class Probe(SshEndpoint endpoint, ProbeSettings settings, Action<s
         }
         // Netconsole first: listening before the board is told to send.
         await using var netconsole = settings.Netconsole is { } nc ? await NetconsoleChannel.StartAsync(monitorSsh, nc, directory, OnReport, say, cancellation) : null;
-        var monitor = new KernelLogMonitor(monitorSsh, Path.Combine(directory, "kmsg.log"), "ssh", OnReport);
+        var monitor = new KernelLogMonitor(monitorSsh, Path.Combine(directory, "kmsg.log"), "ssh", OnReport) { Since = settings.LogSince };
         var monitoring = monitor.RunAsync(window.Token);
         var stressing = StressSession.RunAsync(endpoint, settings.Stress, directory, window.Token);
         string? wedge = null;
