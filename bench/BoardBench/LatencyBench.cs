@@ -16,7 +16,7 @@ public static class LatencyBench
 {
     public static async Task<int> RunAsync(string boardDir, int udpPort)
     {
-        var (files, endpoint) = BenchBoard.At(boardDir);
+        var (_, endpoint) = BenchBoard.At(boardDir);
         var dir = Directory.CreateTempSubdirectory("ks-latency-").FullName;
         using var ssh = await SshTarget.ConnectAsync(endpoint);
         using var monitorSsh = await SshTarget.ConnectAsync(endpoint);

@@ -46,10 +46,10 @@ public static class InstallPlan
         var layout = Layout(c);
         var image = layout.ImagePath(release);
         var staging = manifest?.ModulesDir ?? Path.Combine(c.Kernel.BuildDir, "staging", "lib", "modules", release);
-        async Task<KernelInstaller> Installer() => new(await c.BoardAsync(), layout, c.Output.Info);
+        async Task<KernelInstaller> Installer(Action<string>? progress = null) => new(await c.BoardAsync(), layout, c.Output.Info) { Progress = progress ?? (_ => { }) };
         // Copies that take a while show bytes/s: a spinner line on a terminal, plain lines otherwise.
         Task<T> Transfer<T>(string title, Func<KernelInstaller, Task<T>> copy) =>
-            TransferAsync(c, title, async say => await copy(new KernelInstaller(await c.BoardAsync(), layout, c.Output.Info) { Progress = say }));
+            TransferAsync(c, title, async say => await copy(await Installer(say)));
         BuildManifest Manifest() => manifest ?? throw new Cake.Frosting.UserErrorException($"no build manifest at {c.ManifestPath}: run CompileKernel first (without --exclusive)");
 
         yield return new Step($"{prefix}/modules", $"sync /lib/modules/{release}: changed files only, in one tar stream; stale files removed; depmod; hashes verified",
