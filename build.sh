@@ -5,7 +5,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")" && pwd)
 cd "$ROOT"
 export KERNELSOAK_ROOT=$ROOT DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-case " $* " in *" --help "*|*" --tree "*|*" --description "*|*" --dryrun "*) ;; *) scripts/setup-host.sh ;; esac
+# Host packages are for builds and the board: not for help, the task tree, a dry run or classifying a saved log.
+case " $* " in *" --help "*|*" --tree "*|*" --description "*|*" --dryrun "*|*" --target=Classify "*) ;; *) scripts/setup-host.sh ;; esac
 HOST=build/bin/Release/net10.0/KernelSoak.Build.dll
 # Rebuild only when a source is newer than the host (a no-op dotnet build costs seconds).
 if [ ! -f "$HOST" ] || [ -n "$(find build src Directory.*.props Directory.Build.targets -newer "$HOST" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' \) -not -path '*/obj/*' -not -path '*/bin/*' -print -quit)" ]; then

@@ -5,4 +5,4 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd); cd "$ROOT"
 . bench/own-board.sh 2296
 echo "== $(nproc) cores, $(date -u +%F)"
-dotnet bench/BoardBench/bin/Release/net10.0/BoardBench.dll reboot "$W" 3
+dotnet bench/BoardBench/bin/Release/net10.0/BoardBench.dll reboot "$W" 4

@@ -98,7 +98,7 @@ public sealed class BuildContext : FrostingContext
             var ssh = await Remote.SshWait.UntilUpAsync(BoardEndpoint, limit - deadline.Elapsed > TimeSpan.FromSeconds(5) ? limit - deadline.Elapsed : TimeSpan.FromSeconds(5));
             try
             {
-                var bootId = (await ssh.CheckAsync("cat /proc/sys/kernel/random/boot_id", TimeSpan.FromSeconds(10))).Trim();
+                var bootId = (await ssh.ReadAsync("cat /proc/sys/kernel/random/boot_id", TimeSpan.FromSeconds(10))).Trim();
                 sameBoot ??= System.Diagnostics.Stopwatch.StartNew();
                 if (bootId != note.Outputs?.GetValueOrDefault("boot_id") || sameBoot.Elapsed > TimeSpan.FromSeconds(20)) return ssh;
             }
@@ -112,6 +112,13 @@ public sealed class BuildContext : FrostingContext
     }
 
     private Remote.SshTarget? _session;
+
+    /// <summary>A session some step opened anyway (the wait after a reboot) becomes the run's shared one.</summary>
+    public void AdoptBoardSession(Remote.SshTarget session)
+    {
+        if (!ReferenceEquals(_session, session)) _session?.Dispose();
+        _session = session;
+    }
 
     /// <summary>One SSH connection shared by the steps of a run (reconnected after a reboot).</summary>
     public async Task<Remote.SshTarget> BoardAsync()

@@ -2,6 +2,9 @@ using Cake.Frosting;
 using KernelSoak.Build;
 using KernelSoak.Build.Tasks;
 
+// Classifying a saved log needs none of the engine: answered directly, it starts several times faster.
+if (ClassifyCommand.TryRun(args) is { } classified) return classified;
+
 // The table of contents: a Frosting host, the build context, the task classes of this assembly,
 // and one Bisect<NNNN> task per patch of the campaign's series.
 return new CakeHost<BuildContext>()

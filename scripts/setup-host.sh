@@ -7,7 +7,10 @@ set -euo pipefail
 PKGS="gcc-aarch64-linux-gnu linux-source-6.1 qemu-system-arm u-boot-qemu bc bison flex libssl-dev
  libelf-dev ccache rsync kmod cpio mtools dosfstools e2fsprogs fdisk openssh-server openssh-client
  netcat-openbsd qemu-user make gcc git xz-utils"
-missing=$(for p in $PKGS; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || echo "$p"; done | xargs)
+# One dpkg-query for all (one per package cost ~0.3 s on every ./build.sh).
+# shellcheck disable=SC2086
+installed=" $(dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' $PKGS 2>/dev/null | awk '/^ii/ {print $2}' | xargs) "
+missing=$(for p in $PKGS; do case "$installed" in *" $p "*) ;; *) echo "$p" ;; esac; done | xargs)
 need_arch=0; dpkg --print-foreign-architectures | grep -qx arm64 || need_arch=1
 if [ -z "$missing" ] && [ $need_arch = 0 ]; then exit 0; fi
 if [ "$(id -u)" != 0 ]; then

@@ -126,21 +126,11 @@ public static partial class BootPlan
         {
             try
             {
-                using var up = await SshWait.UntilUpAsync(c.BoardEndpoint, timeout, ct);
-                string nowRunning, nowBoot;
-                try
-                {
-                    (nowRunning, nowBoot) = await IdentityAsync(up, ct);
-                }
-                catch (Exception e) when (e is Renci.SshNet.Common.SshException or System.Net.Sockets.SocketException or ObjectDisposedException)
-                {
-                    await Task.Delay(1000, ct); // reached just as it went down: the old kernel's sshd
-                    continue;
-                }
-                if (nowBoot == bootId) { await Task.Delay(1000, ct); continue; }   // still going down
+                var (up, nowRunning, nowBoot) = await SshWait.UntilNewBootAsync(c.BoardEndpoint, bootId, timeout, ct);
+                c.AdoptBoardSession(up); // the run's session from here on: no second handshake
                 if (nowRunning != release)
                     throw new NoBootException($"the board came up on {nowRunning}, not {release}: the test kernel did not boot (see the serial log)");
-                var verified = await VerifyAsync(c, await c.BoardAsync(), release, nowBoot, imageSha, ct);
+                var verified = await VerifyAsync(c, up, release, nowBoot, imageSha, ct);
                 await DefaultFlip.RestoreAsync(c, "the test kernel is verified", ct);
                 return verified;
             }
@@ -207,7 +197,7 @@ public static partial class BootPlan
 
     private static async Task<(string Release, string BootId)> IdentityAsync(SshTarget ssh, CancellationToken ct)
     {
-        var lines = (await ssh.CheckAsync("uname -r; cat /proc/sys/kernel/random/boot_id", TimeSpan.FromSeconds(30), ct)).Split('\n');
+        var lines = (await ssh.ReadAsync("uname -r; cat /proc/sys/kernel/random/boot_id", TimeSpan.FromSeconds(30), ct)).Split('\n');
         return (lines[0].Trim(), lines.Length > 1 ? lines[1].Trim() : "");
     }
 

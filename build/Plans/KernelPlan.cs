@@ -108,19 +108,27 @@ public static class KernelPlan
     {
         var tree = c.Kernel;
         var spec = c.Campaign.Kernel;
-        var builder = new KernelBuilder(tree, c.Make, c.Commands, spec.Arch);
+        var externals = spec.ExternalModules.Select(m => ExternalModule.For(c.CampaignPath(m), tree)).ToList();
+        var builder = new KernelBuilder(tree, c.Make, c.Commands, spec.Arch, externals);
         var configPath = Path.Combine(tree.BuildDir, ".config");
         var release = c.Journal.LastEnd("kernel/release")?.Outputs?.GetValueOrDefault("release") ?? PlanText.ReleasePlaceholder;
+        // Out-of-tree modules are part of the build's inputs (only when there are some: other campaigns keep their fingerprints).
+        var sourceState = c.DryRun && !Directory.Exists(Path.Combine(tree.SourceDir, ".git")) ? "" : SourceState.Fingerprint(tree.SourceDir);
+        if (externals.Count > 0 && !(c.DryRun && externals.Any(m => !Directory.Exists(m.SourceDir))))
+            sourceState = Fingerprint.Of([sourceState, .. externals.Select(m => m.Fingerprint())]);
         var fingerprint = c.DryRun && !Directory.Exists(Path.Combine(tree.SourceDir, ".git")) ? "" : BuildInputs.Fingerprint(
-            SourceState.Fingerprint(tree.SourceDir), File.Exists(configPath) ? File.ReadAllText(configPath) : "",
+            sourceState, File.Exists(configPath) ? File.ReadAllText(configPath) : "",
             Toolchain.Version(spec.CrossCompile), c.Make.Variables, spec.Targets, release);
         var log = Path.Combine(c.ArtifactsDir, "log", $"{prefix.Replace('/', '-')}-build.log");
         yield return new Step($"{prefix}/build", $"cross build {string.Join(" ", spec.Targets)} (make is skipped when sources, .config, toolchain and variables are unchanged)",
-            fingerprint, [c.Make.Build().ToString(), c.Make.ModulesInstall(builder.StagingDir).ToString()],
+            fingerprint, [c.Make.Build().ToString(), .. externals.Select(m => $"copy {m.SourceDir} → {m.BuildDir}; {c.Make.ExternalBuild(m)}"),
+                c.Make.ModulesInstall(builder.StagingDir).ToString(), .. externals.Select(m => c.Make.ExternalInstall(m, builder.StagingDir).ToString())],
             async ct =>
             {
                 if (!File.Exists(configPath) || release == PlanText.ReleasePlaceholder)
                     throw new Cake.Frosting.UserErrorException($"no configured kernel in {tree.BuildDir}: run ConfigureKernel first (without --exclusive)");
+                if (externals.Count > 0 && !spec.Targets.Contains("modules"))
+                    throw new Cake.Frosting.UserErrorException($"kernel.external_modules needs \"modules\" in kernel.targets (they link against the kernel's Module.symvers): {c.Campaign.SourcePath}");
                 c.Output.Info($"building {release}: full log {log}");
                 await c.Output.WithStatusAsync($"building {release}", say =>
                     builder.BuildAsync(log, p => say($"  [{p.Elapsed:mm\\:ss}] {p.Objects} objects  {Trim(p.LastLine)}"), ct));

@@ -1,4 +1,5 @@
-using KernelSoak.Processes;
+using KernelSoak.Boards;
+using KernelSoak.Boards.Switches;
 using KernelSoak.Settings;
 
 namespace KernelSoak.Build.Plans;
@@ -17,13 +18,23 @@ public static class PowerCycle
             // A frozen (wedged) board only takes the reset once it runs again; on a running board 'cont' does nothing.
             await qemu.ThawAsync(ct).ContinueWith(_ => { }, ct);
             await qemu.ResetAsync(ct);
+            return;
         }
-        else if (power.Switch == PowerSwitchKind.Command && power.CycleCommand.Length > 0)
+        await Switch(c).ResetAsync(ct);
+    }
+
+    /// <summary>The configured switch for a real board (or an emulated one driven like a real one).</summary>
+    public static IPowerSwitch Switch(BuildContext c)
+    {
+        var power = c.Settings.Power;
+        return power.Switch switch
         {
-            var result = await c.Commands.RunAsync(CommandLine.Of("sh", "-c", power.CycleCommand), cancellation: ct);
-            if (!result.Succeeded)
-                throw new InvalidOperationException($"[Power] CycleCommand failed (exit {result.ExitCode}): {string.Join(" | ", result.Output.TakeLast(3))}");
-        }
-        else c.Output.Warn($"{why}: power-cycle the board now (it boots its known-good default); waiting for SSH");
+            PowerSwitchKind.Qemu when c.Settings.Board.Kind == BoardKind.Qemu => Tasks.EmulatedBoard.For(c).Power,
+            PowerSwitchKind.Command => new CommandPowerSwitch(
+                new PowerCommands(power.CycleCommand, power.OffCommand, power.OnCommand, TimeSpan.FromSeconds(power.OffSeconds)), c.Commands),
+            PowerSwitchKind.None => throw new PowerSwitchException("the board needs a power cycle and [Power] Switch = none: power-cycle it by hand, then re-run (the run resumes)"),
+            _ => new ManualPowerSwitch(c.Output.Warn, Path.Combine(c.ArtifactsDir, "confirm", "power"), TimeSpan.FromMinutes(power.ConfirmMinutes),
+                Console.IsInputRedirected ? null : Console.In),
+        };
     }
 }

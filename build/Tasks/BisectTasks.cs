@@ -13,14 +13,29 @@ public sealed class BisectPatchTask(PatchRef patch) : AsyncFrostingTask<BuildCon
 
     public static async Task ProbeAsync(BuildContext context, PatchRef patch)
     {
-        try
+        var retries = context.Campaign.Series.InfraRetries;
+        for (var retry = 0; ; retry++)
         {
-            await context.RunStepsAsync(BisectPlan.Steps(context, patch));
-        }
-        catch (KernelBuildException e)
-        {
-            BisectPlan.RecordBuildFailure(context, patch, e);
-            throw new UserErrorException($"patch {patch.Id}: verdict build-failed. {e.Message}", e);
+            try
+            {
+                await context.RunStepsAsync(BisectPlan.Steps(context, patch));
+                return;
+            }
+            catch (KernelBuildException e)
+            {
+                BisectPlan.RecordBuildFailure(context, patch, e);
+                throw new UserErrorException($"patch {patch.Id}: verdict build-failed. {e.Message}", e);
+            }
+            catch (Exception e) when (InfraTrouble.Is(e))
+            {
+                context.Journal.Note($"bisect/{patch.Id}", Verdicts.InfraError, new Dictionary<string, string> { ["error"] = e.Message });
+                if (retry >= retries)
+                    throw new UserErrorException($"patch {patch.Id}: infra-error, not a verdict ({e.Message}). " +
+                        $"The probe was tried {retry + 1} time(s); fix the setup and re-run the same command: finished steps are kept.", e);
+                // The steps that finished are in the journal: the retry resumes at the one that failed.
+                context.Output.Warn($"infra-error in the probe of {patch.Id} ({e.Message}): not the patch's fault; retrying the probe ({retry + 1}/{retries})");
+                context.DropBoardSession();
+            }
         }
     }
 }

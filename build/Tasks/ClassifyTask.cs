@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using KernelSoak.Reports;
 
@@ -8,16 +9,27 @@ namespace KernelSoak.Build.Tasks;
 [TaskDescription("Splits a saved kernel log or console capture (--log=FILE) into reports with class, title and guilty frame (--format=json)")]
 public sealed class ClassifyTask : FrostingTask<BuildContext>
 {
-    public override void Run(BuildContext context)
+    public override void Run(BuildContext context) =>
+        ClassifyCommand.Run(context.Argument("log"), context.Argument("format"), context.Campaign.Monitor.Suppress, context.Output.Info);
+}
+
+/// <summary>
+/// Classify, shared by the task and a direct entry (<see cref="TryRun"/>): reading one saved log needs no
+/// engine, task graph, board or journal, and without them it starts in a fraction of the time — it is
+/// the command a user points at a CI artifact or a 100 MB console capture.
+/// </summary>
+public static class ClassifyCommand
+{
+    public static void Run(string? log, string? format, IReadOnlyList<string> suppress, Action<string> info)
     {
-        var log = context.Argument("log") ?? throw new UserErrorException("Classify needs --log=FILE (a dmesg, console capture, journalctl or pstore file)");
+        if (log is null) throw new UserErrorException("Classify needs --log=FILE (a dmesg, console capture, journalctl or pstore file)");
         if (!File.Exists(log)) throw new UserErrorException($"--log={log}: no such file");
-        IReadOnlyList<KernelSoak.Reports.KernelReport> reports;
+        IReadOnlyList<KernelReport> reports;
         using (var reader = new StreamReader(log, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 20))
             reports = ReportScanner.Scan(reader, Path.GetFileName(log));
-        var book = new ReportBook(context.Campaign.Monitor.Suppress);
+        var book = new ReportBook(suppress);
         foreach (var r in reports) book.Add(r);
-        if (string.Equals(context.Argument("format"), "json", StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(format, "json", StringComparison.OrdinalIgnoreCase))
         {
             var json = book.Reports.Select(e => new
             {
@@ -27,8 +39,40 @@ public sealed class ClassifyTask : FrostingTask<BuildContext>
             Console.Out.WriteLine(JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
             return;
         }
-        context.Output.Info($"{log}: {reports.Count} report(s), {book.Reports.Count} distinct title(s){(book.Suppressed.Count > 0 ? $", {book.Suppressed.Count} suppressed as known noise" : "")}");
+        info($"{log}: {reports.Count} report(s), {book.Reports.Count} distinct title(s){(book.Suppressed.Count > 0 ? $", {book.Suppressed.Count} suppressed as known noise" : "")}");
         foreach (var e in book.Reports)
-            context.Output.Info($"  {e.First.ClassName,-16} {e.First.Title}   (line {e.First.LineNumber}{(e.First.Timestamp is { } t ? $", {t:0.000000} s" : "")}{(e.Count > 1 ? $", ×{e.Count}" : "")})");
+            info($"  {e.First.ClassName,-16} {e.First.Title}   (line {e.First.LineNumber}{(e.First.Timestamp is { } t ? $", {t:0.000000} s" : "")}{(e.Count > 1 ? $", ×{e.Count}" : "")})");
+    }
+
+    /// <summary>
+    /// The direct entry: taken for --target=Classify (not for --help, --tree, --description or --dryrun,
+    /// which the host answers about the graph). Null when the host should run as usual.
+    /// </summary>
+    public static int? TryRun(IReadOnlyList<string> args)
+    {
+        HostArguments arguments;
+        try
+        {
+            arguments = HostArguments.Parse(args);
+        }
+        catch (ArgumentException)
+        {
+            return null; // the host says what is wrong with the arguments
+        }
+        if (!string.Equals(arguments.Target, "Classify", StringComparison.OrdinalIgnoreCase) || arguments.Help || arguments.Tree || arguments.Description || arguments.DryRun)
+            return null;
+        try
+        {
+            var setup = BuildSetup.For(arguments);
+            string? Arg(string name) => setup.Arguments.LastOrDefault(a => a.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
+            var quiet = arguments.Verbosity == Verbosity.Quiet;
+            Run(Arg("log"), Arg("format"), setup.Campaign.Monitor.Suppress, line => { if (!quiet) Console.Out.WriteLine(line); });
+            return 0;
+        }
+        catch (UserErrorException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
     }
 }

@@ -45,6 +45,8 @@ public sealed class KernelSpec
     /// <summary>0 = the host's CPU count.</summary>
     public int Jobs { get; set; }
     public bool Ccache { get; set; } = true;
+    /// <summary>Out-of-tree module directories (paths relative to the campaign) built against this kernel and installed under extra/.</summary>
+    public List<string> ExternalModules { get; set; } = [];
 }
 
 public sealed class ConfigOption
@@ -102,6 +104,8 @@ public sealed class SeriesSpec
     /// <summary>A patch is good only after this many clean probes (flaky bugs).</summary>
     public int Attempts { get; set; } = 1;
     public bool Baseline { get; set; } = true;
+    /// <summary>A probe that hits infrastructure trouble (SSH lost, a failed power switch, a full host disk) is retried this often before the run stops; never a verdict.</summary>
+    public int InfraRetries { get; set; } = 1;
     public List<PatchRef> Patches { get; set; } = [];
 }
 

@@ -8,10 +8,18 @@ namespace KernelSoak.Deploy;
 public static class RemoteFiles
 {
     /// <summary>sha256 of each file under a remote directory (relative paths); empty when it does not exist.</summary>
-    public static async Task<Dictionary<string, string>> HashesAsync(SshTarget ssh, string directory, CancellationToken cancellation = default)
+    public static async Task<Dictionary<string, string>> HashesAsync(SshTarget ssh, string directory, CancellationToken cancellation = default) =>
+        ParseHashes(await ssh.CheckAsync(HashesCommand(directory), TimeSpan.FromMinutes(5), cancellation));
+
+    /// <summary>sha256 of every file under a directory, as "hash  ./path" lines (nothing when it does not exist).</summary>
+    public static string HashesCommand(string directory)
     {
         var q = SshTarget.Quote(directory);
-        var output = await ssh.CheckAsync($"if [ -d {q} ]; then cd {q} && find . -type f -exec sha256sum {{}} +; fi", TimeSpan.FromMinutes(5), cancellation);
+        return $"if [ -d {q} ]; then cd {q} && find . -type f -exec sha256sum {{}} +; fi";
+    }
+
+    public static Dictionary<string, string> ParseHashes(string output)
+    {
         var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {

@@ -9,11 +9,13 @@ public sealed record BuildProgress(int Objects, string LastLine, TimeSpan Elapse
 
 /// <summary>
 /// Cross-compiles out of tree (O=), full log to a file, live progress, the first compiler errors on
-/// failure; then stages modules and writes the artifact manifest.
+/// failure; then builds the campaign's out-of-tree modules against it, stages all modules and writes the
+/// artifact manifest.
 /// </summary>
-public sealed partial class KernelBuilder(KernelTree tree, KernelMake make, CommandRunner runner, string arch)
+public sealed partial class KernelBuilder(KernelTree tree, KernelMake make, CommandRunner runner, string arch, IReadOnlyList<ExternalModule>? externals = null)
 {
     public string StagingDir => Path.Combine(tree.BuildDir, "staging");
+    private IReadOnlyList<ExternalModule> Externals => externals ?? [];
 
     public async Task BuildAsync(string logFile, Action<BuildProgress> progress, CancellationToken cancellation = default)
     {
@@ -23,25 +25,34 @@ public sealed partial class KernelBuilder(KernelTree tree, KernelMake make, Comm
         var watch = Stopwatch.StartNew();
         var lastReport = TimeSpan.Zero;
         var gate = new Lock();
-        var result = await runner.RunAsync(make.Build(), line =>
+        async Task MakeAsync(CommandLine command, string what)
         {
-            lock (gate)
+            var result = await runner.RunAsync(command, line =>
             {
-                log.WriteLine(line);
-                if (ObjectLine().IsMatch(line)) objects++;
-                if (watch.Elapsed - lastReport > TimeSpan.FromSeconds(2))
+                lock (gate)
                 {
-                    lastReport = watch.Elapsed;
-                    progress(new BuildProgress(objects, line.Trim(), watch.Elapsed));
+                    log.WriteLine(line);
+                    if (ObjectLine().IsMatch(line)) objects++;
+                    if (watch.Elapsed - lastReport > TimeSpan.FromSeconds(2))
+                    {
+                        lastReport = watch.Elapsed;
+                        progress(new BuildProgress(objects, line.Trim(), watch.Elapsed));
+                    }
                 }
+            }, cancellation: cancellation);
+            lock (gate) log.Flush();
+            if (!result.Succeeded)
+            {
+                var errors = File.ReadLines(logFile).Where(l => l.Contains("error:", StringComparison.Ordinal) || l.Contains("Error ", StringComparison.Ordinal)).Take(8).ToList();
+                throw new KernelBuildException($"{what} failed (exit {result.ExitCode}); full log {logFile}:\n  " +
+                    string.Join("\n  ", errors.Count > 0 ? errors : result.Output.TakeLast(8)));
             }
-        }, cancellation: cancellation);
-        lock (gate) log.Flush();
-        if (!result.Succeeded)
+        }
+        await MakeAsync(make.Build(), "the kernel build");
+        foreach (var module in Externals)
         {
-            var errors = File.ReadLines(logFile).Where(l => l.Contains("error:", StringComparison.Ordinal) || l.Contains("Error ", StringComparison.Ordinal)).Take(8).ToList();
-            throw new KernelBuildException($"the kernel build failed (exit {result.ExitCode}); full log {logFile}:\n  " +
-                string.Join("\n  ", errors.Count > 0 ? errors : result.Output.TakeLast(8)));
+            module.SyncCopy();
+            await MakeAsync(make.ExternalBuild(module), $"the out-of-tree module {module.Name} ({module.SourceDir})");
         }
         progress(new BuildProgress(objects, "done", watch.Elapsed));
     }
@@ -56,6 +67,11 @@ public sealed partial class KernelBuilder(KernelTree tree, KernelMake make, Comm
         {
             var install = await runner.RunAsync(make.ModulesInstall(StagingDir), cancellation: cancellation);
             if (!install.Succeeded) throw new KernelBuildException($"modules_install failed: {string.Join(" | ", install.Output.TakeLast(5))}");
+        }
+        foreach (var module in Externals)
+        {
+            var install = await runner.RunAsync(make.ExternalInstall(module, StagingDir), cancellation: cancellation);
+            if (!install.Succeeded) throw new KernelBuildException($"modules_install of {module.Name} failed: {string.Join(" | ", install.Output.TakeLast(5))}");
         }
         var modulesDir = Path.Combine(modulesRoot, release);
         Directory.CreateDirectory(modulesDir);

@@ -41,4 +41,7 @@ public sealed class KernelMake(KernelSpec spec, KernelTree tree, int hostCpus)
     public CommandLine KernelRelease() => Make("-s", "kernelrelease");
     public CommandLine Build() => Make([.. spec.Targets]);
     public CommandLine ModulesInstall(string stagingDir) => Make($"INSTALL_MOD_PATH={stagingDir}", "modules_install");
+    public CommandLine ExternalBuild(ExternalModule module) => Make($"M={module.BuildDir}", "modules");
+    /// <summary>Installs under lib/modules/&lt;release&gt;/extra, where depmod and modprobe find it.</summary>
+    public CommandLine ExternalInstall(ExternalModule module, string stagingDir) => Make($"M={module.BuildDir}", $"INSTALL_MOD_PATH={stagingDir}", "modules_install");
 }

@@ -35,10 +35,21 @@ public static partial class Headers
     internal static readonly string[] Prefixes =
         ["BUG:", "WARNING:", "ODEBUG:", "refcount_t:", "list_", "kernel BUG", "Unable to handle", "general protection", "Kernel panic", "watchdog:", "INFO:", "rcu:", "UBSAN:"];
 
+    // What the scanner searches a whole log for: the prefixes, less "rcu:" — boot logs are full of
+    // "rcu: ..." lines, and the one rcu: header ("rcu: INFO: rcu_preempt detected stalls") holds "INFO:".
+    private static readonly System.Buffers.SearchValues<char> FirstLetters = System.Buffers.SearchValues.Create(string.Concat(Prefixes.Select(p => p[0]).Distinct()));
+
+    internal static readonly string[] Needles = [.. Prefixes.Where(p => p != "rcu:")];
+
     public static Header? Match(string text)
     {
         if (text.Length < 8 || text[0] == ' ' || text[0] == '\t') return null;
-        if (!Prefixes.Any(p => text.StartsWith(p, StringComparison.Ordinal))) return null;
+        // Most lines inside a report are stack frames and registers: one character rules them out.
+        if (!FirstLetters.Contains(text[0])) return null;
+        var prefixed = false;
+        foreach (var prefix in Prefixes)
+            if (text.StartsWith(prefix, StringComparison.Ordinal)) { prefixed = true; break; }
+        if (!prefixed) return null;
         foreach (var (pattern, cls, kind) in Table)
         {
             var m = pattern.Match(text);

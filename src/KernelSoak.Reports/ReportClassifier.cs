@@ -34,6 +34,15 @@ public sealed partial class ReportClassifier(string source)
 
     public IEnumerable<KernelReport> Feed(string raw)
     {
+        if (FeedOne(raw) is { } closed) yield return closed;
+    }
+
+    /// <summary>
+    /// <see cref="Feed"/> without the iterator (a line closes at most one report): the scanner calls this
+    /// for every line inside a report.
+    /// </summary>
+    public KernelReport? FeedOne(string raw)
+    {
         _number++;
         var line = LogLine.Parse(raw);
         var text = line.Text;
@@ -42,13 +51,13 @@ public sealed partial class ReportClassifier(string source)
             header = null;
         if (header is not null)
         {
-            if (_open is not null) yield return Close(_open);
+            var closed = _open is null ? null : Close(_open);
             _open = new Open(header, line, _number);
             foreach (var (prelude, _) in Prelude()) _open.Lines.Add(prelude.Text);
             _open.HasLeadingSeparator = _open.Lines.Any(Headers.IsSeparator);
             _open.Lines.Add(text);
             _recent.Clear();
-            yield break;
+            return closed;
         }
         if (_open is not null)
         {
@@ -56,13 +65,15 @@ public sealed partial class ReportClassifier(string source)
             var ends = Headers.IsEndMarker(text) || (Headers.IsSeparator(text) && _open.HasLeadingSeparator && _open.Lines.Count > 3);
             if (ends || _open.Lines.Count >= MaxLines)
             {
-                yield return Close(_open);
+                var closed = Close(_open);
                 _open = null;
+                return closed;
             }
-            yield break;
+            return null;
         }
         _recent.Enqueue((line, _number));
         while (_recent.Count > 4) _recent.Dequeue();
+        return null;
     }
 
     /// <summary>Whether a line would open a report when no report is open (no state is touched).</summary>

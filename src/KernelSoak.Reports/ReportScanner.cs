@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace KernelSoak.Reports;
 
@@ -9,9 +10,10 @@ namespace KernelSoak.Reports;
 /// </summary>
 public static class ReportScanner
 {
-    private static readonly SearchValues<string> Candidates = SearchValues.Create(Headers.Prefixes, StringComparison.Ordinal);
+    private static readonly SearchValues<string> Candidates = SearchValues.Create(Headers.Needles, StringComparison.Ordinal);
     private const int Prelude = 4; // the classifier looks this many lines back for "[ cut here ]" and separators
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call runs the whole log: no time to tier up
     public static IReadOnlyList<KernelReport> Scan(TextReader reader, string source)
     {
         var classifier = new ReportClassifier(source);
@@ -39,6 +41,7 @@ public static class ReportScanner
         return reports;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Process(ReadOnlySpan<char> text, ReportClassifier classifier, List<KernelReport> reports)
     {
         var pos = 0;   // lines before pos are accounted for: fed to the classifier or counted as skipped
@@ -76,14 +79,16 @@ public static class ReportScanner
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int FeedLine(ReadOnlySpan<char> text, int pos, ReportClassifier classifier, List<KernelReport> reports)
     {
         var newline = text[pos..].IndexOf('\n');
         var line = newline < 0 ? text[pos..] : text[pos..(pos + newline)];
-        reports.AddRange(classifier.Feed(new string(line)));
+        if (classifier.FeedOne(new string(line)) is { } closed) reports.Add(closed);
         return newline < 0 ? text.Length : pos + newline + 1;
     }
 
     /// <summary>Lines in a run of text: its newlines, plus a last line without one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Lines(ReadOnlySpan<char> text) => text.Count('\n') + (text.Length > 0 && text[^1] != '\n' ? 1 : 0);
 }

@@ -58,6 +58,10 @@ public sealed class PowerSettings
     public string CycleCommand { get; set; } = "";
     public string OffCommand { get; set; } = "";
     public string OnCommand { get; set; } = "";
+    /// <summary>Off → on pause when there is no CycleCommand (and what a person is told to wait).</summary>
+    public int OffSeconds { get; set; } = 5;
+    /// <summary>Switch=manual: how long to wait for the person to confirm.</summary>
+    public int ConfirmMinutes { get; set; } = 30;
 }
 
 public sealed class CampaignSettings

@@ -49,7 +49,7 @@ echo 'root:x:0:' > "$R/etc/group"; echo /bin/sh > "$R/etc/shells"
 echo board > "$R/etc/hostname"
 cat > "$R/etc/inittab" <<'EOT'
 ::sysinit:/etc/rcS
-::respawn:/usr/sbin/dropbear -F -E -p 22 -r /etc/dropbear/dropbear_ed25519_host_key
+::respawn:/usr/sbin/dropbear -F -E -p 22 -W 1048576 -r /etc/dropbear/dropbear_ed25519_host_key
 ttyAMA0::respawn:/bin/sh
 ::shutdown:/bin/sync
 ::shutdown:/bin/umount -a -r

@@ -17,7 +17,7 @@ public sealed class E2eCampaign : IDisposable
         var text = System.IO.File.ReadAllText(Path.Combine(root, "campaigns", "qemu-bisect.toml"))
             .Replace("id = \"qemu-bisect\"", $"id = \"{id}\"", StringComparison.Ordinal)
             .Replace("\"../targets/", $"\"{root}/targets/", StringComparison.Ordinal)
-            .Replace("\"../tests/patches\"", $"\"{root}/tests/patches\"", StringComparison.Ordinal);
+            .Replace("\"../tests/", $"\"{root}/tests/", StringComparison.Ordinal);
         File = Path.Combine(Artifacts, $"{id}.toml");
         System.IO.File.WriteAllText(File, edit is null ? text : edit(text));
     }

@@ -5,16 +5,20 @@ using System.Text.Json;
 namespace KernelSoak.Board.Tests;
 
 /// <summary>
-/// One soak window on the emulated board with netconsole on: lkdtm's WARNING, a KASAN use-after-free and
-/// a list corruption arrive over both SSH and netconsole; then a panic, which only netconsole can tell
-/// (SSH dies with the kernel), and which pstore still holds after the power cycle.
+/// One soak window on the emulated board with netconsole on: lkdtm's WARNING, a lockdep AB-BA inversion
+/// (the corpus trigger, built against the campaign's kernel as an out-of-tree module), a KASAN
+/// use-after-free and a list corruption arrive over both SSH and netconsole; then a panic, which only
+/// netconsole can tell (SSH dies with the kernel), and which pstore still holds after the power cycle.
 /// </summary>
 [TestFixture, NonParallelizable, Order(7)]
 public class NetconsoleTests
 {
-    // Each test in its own shell: an oops kills the process that triggered it.
+    // Each test in its own shell: an oops kills the process that triggered it. The inversion comes before
+    // KASAN: a KASAN report taints the kernel "lockdep unreliable", and lockdep switches itself off.
     private const string Crashes =
-        "modprobe lkdtm; for t in WARNING READ_AFTER_FREE CORRUPT_LIST_ADD; do sh -c \\\"echo $t > /sys/kernel/debug/provoke-crash/DIRECT\\\"; sleep 2; done; " +
+        "modprobe lkdtm; modprobe corpus_trigger; sh -c \\\"echo WARNING > /sys/kernel/debug/provoke-crash/DIRECT\\\"; sleep 2; " +
+        "echo lockdep_abba > /sys/kernel/debug/corpus_trigger/trigger; sleep 3; " +
+        "for t in READ_AFTER_FREE CORRUPT_LIST_ADD; do sh -c \\\"echo $t > /sys/kernel/debug/provoke-crash/DIRECT\\\"; sleep 2; done; " +
         "sleep 3; echo PANIC > /sys/kernel/debug/provoke-crash/DIRECT";
 
     private E2eCampaign _campaign = null!;
@@ -55,12 +59,14 @@ public class NetconsoleTests
         Assert.Multiple(() =>
         {
             Assert.That(reports, Does.ContainKey("WARNING in lkdtm_WARNING"));
+            Assert.That(reports, Does.ContainKey("possible deadlock in corpus_lock_b_then_a"), "lockdep's inversion, named by the frame that took the second lock");
             Assert.That(reports, Does.ContainKey("KASAN: use-after-free Read in lkdtm_READ_AFTER_FREE"));
             Assert.That(reports, Does.ContainKey("BUG: corrupted list in lkdtm_CORRUPT_LIST_ADD"));
             Assert.That(reports.Keys, Has.Some.StartsWith("kernel panic"));
             foreach (var (title, source) in reports)
                 Assert.That(source, Does.Contain("netconsole"), title);
             Assert.That(reports["WARNING in lkdtm_WARNING"], Does.Contain("ssh"));
+            Assert.That(reports["possible deadlock in corpus_lock_b_then_a"], Does.Contain("ssh"));
             var panic = reports.First(r => r.Key.StartsWith("kernel panic", StringComparison.Ordinal)).Value;
             Assert.That(panic, Does.Not.Contain("ssh"), "SSH was gone before the panic's text could travel over it");
             Assert.That(panic, Does.Contain("pstore"), "pstore held it too after the power cycle");

@@ -5,6 +5,8 @@ namespace KernelSoak.Board.Tests;
 /// booted the way a board without a serial console is: extlinux's default flipped to the test label. The
 /// boot times out, the board is power-cycled and taken back to the known-good label, the default is
 /// restored, and the probe's verdict is no-boot, with the boot panic kept from pstore as the explanation.
+/// The power cycle goes through the command switch a USB relay would use (off, a pause, on), here as
+/// shell lines that talk to the emulator's monitor socket.
 /// </summary>
 [TestFixture, NonParallelizable, Order(8)]
 public class NoBootTests
@@ -23,10 +25,13 @@ public class NoBootTests
     [Test]
     public async Task A_kernel_that_panics_at_boot_is_no_boot_and_the_board_is_back_on_its_default_label()
     {
-        var (exit, output) = _campaign.Build("--target=Bisect0001");
+        var monitor = BoardFixture.Board.Files.MonitorSocket;
+        var (exit, output) = _campaign.Build("--target=Bisect0001", "--power-switch=command", "--power-off-seconds=2",
+            $"--power-off-command=printf 'stop\\n' | nc -U -q1 {monitor}", $"--power-on-command=printf 'system_reset\\ncont\\n' | nc -U -q1 {monitor}");
         Assert.That(exit, Is.Zero, "no-boot is a verdict, not a failed run");
         Assert.That(output, Does.Contain("extlinux: default known-good → kernelsoak"), "the temporary flip");
         Assert.That(output, Does.Contain("power-cycling (1/1)"));
+        Assert.That(output, Does.Contain("[Power] Switch = command").And.Contain("stop\\n").And.Contain("system_reset\\ncont"), "the relay's commands, logged as run");
         Assert.That(output, Does.Contain("U-Boot menu: chose 1 (known-good"), "after the power cycle the known-good label is taken, not the flipped default");
         Assert.That(output, Does.Contain("default label known-good restored (the test kernel did not boot)"));
         Assert.That(output, Does.Contain("NO-BOOT: "));

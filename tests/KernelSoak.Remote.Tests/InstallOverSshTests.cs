@@ -122,6 +122,21 @@ public sealed class InstallOverSshTests
     }
 
     [Test]
+    public async Task A_build_that_only_drops_a_module_deletes_it_and_sends_nothing()
+    {
+        var (ssh, installer) = await ConnectAsync();
+        using (ssh)
+        {
+            await InstallAsync(installer);
+            File.Delete(Path.Combine(_board.Build, "staging", "lib", "modules", ScratchBoard.Release, "kernel", "drivers", "d2", "m2.ko"));
+            var sync = await installer.SyncModulesAsync(_board.Manifest());
+            Assert.That((sync.Sent, sync.Deleted), Is.EqualTo((0, 1)));
+            Assert.That(File.Exists(Path.Combine(_board.ModulesOnBoard, "kernel", "drivers", "d2", "m2.ko")), Is.False);
+            Assert.That(File.Exists(Path.Combine(_board.ModulesOnBoard, "modules.dep")), Is.True, "depmod ran again");
+        }
+    }
+
+    [Test]
     public async Task A_broken_extlinux_conf_stops_the_install_with_its_line_and_is_left_as_it_was()
     {
         var broken = ScratchBoard.Extlinux.Replace("    kernel /Image\n", "    kernel\n", StringComparison.Ordinal);

@@ -20,6 +20,7 @@ public sealed class SshTargetTests
     {
         using var ssh = await SshTarget.ConnectAsync(_sshd.Endpoint());
         Assert.That(ssh.HostKeyFingerprint, Is.EqualTo(_sshd.HostKeyFingerprint));
+        Assert.That(ssh.Cipher, Is.EqualTo("chacha20-poly1305@openssh.com"), "the cipher a board's CPU runs cheapest, as OpenSSH's client picks");
         var result = await ssh.RunAsync("echo out; echo err >&2; exit 3");
         Assert.Multiple(() =>
         {
@@ -50,6 +51,35 @@ public sealed class SshTargetTests
         using (await SshTarget.ConnectAsync(_sshd.Endpoint() with { KnownHostsFile = empty, TrustOnFirstUse = true })) { }
         Assert.That(File.ReadAllText(empty), Does.StartWith($"[127.0.0.1]:{_sshd.Port} ssh-ed25519 "));
         using (await SshTarget.ConnectAsync(_sshd.Endpoint() with { KnownHostsFile = empty })) { } // recorded = known now
+    }
+
+    [Test]
+    public async Task A_short_read_answers_fails_with_stderr_and_is_bounded_in_time()
+    {
+        using var ssh = await SshTarget.ConnectAsync(_sshd.Endpoint());
+        Assert.That(await ssh.ReadAsync("cat /proc/sys/kernel/random/boot_id", TimeSpan.FromSeconds(10)), Is.EqualTo(File.ReadAllText("/proc/sys/kernel/random/boot_id")));
+        var failed = Assert.ThrowsAsync<InvalidOperationException>(() => ssh.ReadAsync("cat /no/such/file", TimeSpan.FromSeconds(10)));
+        Assert.That(failed!.Message, Does.Contain("exited 1").And.Contain("No such file"));
+        var watch = Stopwatch.StartNew();
+        Assert.ThrowsAsync<TimeoutException>(() => ssh.ReadAsync("sleep 30", TimeSpan.FromSeconds(1)));
+        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)));
+    }
+
+    [Test]
+    public async Task Waiting_for_a_new_boot_passes_over_the_old_one_and_names_the_release()
+    {
+        var thisBoot = File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim();
+        // The daemon's machine never reboots: its boot is the "old kernel still answering" the whole time.
+        var e = Assert.ThrowsAsync<TimeoutException>(() => SshWait.UntilNewBootAsync(_sshd.Endpoint(), thisBoot, TimeSpan.FromSeconds(3)));
+        Assert.That(e!.Message, Does.Contain("did not come back from its reboot within 3 s"));
+
+        var boot = await SshWait.UntilNewBootAsync(_sshd.Endpoint(), "the-boot-before-the-reboot", TimeSpan.FromSeconds(30));
+        using (boot.Session)
+        {
+            Assert.That(boot.BootId, Is.EqualTo(thisBoot));
+            Assert.That(boot.Release, Is.EqualTo(File.ReadAllText("/proc/sys/kernel/osrelease").Trim()));
+            Assert.That((await boot.Session.RunAsync("echo still usable")).Output, Is.EqualTo("still usable\n"));
+        }
     }
 
     [Test]
