@@ -48,17 +48,24 @@ public sealed class KernelInstaller(SshTarget ssh, InstallLayout layout, Action<
         string directoryOf(string relative) => relative.Length == 0 ? target : $"{target}/{relative}";
         var baseDir = layout.RootDir.Length > 0 ? $"-b {SshTarget.Quote(layout.RootDir)} " : "";
         var bytes = changed.Sum(c => c.Size);
+        string[] unpack = changed.Count == 0 ? [] :
+        [
+            $"rm -rf {s}", $"mkdir -p {s} {string.Join(' ', directories.Select(d => SshTarget.Quote(directoryOf(d))))}",
+            $"tar -C {s} -xf - || {{ echo 'unpacking the modules failed' >&2; exit 2; }}", .. moves, $"rm -rf {s}",
+        ];
         string[] script =
         [
-            "set -e", $"rm -rf {s}", $"mkdir -p {s} {string.Join(' ', directories.Select(d => SshTarget.Quote(directoryOf(d))))}",
-            $"tar -C {s} -xf - || {{ echo 'unpacking the modules failed' >&2; exit 2; }}", .. moves, $"rm -rf {s}",
+            "set -e", .. unpack,
             .. stale.Count > 0 ? new[] { $"(cd {q} && rm -f {string.Join(' ', stale.Select(SshTarget.Quote))})" } : [],
             $"depmod {baseDir}{SshTarget.Quote(manifest.Release)} >&2 || {{ echo 'depmod {manifest.Release} failed on the board' >&2; exit 3; }}", "sync",
             RemoteFiles.HashesCommand(target),
         ];
-        var result = await ssh.RunWithInputAsync(string.Join("; ", script),
-            stream => RemoteFiles.WriteTarAsync(new ProgressStream(stream, $"modules ({changed.Count} files)", bytes, Progress), manifest.ModulesDir, changed.Select(c => c.RelativePath), cancellation),
-            TimeSpan.FromMinutes(10), cancellation);
+        // Only deletions: no tar stream (an empty input would never reach the board as an end of file).
+        var result = changed.Count == 0
+            ? await ssh.RunAsync(string.Join("; ", script), TimeSpan.FromMinutes(10), cancellation)
+            : await ssh.RunWithInputAsync(string.Join("; ", script),
+                stream => RemoteFiles.WriteTarAsync(new ProgressStream(stream, $"modules ({changed.Count} files)", bytes, Progress), manifest.ModulesDir, changed.Select(c => c.RelativePath), cancellation),
+                TimeSpan.FromMinutes(10), cancellation);
         if (!result.Succeeded) throw new IOException($"sending modules to {target} failed: {result.Error.Trim()}");
         var after = RemoteFiles.ParseHashes(result.Output);
         var wrong = files.Where(m => after.GetValueOrDefault(m.RelativePath) != m.Sha256).Select(m => m.RelativePath).ToList();
