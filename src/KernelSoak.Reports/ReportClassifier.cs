@@ -141,8 +141,9 @@ public sealed partial class ReportClassifier(string source)
                 var inHeader = Frames.Function(h.Match.Groups[2].Value);
                 // A double free's culprit frees twice; x86 tail calls can drop it from the second free's
                 // stack, but the first free's stack ("Freed by task") names it.
-                var guilty = !Frames.IsGeneric(inHeader) ? inHeader
-                    : (h.Match.Groups[1].Value == "double-free" ? GuiltyFromSection(lines, "Freed by task") : null) ?? Stack() ?? inHeader;
+                var doubleFree = h.Match.Groups[1].Value == "double-free";
+                var guilty = !Frames.IsGeneric(inHeader) ? (doubleFree ? TailCaller(lines, inHeader) : null) ?? inHeader
+                    : (doubleFree ? GuiltyFromSection(lines, "Freed by task") : null) ?? Stack() ?? inHeader;
                 var access = lines.Select(l => AccessLine().Match(l)).FirstOrDefault(m => m.Success)?.Groups[1].Value;
                 return ($"KASAN: {h.Match.Groups[1].Value}{(access is null ? "" : " " + access)} in {guilty}", guilty);
             }
@@ -223,6 +224,19 @@ public sealed partial class ReportClassifier(string source)
         lines.SkipWhile(l => !l.StartsWith(heading, StringComparison.Ordinal)).Skip(1)
             .TakeWhile(l => l.Trim().Length > 0)
             .Select(Frames.StackFrame).FirstOrDefault(f => f is not null && !Frames.IsGeneric(f));
+
+    /// <summary>
+    /// A double free whose header names <paramref name="inHeader"/> only because the second kfree was a
+    /// tail call (x86: the function that frees twice is gone from that stack): the first free's stack shows
+    /// it, right above <paramref name="inHeader"/>.
+    /// </summary>
+    private static string? TailCaller(IReadOnlyList<string> lines, string inHeader)
+    {
+        var frames = lines.SkipWhile(l => !l.StartsWith("Freed by task", StringComparison.Ordinal)).Skip(1)
+            .TakeWhile(l => l.Trim().Length > 0).Select(Frames.StackFrame).Where(f => f is not null).Select(f => f!).ToList();
+        var at = frames.IndexOf(inHeader);
+        return at > 0 && !Frames.IsGeneric(frames[at - 1]) ? frames[at - 1] : null;
+    }
 
     [GeneratedRegex(@"^(Read|Write) of size")] private static partial Regex AccessLine();
     [GeneratedRegex(@"at: (\S+\+0x[0-9a-f]+/0x[0-9a-f]+)")] private static partial Regex AtFunction();

@@ -76,13 +76,13 @@ echo "$CASES" | while IFS='|' read -r name trigger class guilty title wait; do
     ODEBUG) pat='^ODEBUG: ' ;; REFCOUNT) pat='^refcount_t: ' ;; LIST_CORRUPTION) pat='^list_(add|del) corruption' ;;
     WARNING) pat='^WARNING: CPU: ' ;; BUG) pat='^kernel BUG at ' ;; UBSAN) pat='^UBSAN: ' ;; HUNG_TASK) pat='^INFO: task .* blocked' ;;
   esac
-  first=$(sed -E 's/^\[ *[0-9]+\.[0-9]+\] //' "$dir/dmesg.txt" | grep -E -m1 "$pat" || true)
+  first=$(tr -d '\r' < "$dir/dmesg.txt" | sed -E 's/^\[ *[0-9]+\.[0-9]+\] //' | grep -E -m1 "$pat" || true)
   line=$(grep -n -m1 -F "$first" "$dir/console.txt" | cut -d: -f1 || true)
   how="kernel command line corpus=$trigger; the initramfs /init $( [ "${trigger%%:*}" = mod ] && echo "insmods corpus_trigger.ko and writes the name to /sys/kernel/debug/corpus_trigger/trigger" || echo "writes the name to /sys/kernel/debug/provoke-crash/DIRECT (lkdtm built in)")"
   python3 - "$dir/expected.json" <<PY
 import json, sys
 json.dump({"trigger": "$( [ "${trigger%%:*}" = mod ] && echo corpus_trigger || echo lkdtm ):${trigger#*:}", "class": "$class", "first_line": """$first""",
-  "guilty_function": "$guilty", "board_survived": True, "arch": "x86_64", "kernel": "6.12 (Debian linux-source-6.12)",
+  "guilty_function": "$guilty", "board_survived": True, "arch": "x86_64", "kernel": "6.12.117 (Debian linux-source-6.12)",
   "console_line": int("${line:-0}"), "guilty_in_report": True, "syz_title": "$title", "how": "$how",
   "files": ["console.txt", "dmesg.txt"]}, open(sys.argv[1], "w"), indent=1)
 PY
