@@ -19,7 +19,9 @@ done
 ./build.sh --tree >/dev/null   # build the host outside the timing
 PATTERN='KASAN|KCSAN|BUG:|race|use-after|list_add|list_del|object .* not init'
 # Output to a file, not /dev/null: GNU grep stops at the first match when it writes to /dev/null.
-t() { local s e; s=$(date +%s.%N); "$@" > /tmp/ks-bench-out; e=$(date +%s.%N); echo "$e - $s" | bc; }
+t1() { local s e; s=$(date +%s.%N); "$@" > /tmp/ks-bench-out; e=$(date +%s.%N); echo "$e - $s" | bc; }
+# The median of five runs: single runs of either side drift by ±30 % on this machine.
+t() { for _ in 1 2 3 4 5; do t1 "$@"; done | sort -g | sed -n 3p; }
 startup=$(t ./build.sh --target=Classify --log=/dev/null -v quiet)
 for LOG in "$DENSE" "$SOAK"; do
   grep_s=$(t grep -E "$PATTERN" "$LOG")

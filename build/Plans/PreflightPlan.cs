@@ -35,22 +35,37 @@ public static partial class PreflightPlan
         using var ssh = await c.ConnectBoardAsync();
         checks.Add(new("ssh", true, $"{ssh.Endpoint}, host key {ssh.HostKeyFingerprint}"));
 
-        var id = (await ssh.CheckAsync("uname -m; uname -r; cat /proc/sys/kernel/random/boot_id", cancellation: ct)).Split('\n');
+        // Every fact in one round trip: each remote command costs a few processes and a round trip (about
+        // a second under TCG), and a finished run re-checks all of them.
+        var tools = new[] { "depmod", InitramfsTool(c) }.Where(t => t.Length > 0).ToList();
+        var boot = SshTarget.Quote(install.BootDir);
+        var facts = Sections(await ssh.ReadAsync(string.Join("; ",
+        [
+            Section("id"), "uname -m; uname -r; cat /proc/sys/kernel/random/boot_id",
+            Section("boot-dir"), $"if mountpoint -q {boot} && test -w {boot}; then df -k {boot} | tail -1; fi",
+            Section("extlinux"), $"cat {SshTarget.Quote(install.Extlinux)} 2>&1 || echo '{NoFile}'",
+            Section("cmdline"), "cat /proc/cmdline", Section("iomem"), "cat /proc/iomem",
+            Section("missing"), string.Join("; ", tools.Select(t => $"command -v {t} >/dev/null || echo {t}")),
+            Section("end"), "true",
+        ]), TimeSpan.FromSeconds(60), ct));
+
+        var id = facts["id"].Split('\n');
         var wantArch = c.Campaign.Kernel.Arch switch { "arm64" => "aarch64", "x86_64" or "x86" => "x86_64", var a => a };
         checks.Add(new("arch", id[0].Trim() == wantArch, $"board {id[0].Trim()}, campaign {c.Campaign.Kernel.Arch}; running {id[1].Trim()}"));
 
-        var mounted = await ssh.RunAsync($"mountpoint -q {SshTarget.Quote(install.BootDir)} && test -w {SshTarget.Quote(install.BootDir)}", cancellation: ct);
-        if (!mounted.Succeeded) checks.Add(new("boot-dir", false, $"{install.BootDir} is not a mounted, writable filesystem"));
+        if (facts["boot-dir"].Trim().Length == 0) checks.Add(new("boot-dir", false, $"{install.BootDir} is not a mounted, writable filesystem"));
         else
         {
-            var free = await RemoteFiles.FreeBytesAsync(ssh, install.BootDir, ct);
+            var free = RemoteFiles.ParseFreeBytes(facts["boot-dir"], install.BootDir);
             var need = NeedBytes(c);
             checks.Add(new("boot-space", free >= need, $"{free / 1024 / 1024} MiB free, need {need / 1024 / 1024} MiB (Image + DTB + initramfs + 10 %, floor {install.MinFreeMb} MiB)"));
         }
 
         try
         {
-            var config = ExtlinuxConfig.Parse(await ssh.CheckAsync($"cat {SshTarget.Quote(install.Extlinux)}", cancellation: ct));
+            var text = facts["extlinux"];
+            if (text.TrimEnd().EndsWith(NoFile, StringComparison.Ordinal)) throw new ExtlinuxException(text.TrimEnd()[..^NoFile.Length].Trim());
+            var config = ExtlinuxConfig.Parse(text);
             config.Validate();
             var names = config.Labels.Select(l => l.Name).ToHashSet();
             var missing = new[] { install.DefaultLabel }.Concat(install.FallbackLabels).Where(l => !names.Contains(l)).ToList();
@@ -63,13 +78,9 @@ public static partial class PreflightPlan
             checks.Add(new("extlinux", false, $"{install.Extlinux}: {e.Message}"));
         }
 
-        var cmdline = await ssh.CheckAsync("cat /proc/cmdline", cancellation: ct);
-        var iomem = await ssh.CheckAsync("cat /proc/iomem", cancellation: ct);
-        checks.Add(Ramoops(cmdline, iomem));
+        checks.Add(Ramoops(facts["cmdline"], facts["iomem"]));
 
-        var tools = new[] { "depmod", InitramfsTool(c) }.Where(t => t.Length > 0).ToList();
-        var found = await ssh.RunAsync(string.Join("; ", tools.Select(t => $"command -v {t} >/dev/null || echo {t}")), cancellation: ct);
-        var absent = found.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var absent = facts["missing"].Split('\n', StringSplitOptions.RemoveEmptyEntries);
         checks.Add(new("tools", absent.Length == 0, absent.Length == 0 ? string.Join(", ", tools) : $"missing on the board: {string.Join(", ", absent)}"));
 
         c.Output.Checks(checks.Select(x => (x.Name, x.Passed, x.Detail)));
@@ -79,6 +90,24 @@ public static partial class PreflightPlan
         // A default flipped by a run that never got to restore it goes back first (the board must not keep booting a test kernel).
         await DefaultFlip.RestoreAsync(c, "the previous run stopped before it could", ct);
         return StepResult.Ok(new Dictionary<string, string> { ["host_key"] = ssh.HostKeyFingerprint, ["running"] = id[1].Trim(), ["boot_id"] = id[2].Trim() });
+    }
+
+    private const string NoFile = "@@no-such-file@@";
+    private static string Section(string name) => $"printf '\\n@@ks:{name}\\n'";
+
+    /// <summary>The output of the one preflight command, by section (each exactly as printed: a file keeps its bytes).</summary>
+    private static Dictionary<string, string> Sections(string output)
+    {
+        var sections = new Dictionary<string, string>(StringComparer.Ordinal);
+        var parts = output.Split("\n@@ks:");
+        foreach (var part in parts.Skip(1))
+        {
+            var newline = part.IndexOf('\n');
+            var name = newline < 0 ? part : part[..newline];
+            var body = newline < 0 ? "" : part[(newline + 1)..];
+            sections[name] = body;
+        }
+        return sections;
     }
 
     private static long NeedBytes(BuildContext c)

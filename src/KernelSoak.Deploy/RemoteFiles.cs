@@ -71,9 +71,12 @@ public static class RemoteFiles
             await tar.WriteEntryAsync(Path.Combine(root, relative), relative, cancellation);
     }
 
-    public static async Task<long> FreeBytesAsync(SshTarget ssh, string directory, CancellationToken cancellation = default)
+    public static async Task<long> FreeBytesAsync(SshTarget ssh, string directory, CancellationToken cancellation = default) =>
+        ParseFreeBytes(await ssh.CheckAsync($"df -k {SshTarget.Quote(directory)} | tail -1", TimeSpan.FromSeconds(30), cancellation), directory);
+
+    /// <summary>The free bytes in the last line of <c>df -k</c>.</summary>
+    public static long ParseFreeBytes(string output, string directory)
     {
-        var output = await ssh.CheckAsync($"df -k {SshTarget.Quote(directory)} | tail -1", TimeSpan.FromSeconds(30), cancellation);
         var fields = output.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         return fields.Length >= 4 && long.TryParse(fields[3], NumberStyles.Integer, CultureInfo.InvariantCulture, out var kb) ? kb * 1024
             : throw new InvalidDataException($"cannot read free space of {directory} from: {output.Trim()}");
