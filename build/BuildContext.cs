@@ -113,20 +113,37 @@ public sealed class BuildContext : FrostingContext
 
     private Remote.SshTarget? _session;
 
-    /// <summary>A session some step opened anyway (the wait after a reboot) becomes the run's shared one.</summary>
+    /// <summary>
+    /// A session some step opened anyway (BoardUp, the wait after a reboot) becomes the run's shared one —
+    /// not while a reboot a killed run issued is pending: the first connect must wait for that boot.
+    /// </summary>
+    public bool CanShareBoardSession => RebootInterrupted() is null;
+
     public void AdoptBoardSession(Remote.SshTarget session)
     {
         if (!ReferenceEquals(_session, session)) _session?.Dispose();
         _session = session;
+        _sessionAnswered.Restart();
     }
+
+    // When the shared session last proved alive: a session that answered a moment ago needs no ping (a round trip, ~0.3 s under TCG).
+    private readonly System.Diagnostics.Stopwatch _sessionAnswered = new();
 
     /// <summary>One SSH connection shared by the steps of a run (reconnected after a reboot).</summary>
     public async Task<Remote.SshTarget> BoardAsync()
     {
         if (_session is null)
-            return _session = await ConnectBoardAsync();
-        if (_session.IsConnected && await _session.AnswersAsync(TimeSpan.FromSeconds(10)))
+        {
+            _session = await ConnectBoardAsync();
+            _sessionAnswered.Restart();
             return _session;
+        }
+        if (_session.IsConnected && _sessionAnswered.Elapsed < TimeSpan.FromSeconds(5)) return _session;
+        if (_session.IsConnected && await _session.AnswersAsync(TimeSpan.FromSeconds(10)))
+        {
+            _sessionAnswered.Restart();
+            return _session;
+        }
         _session.Dispose();
         _session = null;
         Output.Warn($"lost the SSH connection to {BoardEndpoint}: reconnecting (up to {Settings.Board.ReconnectSeconds} s)");

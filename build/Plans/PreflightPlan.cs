@@ -32,7 +32,7 @@ public static partial class PreflightPlan
     {
         var install = c.Campaign.Install;
         var checks = new List<Check>();
-        using var ssh = await c.ConnectBoardAsync();
+        var ssh = await c.BoardAsync(); // the run's shared session (BoardUp's, or a new one that waits out a pending reboot)
         checks.Add(new("ssh", true, $"{ssh.Endpoint}, host key {ssh.HostKeyFingerprint}"));
 
         // Every fact in one round trip: each remote command costs a few processes and a round trip (about
