@@ -159,6 +159,14 @@ public sealed class BuildContext : FrostingContext
         (HostArguments.Target ?? "").StartsWith("Bisect", StringComparison.Ordinal) && Kernel.IsWorktree && (Directory.Exists(Path.Combine(Kernel.SourceDir, ".git")) || File.Exists(Path.Combine(Kernel.SourceDir, ".git")))
         && KernelSoak.Kernel.SourceState.HeadCommit(Kernel.SourceDir) != KernelSoak.Kernel.SourceState.HeadCommit(Kernel.BaseDir);
 
+    /// <summary>Runs a base-chain task's steps (CompileKernel, InstallKernel), or says why there is nothing to do (<see cref="BaseChainIdle"/>).</summary>
+    public Task RunBaseChainAsync(Func<IEnumerable<Step>> steps)
+    {
+        if (!BaseChainIdle) return RunStepsAsync(steps());
+        Output.Info("the campaign's tree holds patches: nothing for the base chain to do; each Bisect probe builds and installs its own kernel");
+        return Task.CompletedTask;
+    }
+
     /// <summary>The step whose "reboot issued" was the journal's last word about it (the run died after issuing it), if any.</summary>
     private KernelSoak.Journal.JournalEntry? RebootInterrupted() =>
         Journal.Entries.LastOrDefault(e => e.Event == KernelSoak.Journal.JournalEvent.Note && e.Note == "reboot issued") is { } note && Journal.WasInterrupted(note.Step)

@@ -61,7 +61,7 @@ public static partial class BootPlan
             }
             using (back)
             {
-                var (running, _) = await IdentityAsync(back, ct);
+                var (running, _) = await back.IdentityAsync(ct);
                 c.Output.Info($"the board is back on {running} ({(running == release ? "the test kernel, rejected above" : $"label {c.Campaign.Install.DefaultLabel}")})");
             }
             await DefaultFlip.RestoreAsync(c, "the test kernel did not boot", ct);
@@ -84,7 +84,7 @@ public static partial class BootPlan
     {
         var timeout = TimeSpan.FromSeconds(c.Campaign.Boot.TimeoutS);
         var ssh = await c.BoardAsync();
-        var (running, bootId) = await IdentityAsync(ssh, ct);
+        var (running, bootId) = await ssh.IdentityAsync(ct);
         var issued = c.Journal.Entries.LastOrDefault(e => e.Step == step && e.Event == JournalEvent.Note && e.Note == "reboot issued");
         // The board already runs this build, booted after this step's own reboot (e.g. the host was killed
         // while waiting): a second reboot would only cost time.
@@ -151,13 +151,13 @@ public static partial class BootPlan
         }
     }
 
-    /// <summary>U-Boot lists the labels as "N:\tmenu label"; type our number while it waits at "Enter choice:".</summary>
     /// <summary>After a reset of the emulated board while a flip is pending: boot the label the flip replaced, not the test kernel.</summary>
     public static Task PickPreviousDefaultAsync(BuildContext c, long offset) =>
         DefaultFlip.Pending(c) is { } flip && c.Settings.Board.Kind == BoardKind.Qemu
             ? ChooseAtMenuAsync(c, Tasks.EmulatedBoard.For(c).Console, offset, flip.Previous, CancellationToken.None)
             : Task.CompletedTask;
 
+    /// <summary>U-Boot lists the labels as "N:\tmenu label"; type our number while it waits at "Enter choice:".</summary>
     private static async Task ChooseAtMenuAsync(BuildContext c, Boards.Qemu.SerialConsole console, long offset, string label, CancellationToken ct)
     {
         await console.WaitForAsync(EnterChoice(), offset, TimeSpan.FromSeconds(c.Campaign.Boot.TimeoutS), ct);
@@ -193,12 +193,6 @@ public static partial class BootPlan
         }
         c.Output.Info($"running {release}, boot id {bootId}{(config.Values.Count > 0 ? ", config verified" : "")}, {c.Campaign.Boot.Smoke.Count} smoke test(s) passed");
         return StepResult.Ok(new Dictionary<string, string> { ["release"] = release, ["boot_id"] = bootId, ["image"] = imageSha });
-    }
-
-    private static async Task<(string Release, string BootId)> IdentityAsync(SshTarget ssh, CancellationToken ct)
-    {
-        var lines = (await ssh.ReadAsync("uname -r; cat /proc/sys/kernel/random/boot_id", TimeSpan.FromSeconds(30), ct)).Split('\n');
-        return (lines[0].Trim(), lines.Length > 1 ? lines[1].Trim() : "");
     }
 
     [GeneratedRegex(@"Enter choice:")] private static partial Regex EnterChoice();

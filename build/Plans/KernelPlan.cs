@@ -113,10 +113,11 @@ public static class KernelPlan
         var configPath = Path.Combine(tree.BuildDir, ".config");
         var release = c.Journal.LastEnd("kernel/release")?.Outputs?.GetValueOrDefault("release") ?? PlanText.ReleasePlaceholder;
         // Out-of-tree modules are part of the build's inputs (only when there are some: other campaigns keep their fingerprints).
-        var sourceState = c.DryRun && !Directory.Exists(Path.Combine(tree.SourceDir, ".git")) ? "" : SourceState.Fingerprint(tree.SourceDir);
+        var noTreeYet = c.DryRun && !Directory.Exists(Path.Combine(tree.SourceDir, ".git"));
+        var sourceState = noTreeYet ? "" : SourceState.Fingerprint(tree.SourceDir);
         if (externals.Count > 0 && !(c.DryRun && externals.Any(m => !Directory.Exists(m.SourceDir))))
             sourceState = Fingerprint.Of([sourceState, .. externals.Select(m => m.Fingerprint())]);
-        var fingerprint = c.DryRun && !Directory.Exists(Path.Combine(tree.SourceDir, ".git")) ? "" : BuildInputs.Fingerprint(
+        var fingerprint = noTreeYet ? "" : BuildInputs.Fingerprint(
             sourceState, File.Exists(configPath) ? File.ReadAllText(configPath) : "",
             Toolchain.Version(spec.CrossCompile), c.Make.Variables, spec.Targets, release);
         var log = Path.Combine(c.ArtifactsDir, "log", $"{prefix.Replace('/', '-')}-build.log");

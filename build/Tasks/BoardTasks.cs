@@ -1,8 +1,7 @@
 using Cake.Frosting;
 using KernelSoak.Boards.Qemu;
-using KernelSoak.Settings;
-
 using KernelSoak.Build.Plans;
+using KernelSoak.Settings;
 
 namespace KernelSoak.Build.Tasks;
 

@@ -43,8 +43,10 @@ public sealed class ProgressStream(Stream inner, string what, long total, Action
     public override bool CanSeek => false;
     public override bool CanWrite => true;
     public override long Length => _sent;
-    public override long Position { get => _sent; set => throw new NotSupportedException(); }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
+    // A counting pass-through for an upload (CanRead/CanSeek are false): the Stream contract's answer to the rest.
+    public override long Position { get => _sent; set => throw WriteOnly(); }
+    public override int Read(byte[] buffer, int offset, int count) => throw WriteOnly();
+    public override long Seek(long offset, SeekOrigin origin) => throw WriteOnly();
+    public override void SetLength(long value) => throw WriteOnly();
+    private static NotSupportedException WriteOnly() => new("ProgressStream only counts bytes written through it: it cannot be read, sought or resized");
 }

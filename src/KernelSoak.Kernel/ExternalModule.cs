@@ -7,10 +7,11 @@ namespace KernelSoak.Kernel;
 /// </summary>
 public sealed record ExternalModule(string SourceDir, string BuildDir)
 {
-    public string Name => Path.GetFileName(Path.TrimEndingDirectorySeparator(SourceDir));
+    public string Name => NameOf(SourceDir);
 
-    public static ExternalModule For(string sourceDir, KernelTree tree) =>
-        new(sourceDir, Path.Combine(tree.BuildDir, "external", Path.GetFileName(Path.TrimEndingDirectorySeparator(sourceDir))));
+    public static ExternalModule For(string sourceDir, KernelTree tree) => new(sourceDir, Path.Combine(tree.BuildDir, "external", NameOf(sourceDir)));
+
+    private static string NameOf(string directory) => Path.GetFileName(Path.TrimEndingDirectorySeparator(directory));
 
     /// <summary>Names and contents of every source file: a change anywhere means a rebuild.</summary>
     public string Fingerprint()

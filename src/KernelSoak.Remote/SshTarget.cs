@@ -312,6 +312,13 @@ public sealed class SshTarget : IDisposable
         }
     }
 
+    /// <summary>The release the board runs and its boot id (a short read: see <see cref="ReadAsync"/>).</summary>
+    public async Task<(string Release, string BootId)> IdentityAsync(CancellationToken cancellation = default)
+    {
+        var lines = (await ReadAsync("uname -r; cat /proc/sys/kernel/random/boot_id", TimeSpan.FromSeconds(30), cancellation)).Split('\n');
+        return (lines[0].Trim(), lines.Length > 1 ? lines[1].Trim() : "");
+    }
+
     /// <summary>POSIX single-quote quoting for a remote shell.</summary>
     public static string Quote(string word) => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 

@@ -47,8 +47,7 @@ public static class SshWait
             var up = await UntilUpAsync(endpoint, left, cancellation);
             try
             {
-                var lines = (await up.ReadAsync("uname -r; cat /proc/sys/kernel/random/boot_id", TimeSpan.FromSeconds(30), cancellation)).Split('\n');
-                var (release, bootId) = (lines[0].Trim(), lines.Length > 1 ? lines[1].Trim() : "");
+                var (release, bootId) = await up.IdentityAsync(cancellation);
                 if (bootId != oldBootId) return new NewBoot(up, release, bootId);
             }
             catch (Exception e) when (e is SshException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException)
