@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using KernelSoak.Reports;
@@ -24,24 +23,15 @@ public static class ClassifyCommand
     {
         if (log is null) throw new UserErrorException("Classify needs --log=FILE (a dmesg, console capture, journalctl or pstore file)");
         if (!File.Exists(log)) throw new UserErrorException($"--log={log}: no such file");
-        IReadOnlyList<KernelReport> reports;
-        using (var reader = new StreamReader(log, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 20))
-            reports = ReportScanner.Scan(reader, Path.GetFileName(log));
-        var book = new ReportBook(suppress);
-        foreach (var r in reports) book.Add(r);
+        var classified = SavedLog.Classify(log, suppress);
         if (string.Equals(format, "json", StringComparison.OrdinalIgnoreCase))
         {
-            var json = book.Reports.Select(e => new
-            {
-                @class = e.First.ClassName, title = e.First.Title, first_line = e.First.FirstLine, guilty = e.First.GuiltyFunction,
-                source = e.First.Source, line = e.First.LineNumber, timestamp = e.First.Timestamp, count = e.Count, text = e.First.Text,
-            });
-            Console.Out.WriteLine(JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
+            using var stdout = Console.OpenStandardOutput();
+            classified.WriteJson(stdout);
+            stdout.Write("\n"u8);
             return;
         }
-        info($"{log}: {reports.Count} report(s), {book.Reports.Count} distinct title(s){(book.Suppressed.Count > 0 ? $", {book.Suppressed.Count} suppressed as known noise" : "")}");
-        foreach (var e in book.Reports)
-            info($"  {e.First.ClassName,-16} {e.First.Title}   (line {e.First.LineNumber}{(e.First.Timestamp is { } t ? $", {t:0.000000} s" : "")}{(e.Count > 1 ? $", ×{e.Count}" : "")})");
+        foreach (var line in classified.Lines()) info(line);
     }
 
     /// <summary>

@@ -19,6 +19,8 @@ public static partial class Frames
     /// <summary>"pc : f+0x..", "lr : f+0x..", "RIP: 0010:f+0x.." → f.</summary>
     public static string? Register(string line, string register)
     {
+        // A report has hundreds of lines and a handful of register lines: look before running the regex.
+        if (!line.StartsWith(register, StringComparison.Ordinal)) return null;
         var m = RegisterLine().Match(line);
         var name = m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value;
         return m.Success && name == register ? Function(m.Groups[3].Value) : null;
@@ -27,6 +29,7 @@ public static partial class Frames
     /// <summary>A stack line " f+0x1c/0x28 [mod]" → f; unreliable x86 frames ("? f+…") are not frames.</summary>
     public static string? StackFrame(string line)
     {
+        if (line.Length == 0 || !char.IsWhiteSpace(line[0]) || !line.Contains("+0x", StringComparison.Ordinal)) return null;
         var m = StackLine().Match(line);
         return m.Success ? Function(m.Groups[1].Value) : null;
     }

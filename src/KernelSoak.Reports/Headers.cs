@@ -8,58 +8,56 @@ public sealed record Header(ReportClass Class, Match Match, string Kind);
 /// <summary>The first lines of every report class this tool knows (the seed's grep pattern is a floor).</summary>
 public static partial class Headers
 {
-    private static readonly (Regex Pattern, ReportClass Class, string Kind)[] Table =
+    // Every header starts with one of these literal prefixes; a line is tried only against the patterns of
+    // the prefix it starts with (most lines start with none: one character rules them out).
+    private static readonly (string Prefix, (Regex Pattern, ReportClass Class, string Kind)[] Patterns)[] Table =
     [
-        (Kasan(), ReportClass.Kasan, "kasan"),
-        (Kcsan(), ReportClass.Kcsan, "kcsan"),
-        (Lockdep(), ReportClass.Lockdep, "lockdep"),
-        (SleepInvalid(), ReportClass.AtomicSleep, "sleeping function called from invalid context"),
-        (SchedAtomic(), ReportClass.AtomicSleep, "scheduling while atomic"),
-        (Odebug(), ReportClass.Odebug, "odebug"),
-        (Refcount(), ReportClass.Refcount, "refcount"),
-        (ListCorruption(), ReportClass.ListCorruption, "list"),
-        (Warning(), ReportClass.Warning, "warning"),
-        (KernelBug(), ReportClass.Bug, "bug"),
-        (Arm64Oops(), ReportClass.Oops, "oops-arm64"),
-        (X86PageFault(), ReportClass.Oops, "oops-x86"),
-        (X86NullDeref(), ReportClass.Oops, "oops-x86-null"),
-        (GeneralProtection(), ReportClass.Oops, "gpf"),
-        (Panic(), ReportClass.Panic, "panic"),
-        (SoftLockup(), ReportClass.SoftLockup, "softlockup"),
-        (HungTask(), ReportClass.HungTask, "hung"),
-        (RcuStall(), ReportClass.RcuStall, "rcu"),
-        (Ubsan(), ReportClass.Ubsan, "ubsan"),
+        ("BUG:", [
+            (Kasan(), ReportClass.Kasan, "kasan"),
+            (Kcsan(), ReportClass.Kcsan, "kcsan"),
+            (SleepInvalid(), ReportClass.AtomicSleep, "sleeping function called from invalid context"),
+            (SchedAtomic(), ReportClass.AtomicSleep, "scheduling while atomic"),
+            (X86PageFault(), ReportClass.Oops, "oops-x86"),
+            (X86NullDeref(), ReportClass.Oops, "oops-x86-null"),
+        ]),
+        ("WARNING:", [(Lockdep(), ReportClass.Lockdep, "lockdep"), (Warning(), ReportClass.Warning, "warning")]),
+        ("ODEBUG:", [(Odebug(), ReportClass.Odebug, "odebug")]),
+        ("refcount_t:", [(Refcount(), ReportClass.Refcount, "refcount")]),
+        ("list_", [(ListCorruption(), ReportClass.ListCorruption, "list")]),
+        ("kernel BUG", [(KernelBug(), ReportClass.Bug, "bug")]),
+        ("Unable to handle", [(Arm64Oops(), ReportClass.Oops, "oops-arm64")]),
+        ("general protection", [(GeneralProtection(), ReportClass.Oops, "gpf")]),
+        ("Kernel panic", [(Panic(), ReportClass.Panic, "panic")]),
+        ("watchdog:", [(SoftLockup(), ReportClass.SoftLockup, "softlockup")]),
+        ("INFO:", [(HungTask(), ReportClass.HungTask, "hung"), (RcuStall(), ReportClass.RcuStall, "rcu")]),
+        ("rcu:", [(RcuStall(), ReportClass.RcuStall, "rcu")]),
+        ("UBSAN:", [(Ubsan(), ReportClass.Ubsan, "ubsan")]),
     ];
 
-    // Every header starts with one of these: a cheap test that spares the regexes nearly every line.
-    internal static readonly string[] Prefixes =
-        ["BUG:", "WARNING:", "ODEBUG:", "refcount_t:", "list_", "kernel BUG", "Unable to handle", "general protection", "Kernel panic", "watchdog:", "INFO:", "rcu:", "UBSAN:"];
+    private static readonly System.Buffers.SearchValues<char> FirstLetters = System.Buffers.SearchValues.Create(string.Concat(Table.Select(t => t.Prefix[0]).Distinct()));
 
     // What the scanner searches a whole log for: the prefixes, less "rcu:" — boot logs are full of
     // "rcu: ..." lines, and the one rcu: header ("rcu: INFO: rcu_preempt detected stalls") holds "INFO:".
-    private static readonly System.Buffers.SearchValues<char> FirstLetters = System.Buffers.SearchValues.Create(string.Concat(Prefixes.Select(p => p[0]).Distinct()));
-
-    internal static readonly string[] Needles = [.. Prefixes.Where(p => p != "rcu:")];
+    internal static readonly string[] Needles = [.. Table.Select(t => t.Prefix).Where(p => p != "rcu:")];
 
     public static Header? Match(string text)
     {
-        if (text.Length < 8 || text[0] == ' ' || text[0] == '\t') return null;
-        // Most lines inside a report are stack frames and registers: one character rules them out.
-        if (!FirstLetters.Contains(text[0])) return null;
-        var prefixed = false;
-        foreach (var prefix in Prefixes)
-            if (text.StartsWith(prefix, StringComparison.Ordinal)) { prefixed = true; break; }
-        if (!prefixed) return null;
-        foreach (var (pattern, cls, kind) in Table)
+        if (text.Length < 8 || !FirstLetters.Contains(text[0])) return null;
+        foreach (var (prefix, patterns) in Table)
         {
-            var m = pattern.Match(text);
-            if (m.Success) return new Header(cls, m, kind);
+            if (!text.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            foreach (var (pattern, cls, kind) in patterns)
+            {
+                var m = pattern.Match(text);
+                if (m.Success) return new Header(cls, m, kind);
+            }
+            return null;
         }
         return null;
     }
 
     public static bool IsCutHere(string text) => text.Contains("[ cut here ]", StringComparison.Ordinal);
-    public static bool IsSeparator(string text) => text.Length >= 20 && text.All(c => c == '=');
+    public static bool IsSeparator(string text) => text.Length >= 20 && !text.AsSpan().ContainsAnyExcept('=');
     public static bool IsEndMarker(string text) => text.StartsWith("---[ end ", StringComparison.Ordinal);
 
     [GeneratedRegex(@"^BUG: KASAN: ([\w-]+) in (\S+)")] private static partial Regex Kasan();

@@ -41,10 +41,12 @@ public sealed partial class ReportClassifier(string source)
     /// <see cref="Feed"/> without the iterator (a line closes at most one report): the scanner calls this
     /// for every line inside a report.
     /// </summary>
-    public KernelReport? FeedOne(string raw)
+    public KernelReport? FeedOne(string raw) => FeedOne(LogLine.Parse(raw));
+
+    /// <summary>A line already parsed (the scanner parses spans and allocates only the message).</summary>
+    public KernelReport? FeedOne(LogLine line)
     {
         _number++;
-        var line = LogLine.Parse(raw);
         var text = line.Text;
         var header = Headers.Match(text);
         if (header is not null && _open is not null && BelongsToOpen(_open, header))

@@ -13,16 +13,34 @@ public static class ReportScanner
     private static readonly SearchValues<string> Candidates = SearchValues.Create(Headers.Needles, StringComparison.Ordinal);
     private const int Prelude = 4; // the classifier looks this many lines back for "[ cut here ]" and separators
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call runs the whole log: no time to tier up
     public static IReadOnlyList<KernelReport> Scan(TextReader reader, string source)
     {
-        var classifier = new ReportClassifier(source);
         var reports = new List<KernelReport>();
+        Scan(reader, source, reports.Add);
+        return reports;
+    }
+
+    /// <summary>
+    /// Hands each report to <paramref name="onReport"/> as it closes: a caller that keeps one report per
+    /// title lets the rest die young (holding all of a report-dense 100 MB log's lines cost more in GC than the scan).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call runs the whole log: no time to tier up
+    public static void Scan(TextReader reader, string source, Action<KernelReport> onReport) => Scan(reader.ReadBlock, source, onReport);
+
+    /// <summary>A saved log as UTF-8 bytes, decoded straight into the scan buffer (a StreamReader copies every char once more).</summary>
+    public static void Scan(Stream utf8, string source, Action<KernelReport> onReport) => Scan(new Utf8Blocks(utf8).Read, source, onReport);
+
+    private delegate int BlockSource(char[] buffer, int offset, int count);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Scan(BlockSource readBlock, string source, Action<KernelReport> onReport)
+    {
+        var classifier = new ReportClassifier(source);
         var buffer = new char[1 << 20];
         var carry = 0;
         while (true)
         {
-            var read = reader.ReadBlock(buffer, carry, buffer.Length - carry);
+            var read = readBlock(buffer, carry, buffer.Length - carry);
             var length = carry + read;
             // Whole lines only, except at the end of the log.
             var end = read == 0 ? length : buffer.AsSpan(0, length).LastIndexOf('\n') + 1;
@@ -32,17 +50,16 @@ public static class ReportScanner
                 carry = length;
                 continue;
             }
-            Process(buffer.AsSpan(0, end), classifier, reports);
+            Process(buffer.AsSpan(0, end), classifier, onReport);
             carry = length - end;
             buffer.AsSpan(end, carry).CopyTo(buffer);
             if (read == 0) break;
         }
-        reports.AddRange(classifier.Flush());
-        return reports;
+        foreach (var last in classifier.Flush()) onReport(last);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Process(ReadOnlySpan<char> text, ReportClassifier classifier, List<KernelReport> reports)
+    private static void Process(ReadOnlySpan<char> text, ReportClassifier classifier, Action<KernelReport> onReport)
     {
         var pos = 0;   // lines before pos are accounted for: fed to the classifier or counted as skipped
         var scan = 0;  // where the search for the next candidate resumes (a non-header candidate is passed over)
@@ -70,22 +87,43 @@ public static class ReportScanner
                     from = pos + text[pos..(from - 1)].LastIndexOf('\n') + 1;
                 classifier.Skip(Lines(text[pos..from]));
                 pos = from;
-                while (pos < lineEnd) pos = FeedLine(text, pos, classifier, reports);
+                while (pos < lineEnd) pos = FeedLine(text, pos, classifier, onReport);
                 scan = pos;
                 continue;
             }
-            pos = FeedLine(text, pos, classifier, reports);
+            pos = FeedLine(text, pos, classifier, onReport);
             scan = pos;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int FeedLine(ReadOnlySpan<char> text, int pos, ReportClassifier classifier, List<KernelReport> reports)
+    private static int FeedLine(ReadOnlySpan<char> text, int pos, ReportClassifier classifier, Action<KernelReport> onReport)
     {
         var newline = text[pos..].IndexOf('\n');
         var line = newline < 0 ? text[pos..] : text[pos..(pos + newline)];
-        if (classifier.FeedOne(new string(line)) is { } closed) reports.Add(closed);
+        if (classifier.FeedOne(LogLine.Parse(line)) is { } closed) onReport(closed);
         return newline < 0 ? text.Length : pos + newline + 1;
+    }
+
+    /// <summary>UTF-8 bytes decoded block by block, a sequence split between two reads carried over; 0 only at the end.</summary>
+    private sealed class Utf8Blocks(Stream stream)
+    {
+        private readonly byte[] _bytes = new byte[1 << 20];
+        private readonly System.Text.Decoder _decoder = new System.Text.UTF8Encoding(false).GetDecoder();
+        private bool _ended;
+
+        public int Read(char[] buffer, int offset, int count)
+        {
+            while (!_ended)
+            {
+                // A char per byte at most, plus what a sequence left over from the last read completes.
+                var n = stream.Read(_bytes, 0, Math.Min(_bytes.Length, count - 2));
+                _ended = n == 0;
+                var chars = _decoder.GetChars(_bytes.AsSpan(0, n), buffer.AsSpan(offset, count), flush: _ended);
+                if (chars > 0) return chars;
+            }
+            return 0;
+        }
     }
 
     /// <summary>Lines in a run of text: its newlines, plus a last line without one.</summary>
