@@ -8,39 +8,44 @@ namespace KernelSoak.Reports;
 /// </summary>
 public static partial class Frames
 {
-    public static string Function(string frame)
+    public static string Function(string frame) => Function(frame.AsSpan());
+
+    /// <summary>"f.constprop.0+0x1c/0x28" → f.</summary>
+    public static string Function(ReadOnlySpan<char> frame)
     {
-        var name = frame.Split('+')[0].Trim();
-        return Suffix().Replace(name, "");
+        var plus = frame.IndexOf('+');
+        var name = (plus < 0 ? frame : frame[..plus]).Trim().ToString();
+        return name.Contains('.') ? Suffix().Replace(name, "") : name;
     }
 
     public static bool IsGeneric(string function) => Generic().IsMatch(function);
 
     /// <summary>"pc : f+0x..", "lr : f+0x..", "RIP: 0010:f+0x.." → f.</summary>
-    public static string? Register(string line, string register)
+    public static string? Register(ReadOnlySpan<char> line, string register)
     {
         // A report has hundreds of lines and a handful of register lines: look before running the regex.
         if (!line.StartsWith(register, StringComparison.Ordinal)) return null;
-        var m = RegisterLine().Match(line);
-        var name = m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value;
-        return m.Success && name == register ? Function(m.Groups[3].Value) : null;
+        foreach (var m in RegisterLine().EnumerateMatches(line))
+            return Function(line.Slice(m.Index, m.Length)[(register == "RIP" ? "RIP: 0010:".Length : "pc : ".Length)..]);
+        return null;
     }
 
     /// <summary>A stack line " f+0x1c/0x28 [mod]" → f; unreliable x86 frames ("? f+…") are not frames.</summary>
-    public static string? StackFrame(string line)
+    public static string? StackFrame(ReadOnlySpan<char> line)
     {
         if (line.Length == 0 || !char.IsWhiteSpace(line[0]) || !line.Contains("+0x", StringComparison.Ordinal)) return null;
-        var m = StackLine().Match(line);
-        return m.Success ? Function(m.Groups[1].Value) : null;
+        foreach (var m in StackLine().EnumerateMatches(line))
+            return Function(line.Slice(m.Index, m.Length));
+        return null;
     }
 
     [GeneratedRegex(@"(\.(constprop|isra|part|cold|llvm)(\.\d+)?)+$")]
     private static partial Regex Suffix();
 
-    [GeneratedRegex(@"^(?:(pc|lr) : |(RIP): [0-9a-f]{4}:)([A-Za-z_.$][\w.$]*\+0x[0-9a-f]+)")]
+    [GeneratedRegex(@"^(?:(?:pc|lr) : |RIP: [0-9a-f]{4}:)[A-Za-z_.$][\w.$]*\+0x[0-9a-f]+")]
     private static partial Regex RegisterLine();
 
-    [GeneratedRegex(@"^\s+([A-Za-z_.$][\w.$]*\+0x[0-9a-f]+/0x[0-9a-f]+)")]
+    [GeneratedRegex(@"^\s+[A-Za-z_.$][\w.$]*\+0x[0-9a-f]+/0x[0-9a-f]+")]
     private static partial Regex StackLine();
 
     [GeneratedRegex(@"^(dump_backtrace|show_stack|dump_stack\w*|print_report|print_address_description\w*|" +

@@ -40,15 +40,21 @@ public static partial class Headers
     // "rcu: ..." lines, and the one rcu: header ("rcu: INFO: rcu_preempt detected stalls") holds "INFO:".
     internal static readonly string[] Needles = [.. Table.Select(t => t.Prefix).Where(p => p != "rcu:")];
 
-    public static Header? Match(string text)
+    public static Header? Match(string text) => Match(text, text);
+
+    /// <summary>A line given as a span: a string is made only for one that starts with a prefix.</summary>
+    public static Header? Match(ReadOnlySpan<char> text) => Match(text, null);
+
+    private static Header? Match(ReadOnlySpan<char> text, string? asString)
     {
         if (text.Length < 8 || !FirstLetters.Contains(text[0])) return null;
         foreach (var (prefix, patterns) in Table)
         {
             if (!text.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            asString ??= text.ToString();
             foreach (var (pattern, cls, kind) in patterns)
             {
-                var m = pattern.Match(text);
+                var m = pattern.Match(asString);
                 if (m.Success) return new Header(cls, m, kind);
             }
             return null;
@@ -56,9 +62,9 @@ public static partial class Headers
         return null;
     }
 
-    public static bool IsCutHere(string text) => text.Contains("[ cut here ]", StringComparison.Ordinal);
-    public static bool IsSeparator(string text) => text.Length >= 20 && !text.AsSpan().ContainsAnyExcept('=');
-    public static bool IsEndMarker(string text) => text.StartsWith("---[ end ", StringComparison.Ordinal);
+    public static bool IsCutHere(ReadOnlySpan<char> text) => text.Contains("[ cut here ]", StringComparison.Ordinal);
+    public static bool IsSeparator(ReadOnlySpan<char> text) => text.Length >= 20 && !text.ContainsAnyExcept('=');
+    public static bool IsEndMarker(ReadOnlySpan<char> text) => text.StartsWith("---[ end ", StringComparison.Ordinal);
 
     [GeneratedRegex(@"^BUG: KASAN: ([\w-]+) in (\S+)")] private static partial Regex Kasan();
     [GeneratedRegex(@"^BUG: KCSAN: ([\w-]+) in (.+)$")] private static partial Regex Kcsan();

@@ -17,7 +17,7 @@ public sealed record KernelReport(
     double? Timestamp,
     int LineNumber)
 {
-    public string Text => string.Join('\n', Lines);
+    public string Text => Lines is ReportLines joined ? joined.ToString() : string.Join('\n', Lines);
 
     /// <summary>syzkaller's class names (KASAN, ATOMIC_SLEEP …) as the corpus labels them.</summary>
     public string ClassName => Class switch

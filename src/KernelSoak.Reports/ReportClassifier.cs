@@ -19,7 +19,7 @@ public sealed partial class ReportClassifier(string source)
         public Header Header { get; } = header;
         public LogLine First { get; } = first;
         public int Number { get; } = number;
-        public List<string> Lines { get; } = [];
+        public ReportLines Lines { get; } = new();
         public bool HasLeadingSeparator { get; set; }
     }
 
@@ -37,26 +37,28 @@ public sealed partial class ReportClassifier(string source)
         if (FeedOne(raw) is { } closed) yield return closed;
     }
 
-    /// <summary>
-    /// <see cref="Feed"/> without the iterator (a line closes at most one report): the scanner calls this
-    /// for every line inside a report.
-    /// </summary>
-    public KernelReport? FeedOne(string raw) => FeedOne(LogLine.Parse(raw));
+    /// <summary><see cref="Feed"/> without the iterator (a line closes at most one report).</summary>
+    public KernelReport? FeedOne(string raw) => FeedOne(raw.AsSpan());
 
-    /// <summary>A line already parsed (the scanner parses spans and allocates only the message).</summary>
-    public KernelReport? FeedOne(LogLine line)
+    /// <summary>
+    /// A raw line as a span (the scanner's, inside its read buffer): inside a report it is copied into the
+    /// report's buffer, and a string is made only for a line that may be a header or precedes one.
+    /// </summary>
+    public KernelReport? FeedOne(ReadOnlySpan<char> raw)
     {
         _number++;
-        var text = line.Text;
+        var (start, length, timestamp) = LogLine.Locate(raw);
+        var text = raw.Slice(start, length);
         var header = Headers.Match(text);
         if (header is not null && _open is not null && BelongsToOpen(_open, header))
             header = null;
         if (header is not null)
         {
             var closed = _open is null ? null : Close(_open);
-            _open = new Open(header, line, _number);
-            foreach (var (prelude, _) in Prelude()) _open.Lines.Add(prelude.Text);
-            _open.HasLeadingSeparator = _open.Lines.Any(Headers.IsSeparator);
+            _open = new Open(header, new LogLine(text.ToString(), timestamp), _number);
+            var prelude = Prelude();
+            foreach (var (line, _) in prelude) _open.Lines.Add(line.Text);
+            _open.HasLeadingSeparator = prelude.Any(p => Headers.IsSeparator(p.Line.Text));
             _open.Lines.Add(text);
             _recent.Clear();
             return closed;
@@ -73,13 +75,17 @@ public sealed partial class ReportClassifier(string source)
             }
             return null;
         }
-        _recent.Enqueue((line, _number));
+        _recent.Enqueue((new LogLine(text.ToString(), timestamp), _number));
         while (_recent.Count > 4) _recent.Dequeue();
         return null;
     }
 
     /// <summary>Whether a line would open a report when no report is open (no state is touched).</summary>
-    public static bool StartsReport(string raw) => Headers.Match(LogLine.Parse(raw).Text) is not null;
+    public static bool StartsReport(ReadOnlySpan<char> raw)
+    {
+        var (start, length, _) = LogLine.Locate(raw);
+        return Headers.Match(raw.Slice(start, length)) is not null;
+    }
 
     /// <summary>Inside a report: every line matters. Outside, only a line with a header can (see <see cref="ReportScanner"/>).</summary>
     public bool InReport => _open is not null;
@@ -101,11 +107,11 @@ public sealed partial class ReportClassifier(string source)
     }
 
     /// <summary>Lines just before a header that belong to it: "[ cut here ]", a separator, a WARN() message.</summary>
-    private IEnumerable<(LogLine, int)> Prelude()
+    private List<(LogLine Line, int Number)> Prelude()
     {
         var items = _recent.ToList();
         var start = items.FindLastIndex(i => Headers.IsCutHere(i.Line.Text) || Headers.IsSeparator(i.Line.Text));
-        return start < 0 ? [] : items.Skip(start);
+        return start < 0 ? [] : items[start..];
     }
 
     /// <summary>Headers that continue the open report rather than start one (the WARNING under ODEBUG, …).</summary>
@@ -133,9 +139,19 @@ public sealed partial class ReportClassifier(string source)
         var lines = open.Lines;
         string? Stack() => GuiltyFromStack(lines);
         // arm64's pc then lr, x86's RIP: the first that names kernel code other than generic machinery.
-        string? Registers() => new[] { ("pc : ", "pc"), ("lr : ", "lr"), ("RIP: ", "RIP") }
-            .Select(r => lines.Select(l => Frames.Register(l, r.Item2)).FirstOrDefault(f => f is not null))
-            .FirstOrDefault(f => f is not null && !Frames.IsGeneric(f));
+        string? Registers()
+        {
+            foreach (var register in (ReadOnlySpan<string>)["pc", "lr", "RIP"])
+            {
+                for (var i = 0; i < lines.Count; i++)
+                {
+                    if (Frames.Register(lines.Span(i), register) is not { } f) continue;
+                    if (!Frames.IsGeneric(f)) return f;
+                    break;
+                }
+            }
+            return null;
+        }
         switch (h.Class)
         {
             case ReportClass.Kasan:
@@ -146,7 +162,7 @@ public sealed partial class ReportClassifier(string source)
                 var doubleFree = h.Match.Groups[1].Value == "double-free";
                 var guilty = !Frames.IsGeneric(inHeader) ? (doubleFree ? TailCaller(lines, inHeader) : null) ?? inHeader
                     : (doubleFree ? GuiltyFromSection(lines, "Freed by task") : null) ?? Stack() ?? inHeader;
-                var access = lines.Select(l => AccessLine().Match(l)).FirstOrDefault(m => m.Success)?.Groups[1].Value;
+                var access = Access(lines);
                 return ($"KASAN: {h.Match.Groups[1].Value}{(access is null ? "" : " " + access)} in {guilty}", guilty);
             }
             case ReportClass.Kcsan:
@@ -210,10 +226,11 @@ public sealed partial class ReportClassifier(string source)
     }
 
     /// <summary>The first non-generic frame of the first stack trace (not the allocation/free stacks of KASAN).</summary>
-    private static string? GuiltyFromStack(IReadOnlyList<string> lines)
+    private static string? GuiltyFromStack(ReportLines lines)
     {
-        foreach (var line in lines)
+        for (var i = 0; i < lines.Count; i++)
         {
+            var line = lines.Span(i);
             if (line.StartsWith("Allocated by task", StringComparison.Ordinal) || line.StartsWith("Freed by task", StringComparison.Ordinal)
                 || line.StartsWith("The buggy address", StringComparison.Ordinal) || line.StartsWith("Last potentially related", StringComparison.Ordinal))
                 break;
@@ -222,25 +239,44 @@ public sealed partial class ReportClassifier(string source)
         return null;
     }
 
-    private static string? GuiltyFromSection(IReadOnlyList<string> lines, string heading) =>
-        lines.SkipWhile(l => !l.StartsWith(heading, StringComparison.Ordinal)).Skip(1)
-            .TakeWhile(l => l.Trim().Length > 0)
-            .Select(Frames.StackFrame).FirstOrDefault(f => f is not null && !Frames.IsGeneric(f));
+    /// <summary>KASAN's "Read of size 8 at addr …" → "Read".</summary>
+    private static string? Access(ReportLines lines)
+    {
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines.Span(i);
+            if (line.StartsWith("Read of size", StringComparison.Ordinal)) return "Read";
+            if (line.StartsWith("Write of size", StringComparison.Ordinal)) return "Write";
+        }
+        return null;
+    }
+
+    /// <summary>The frames of the stack under a heading ("Freed by task 1:"), up to the blank line that ends it.</summary>
+    private static List<string> SectionFrames(ReportLines lines, string heading)
+    {
+        var frames = new List<string>();
+        var i = 0;
+        while (i < lines.Count && !lines.Span(i).StartsWith(heading, StringComparison.Ordinal)) i++;
+        for (i++; i < lines.Count && !lines.Span(i).Trim().IsEmpty; i++)
+            if (Frames.StackFrame(lines.Span(i)) is { } f) frames.Add(f);
+        return frames;
+    }
+
+    private static string? GuiltyFromSection(ReportLines lines, string heading) =>
+        SectionFrames(lines, heading).FirstOrDefault(f => !Frames.IsGeneric(f));
 
     /// <summary>
     /// A double free whose header names <paramref name="inHeader"/> only because the second kfree was a
     /// tail call (x86: the function that frees twice is gone from that stack): the first free's stack shows
     /// it, right above <paramref name="inHeader"/>.
     /// </summary>
-    private static string? TailCaller(IReadOnlyList<string> lines, string inHeader)
+    private static string? TailCaller(ReportLines lines, string inHeader)
     {
-        var frames = lines.SkipWhile(l => !l.StartsWith("Freed by task", StringComparison.Ordinal)).Skip(1)
-            .TakeWhile(l => l.Trim().Length > 0).Select(Frames.StackFrame).Where(f => f is not null).Select(f => f!).ToList();
+        var frames = SectionFrames(lines, "Freed by task");
         var at = frames.IndexOf(inHeader);
         return at > 0 && !Frames.IsGeneric(frames[at - 1]) ? frames[at - 1] : null;
     }
 
-    [GeneratedRegex(@"^(Read|Write) of size")] private static partial Regex AccessLine();
     [GeneratedRegex(@"at: (\S+\+0x[0-9a-f]+/0x[0-9a-f]+)")] private static partial Regex AtFunction();
     [GeneratedRegex(@"0x[0-9a-f]+|\b\d+\b")] private static partial Regex Numbers();
 }

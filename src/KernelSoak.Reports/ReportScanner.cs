@@ -76,7 +76,7 @@ public static class ReportScanner
                 var lineStart = scan + text[scan..(scan + hit)].LastIndexOf('\n') + 1;
                 var lineEnd = text[lineStart..].IndexOf('\n') is var n and >= 0 ? lineStart + n + 1 : text.Length;
                 // Most candidates ("rcu: Hierarchical RCU implementation.") are no header: nothing to feed.
-                if (!ReportClassifier.StartsReport(new string(text[lineStart..lineEnd].TrimEnd('\n'))))
+                if (!ReportClassifier.StartsReport(text[lineStart..lineEnd]))
                 {
                     scan = lineEnd;
                     continue;
@@ -101,7 +101,7 @@ public static class ReportScanner
     {
         var newline = text[pos..].IndexOf('\n');
         var line = newline < 0 ? text[pos..] : text[pos..(pos + newline)];
-        if (classifier.FeedOne(LogLine.Parse(line)) is { } closed) onReport(closed);
+        if (classifier.FeedOne(line) is { } closed) onReport(closed);
         return newline < 0 ? text.Length : pos + newline + 1;
     }
 
