@@ -19,6 +19,9 @@ public sealed class ReportBook(IEnumerable<string> suppressions)
         public bool Suppressed { get; init; }
     }
 
+    /// <summary>Whether a report with this title is in the book already (its text would not be kept).</summary>
+    public bool Knows(string title) => _byTitle.ContainsKey(title);
+
     /// <summary>Adds a report; true when its title is new (and not suppressed).</summary>
     public bool Add(KernelReport report)
     {

@@ -14,12 +14,14 @@ public sealed partial class ReportClassifier(string source)
     private Open? _open;
     private int _number;
 
-    private sealed class Open(Header header, LogLine first, int number)
+    private readonly ReportLinesBuilder _lines = new(); // the open report's, reused from report to report
+
+    private sealed class Open(Header header, LogLine first, int number, ReportLinesBuilder lines)
     {
         public Header Header { get; } = header;
         public LogLine First { get; } = first;
         public int Number { get; } = number;
-        public ReportLines Lines { get; } = new();
+        public ReportLinesBuilder Lines { get; } = lines;
         public bool HasLeadingSeparator { get; set; }
     }
 
@@ -55,7 +57,7 @@ public sealed partial class ReportClassifier(string source)
         if (header is not null)
         {
             var closed = _open is null ? null : Close(_open);
-            _open = new Open(header, new LogLine(text.ToString(), timestamp), _number);
+            _open = new Open(header, new LogLine(text.ToString(), timestamp), _number, _lines);
             var prelude = Prelude();
             foreach (var (line, _) in prelude) _open.Lines.Add(line.Text);
             _open.HasLeadingSeparator = prelude.Any(p => Headers.IsSeparator(p.Line.Text));
@@ -127,16 +129,23 @@ public sealed partial class ReportClassifier(string source)
         };
     }
 
+    /// <summary>
+    /// Whether a closed report's text is wanted, by its title: a caller that keeps one report per title
+    /// says no to the rest, and their text is never copied out (a log that repeats one bug a thousand
+    /// times costs one text). Null: always.
+    /// </summary>
+    public Func<string, bool>? KeepText { get; init; }
+
     private KernelReport Close(Open open)
     {
-        var (title, guilty) = Title(open);
-        return new KernelReport(open.Header.Class, title, open.First.Text, guilty, open.Lines, source, open.First.Timestamp, open.Number);
+        var (title, guilty) = Title(open.Header, open.Lines.Borrow());
+        var lines = KeepText?.Invoke(title) == false ? ReportLines.Empty : open.Lines.Copy();
+        open.Lines.Clear();
+        return new KernelReport(open.Header.Class, title, open.First.Text, guilty, lines, source, open.First.Timestamp, open.Number);
     }
 
-    private static (string Title, string? Guilty) Title(Open open)
+    private static (string Title, string? Guilty) Title(Header h, ReportLines lines)
     {
-        var h = open.Header;
-        var lines = open.Lines;
         string? Stack() => GuiltyFromStack(lines);
         // arm64's pc then lr, x86's RIP: the first that names kernel code other than generic machinery.
         string? Registers()
@@ -221,7 +230,7 @@ public sealed partial class ReportClassifier(string source)
             case ReportClass.HungTask: { var g = Stack(); return ($"INFO: task hung in {g ?? "?"}", g); }
             case ReportClass.RcuStall: { var g = Registers() ?? Stack(); return ($"INFO: rcu detected stall in {g ?? "?"}", g); }
             case ReportClass.Ubsan: { var g = Stack(); return ($"UBSAN: {h.Match.Groups[1].Value} in {g ?? "?"}", g); }
-            default: return (open.First.Text, null);
+            default: return (lines.Count > 0 ? lines[0] : "", null);
         }
     }
 

@@ -3,17 +3,58 @@ using System.Collections;
 namespace KernelSoak.Reports;
 
 /// <summary>
-/// A report's lines in one growing buffer, each line a string only when someone asks for it. A
+/// A report's lines as one string, each line a string of its own only when someone asks for it. A
 /// report-dense log has a million lines inside reports: a string apiece was most of the scan's time
-/// (allocation and GC); the title needs only a few of them, and the rest are read as spans.
+/// (allocation and GC); the title needs a few of them, and the rest are read as spans.
 /// </summary>
 public sealed class ReportLines : IReadOnlyList<string>
 {
-    private char[] _chars = new char[2048];
+    private readonly ReadOnlyMemory<char> _text; // the lines, each followed by '\n'
+    private readonly int[] _starts;              // line i is _text[_starts[i] .. _starts[i + 1] - 1)
+    private string?[]? _strings;
+
+    internal ReportLines(ReadOnlyMemory<char> text, int[] starts, int count) => (_text, _starts, Count) = (text, starts, count);
+
+    /// <summary>A report whose text nobody wanted (a title already known to the caller).</summary>
+    public static ReportLines Empty { get; } = new(ReadOnlyMemory<char>.Empty, [0], 0);
+
+    public int Count { get; }
+
+    public ReadOnlySpan<char> Span(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)Count, nameof(index));
+        return _text.Span.Slice(_starts[index], _starts[index + 1] - _starts[index] - 1);
+    }
+
+    public string this[int index]
+    {
+        get
+        {
+            var span = Span(index);
+            return (_strings ??= new string?[Count])[index] ??= span.ToString();
+        }
+    }
+
+    /// <summary>The lines joined by '\n', as <see cref="KernelReport.Text"/> gives them.</summary>
+    public override string ToString() => _text.Length == 0 ? "" : _text.Span[..^1].ToString();
+
+    public IEnumerator<string> GetEnumerator()
+    {
+        for (var i = 0; i < Count; i++) yield return this[i];
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
+
+/// <summary>The open report's lines, in buffers kept from report to report (fresh ones per report cost as much as the strings did).</summary>
+internal sealed class ReportLinesBuilder
+{
+    private char[] _chars = new char[16 * 1024];
     private int _length;
-    private int[] _starts = new int[32]; // line i is _chars[_starts[i] .. _starts[i + 1] - 1), a '\n' after each
+    private int[] _starts = new int[512];
     private int _count;
-    private string?[] _strings = [];
+
+    public int Count => _count;
 
     public void Add(ReadOnlySpan<char> line)
     {
@@ -26,31 +67,15 @@ public sealed class ReportLines : IReadOnlyList<string>
         _starts[_count] = _length;
     }
 
-    public int Count => _count;
+    /// <summary>The lines so far, read in place: valid until the builder is cleared or added to.</summary>
+    public ReportLines Borrow() => new(_chars.AsMemory(0, _length), _starts, _count);
 
-    public ReadOnlySpan<char> Span(int index)
+    /// <summary>The lines so far, copied out to keep.</summary>
+    public ReportLines Copy() => new(new string(_chars, 0, _length).AsMemory(), _starts[..(_count + 1)], _count);
+
+    public void Clear()
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)_count, nameof(index));
-        return _chars.AsSpan(_starts[index], _starts[index + 1] - _starts[index] - 1);
+        (_length, _count) = (0, 0);
+        _starts[0] = 0;
     }
-
-    public string this[int index]
-    {
-        get
-        {
-            var span = Span(index);
-            if (_strings.Length < _count) Array.Resize(ref _strings, Math.Max(_count, _strings.Length * 2));
-            return _strings[index] ??= span.ToString();
-        }
-    }
-
-    /// <summary>The lines joined by '\n', as <see cref="KernelReport.Text"/> gives them.</summary>
-    public override string ToString() => new(_chars, 0, Math.Max(0, _length - 1));
-
-    public IEnumerator<string> GetEnumerator()
-    {
-        for (var i = 0; i < _count; i++) yield return this[i];
-    }
-
-    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

@@ -25,17 +25,19 @@ public static class ReportScanner
     /// title lets the rest die young (holding all of a report-dense 100 MB log's lines cost more in GC than the scan).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call runs the whole log: no time to tier up
-    public static void Scan(TextReader reader, string source, Action<KernelReport> onReport) => Scan(reader.ReadBlock, source, onReport);
+    public static void Scan(TextReader reader, string source, Action<KernelReport> onReport, Func<string, bool>? keepText = null) =>
+        Scan(reader.ReadBlock, source, onReport, keepText);
 
     /// <summary>A saved log as UTF-8 bytes, decoded straight into the scan buffer (a StreamReader copies every char once more).</summary>
-    public static void Scan(Stream utf8, string source, Action<KernelReport> onReport) => Scan(new Utf8Blocks(utf8).Read, source, onReport);
+    public static void Scan(Stream utf8, string source, Action<KernelReport> onReport, Func<string, bool>? keepText = null) =>
+        Scan(new Utf8Blocks(utf8).Read, source, onReport, keepText);
 
     private delegate int BlockSource(char[] buffer, int offset, int count);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Scan(BlockSource readBlock, string source, Action<KernelReport> onReport)
+    private static void Scan(BlockSource readBlock, string source, Action<KernelReport> onReport, Func<string, bool>? keepText)
     {
-        var classifier = new ReportClassifier(source);
+        var classifier = new ReportClassifier(source) { KeepText = keepText };
         var buffer = new char[1 << 20];
         var carry = 0;
         while (true)

@@ -43,4 +43,32 @@ public class ScannerTests
         var text = new string('x', 3 << 20) + "\n" + string.Concat(Enumerable.Repeat("[ 1.0] quiet line\n", 200_000)) + report;
         AssertSame(text);
     }
+
+    [Test]
+    public void UTF8_bytes_decode_to_the_same_reports_with_characters_split_between_reads()
+    {
+        // Multi-byte characters on every line of a report repeated over several MiB: the 1 MiB reads
+        // split some of them, inside reports, whose texts are compared.
+        var report = File.ReadAllText(Files().First(f => f.Contains("lkdtm_READ_AFTER_FREE", StringComparison.Ordinal)));
+        var marked = string.Join('\n', report.Split('\n').Select((l, i) => l.Length == 0 ? l : $"{l} →é{new string('✓', i % 3)}{new string('→', 60)}"));
+        var text = string.Concat(Enumerable.Repeat(marked, 4 * (1 << 20) / marked.Length + 1)) + "[ 1.0] “the end”";
+        var fromBytes = new List<KernelReport>();
+        ReportScanner.Scan(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)), "log", fromBytes.Add);
+        Assert.That(fromBytes.Select(Describe), Is.EqualTo(ReportScanner.Scan(new StringReader(text), "log").Select(Describe)));
+        Assert.That(string.Concat(fromBytes.Select(r => r.Text)), Does.Contain("→é✓✓").And.Not.Contain("\uFFFD"));
+    }
+
+    [Test]
+    public void A_caller_that_keeps_one_text_per_title_gets_the_same_book()
+    {
+        var text = string.Concat(Enumerable.Repeat(string.Concat(Files().Select(File.ReadAllText)), 3));
+        var everything = new ReportBook([]);
+        ReportScanner.Scan(new StringReader(text), "log", r => everything.Add(r));
+        var firstTexts = new ReportBook([]);
+        var empty = 0;
+        ReportScanner.Scan(new StringReader(text), "log", r => { empty += r.Lines.Count == 0 ? 1 : 0; firstTexts.Add(r); }, keepText: t => !firstTexts.Knows(t));
+        string Entry(ReportBook.Entry e) => $"{e.Count} {Describe(e.First)}";
+        Assert.That(firstTexts.Reports.Select(Entry), Is.EqualTo(everything.Reports.Select(Entry)));
+        Assert.That(empty, Is.EqualTo(everything.Reports.Sum(e => e.Count - 1)), "every repeat of a known title came without its text");
+    }
 }
