@@ -74,6 +74,8 @@ public sealed class BuildContext : FrostingContext
             KnownHostsFile = Settings.Board.KnownHosts.Length > 0 ? Settings.Board.KnownHosts
                 : Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".ssh", "known_hosts"),
             TrustOnFirstUse = Settings.Board.TrustOnFirstUse,
+            AgentSocket = !Settings.Board.Agent ? null
+                : Settings.Board.AgentSocket.Length > 0 ? Settings.Board.AgentSocket : System.Environment.GetEnvironmentVariable("SSH_AUTH_SOCK") ?? "",
             ConnectTimeout = TimeSpan.FromSeconds(Settings.Board.ConnectTimeoutSeconds),
             KeepAlive = TimeSpan.FromSeconds(Settings.Board.KeepAliveSeconds),
             DeadPeerAfter = TimeSpan.FromSeconds(Settings.Board.DeadPeerSeconds),

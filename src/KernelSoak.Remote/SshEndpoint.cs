@@ -13,6 +13,11 @@ public sealed record SshEndpoint(string Host, int Port, string User, string Iden
     public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>No answer to a keep-alive within this long: the peer is frozen (or the link is down).</summary>
     public TimeSpan DeadPeerAfter { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// An ssh-agent's socket whose keys are offered before <see cref="IdentityFile"/> (as OpenSSH does);
+    /// null: no agent; empty: an agent was asked for but none is known (SSH_AUTH_SOCK unset).
+    /// </summary>
+    public string? AgentSocket { get; init; }
     /// <summary>Run commands through <c>sudo -n</c> (a login that is not root).</summary>
     public bool Sudo { get; init; }
 

@@ -29,10 +29,7 @@ public sealed class SshTarget : IDisposable
 
     public static async Task<SshTarget> ConnectAsync(SshEndpoint endpoint, CancellationToken cancellation = default)
     {
-        if (!File.Exists(endpoint.IdentityFile))
-            throw new FileNotFoundException($"SSH key {endpoint.IdentityFile} not found: set [Board] IdentityFile", endpoint.IdentityFile);
-        var key = new PrivateKeyFile(endpoint.IdentityFile);
-        var info = new ConnectionInfo(endpoint.Host, endpoint.Port, endpoint.User, new PrivateKeyAuthenticationMethod(endpoint.User, key))
+        var info = new ConnectionInfo(endpoint.Host, endpoint.Port, endpoint.User, new PrivateKeyAuthenticationMethod(endpoint.User, [.. Keys(endpoint)]))
         {
             Timeout = endpoint.ConnectTimeout,
         };
@@ -64,6 +61,23 @@ public sealed class SshTarget : IDisposable
             throw new BoardUnreachableException(endpoint, e.Message, e);
         }
         return new SshTarget(endpoint, client, seen);
+    }
+
+    /// <summary>The agent's keys first, then the key file (OpenSSH's order); a clear error when there is none.</summary>
+    private static List<IPrivateKeySource> Keys(SshEndpoint endpoint)
+    {
+        var keys = new List<IPrivateKeySource>();
+        if (endpoint.AgentSocket is { } socket)
+        {
+            if (socket.Length == 0) throw new SshAgentException("[Board] Agent = true, but SSH_AUTH_SOCK is not set: start an agent (eval $(ssh-agent); ssh-add) or set [Board] AgentSocket");
+            keys.AddRange(new SshAgent(socket).Keys());
+        }
+        if (File.Exists(endpoint.IdentityFile)) keys.Add(new PrivateKeyFile(endpoint.IdentityFile));
+        if (keys.Count == 0)
+            throw new FileNotFoundException(endpoint.AgentSocket is null
+                ? $"SSH key {endpoint.IdentityFile} not found: set [Board] IdentityFile (or Agent = true to use an ssh-agent's keys)"
+                : $"no SSH key: the ssh-agent at {endpoint.AgentSocket} holds none (ssh-add) and {endpoint.IdentityFile} does not exist", endpoint.IdentityFile);
+        return keys;
     }
 
     /// <summary>

@@ -12,7 +12,7 @@ public static class SshWait
     public static async Task<SshTarget> UntilUpAsync(SshEndpoint endpoint, TimeSpan timeout, CancellationToken cancellation = default)
     {
         var watch = Stopwatch.StartNew();
-        var delay = TimeSpan.FromMilliseconds(200);
+        var delay = TimeSpan.FromMilliseconds(100);
         Exception? last = null;
         while (watch.Elapsed < timeout)
         {
@@ -26,9 +26,9 @@ public static class SshWait
                 last = e;
             }
             await Task.Delay(delay, cancellation);
-            // A refused connection costs the board nothing (no sshd process yet): the cap only bounds how
-            // late we notice it is up, so it stays well under a second.
-            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 1.5, 500));
+            // A refused connection costs the board nothing (no sshd process yet) and a host that is down
+            // costs a connect timeout per try: the cap only bounds how late we notice it is up.
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 1.5, 200));
         }
         throw new TimeoutException($"{endpoint} did not answer SSH within {timeout.TotalSeconds:0} s (last: {last?.Message})", last);
     }

@@ -33,6 +33,10 @@ public sealed class BoardSettings
     public string User { get; set; } = "root";
     /// <summary>Private key; empty = the emulated board's own key.</summary>
     public string IdentityFile { get; set; } = "";
+    /// <summary>Offer the keys of an ssh-agent first (OpenSSH's order), then IdentityFile if it exists.</summary>
+    public bool Agent { get; set; }
+    /// <summary>The agent's socket; empty = $SSH_AUTH_SOCK.</summary>
+    public string AgentSocket { get; set; } = "";
     /// <summary>Pinned host key, "SHA256:…"; empty = use KnownHosts.</summary>
     public string HostKey { get; set; } = "";
     public string KnownHosts { get; set; } = "";
