@@ -57,7 +57,19 @@ public sealed class E2eCampaign : IDisposable
 
     public (int Exit, string Output) BuildUntil(string? killAt, TimeSpan after, params string[] args)
     {
-        var killing = 0;
+        if (killAt is null) return BuildWhen(null, () => { }, args);
+        Process? host = null;
+        return BuildWhen(killAt, () => _ = Task.Delay(after).ContinueWith(_ =>
+            {
+                TestContext.Progress.WriteLine($"== SIGKILL {after.TotalSeconds:0} s after '{killAt}'");
+                try { host!.Kill(); } catch (InvalidOperationException) { }
+            }, TaskScheduler.Default), args, started: p => host = p);
+    }
+
+    /// <summary>Runs the build host and does <paramref name="action"/> once, as soon as a line contains <paramref name="at"/> (a fault injected at a chosen point).</summary>
+    public (int Exit, string Output) BuildWhen(string? at, Action action, string[] args, Action<Process>? started = null)
+    {
+        var fired = 0;
         var host = Path.Combine(TestContext.CurrentContext.TestDirectory, "KernelSoak.Build.dll");
         var psi = new ProcessStartInfo("dotnet", [host, .. args, $"--campaign={File}", $"--board-directory={BoardFixture.Board.Files.Directory}",
             $"--board-port={BoardFixture.Board.Files.SshPort}", $"--paths-artifacts={Artifacts}"])
@@ -71,14 +83,10 @@ public sealed class E2eCampaign : IDisposable
             if (line is null) return;
             lock (output) output.AppendLine(line);
             TestContext.Progress.WriteLine(line);
-            if (killAt is not null && line.Contains(killAt, StringComparison.Ordinal) && Interlocked.Exchange(ref killing, 1) == 0)
-                _ = Task.Delay(after).ContinueWith(_ =>
-                {
-                    TestContext.Progress.WriteLine($"== SIGKILL {after.TotalSeconds:0} s after '{killAt}'");
-                    try { p.Kill(); } catch (InvalidOperationException) { }
-                }, TaskScheduler.Default);
+            if (at is not null && line.Contains(at, StringComparison.Ordinal) && Interlocked.Exchange(ref fired, 1) == 0) action();
         }
         p.Start();
+        started?.Invoke(p);
         p.OutputDataReceived += (_, e) => Line(e.Data);
         p.ErrorDataReceived += (_, e) => Line(e.Data);
         p.BeginOutputReadLine();
