@@ -21,6 +21,13 @@ public static class InstallPlan
         };
     }
 
+    /// <summary>The fast board-side hasher for an arm64 campaign, built once with its cross compiler; null otherwise.</summary>
+    private static async Task<string?> Sha256HelperAsync(BuildContext c)
+    {
+        if (c.Campaign.Kernel.Arch != "arm64") return null;
+        return await FastSha256.BuildAsync(c.Campaign.Kernel.CrossCompile, Path.Combine(c.CacheDir, "helpers"), c.Commands);
+    }
+
     private static async Task<T> TransferAsync<T>(BuildContext c, string title, Func<Action<string>, Task<T>> work)
     {
         T result = default!;
@@ -46,7 +53,8 @@ public static class InstallPlan
         var layout = Layout(c);
         var image = layout.ImagePath(release);
         var staging = manifest?.ModulesDir ?? Path.Combine(c.Kernel.BuildDir, "staging", "lib", "modules", release);
-        async Task<KernelInstaller> Installer(Action<string>? progress = null) => new(await c.BoardAsync(), layout, c.Output.Info) { Progress = progress ?? (_ => { }) };
+        async Task<KernelInstaller> Installer(Action<string>? progress = null) =>
+            new(await c.BoardAsync(), layout, c.Output.Info) { Progress = progress ?? (_ => { }), Sha256Helper = await Sha256HelperAsync(c) };
         // Copies that take a while show bytes/s: a spinner line on a terminal, plain lines otherwise.
         Task<T> Transfer<T>(string title, Func<KernelInstaller, Task<T>> copy) =>
             TransferAsync(c, title, async say => await copy(await Installer(say)));

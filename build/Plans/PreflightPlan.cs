@@ -45,6 +45,8 @@ public static partial class PreflightPlan
             Section("boot-dir"), $"if mountpoint -q {boot} && test -w {boot}; then df -k {boot} | tail -1; fi",
             Section("extlinux"), $"cat {SshTarget.Quote(install.Extlinux)} 2>&1 || echo '{NoFile}'",
             Section("cmdline"), "cat /proc/cmdline", Section("iomem"), "cat /proc/iomem",
+            // A ramoops node of the device tree: its parent's cell sizes and its reg, as bytes.
+            Section("dt-ramoops"), "d=/proc/device-tree/reserved-memory; for n in $d/*; do case \"$(cat $n/compatible 2>/dev/null)\" in *ramoops*) od -An -tx1 -v $d/#address-cells $d/#size-cells $n/reg; break;; esac; done 2>/dev/null",
             Section("missing"), string.Join("; ", tools.Select(t => $"command -v {t} >/dev/null || echo {t}")),
             Section("end"), "true",
         ]), TimeSpan.FromSeconds(60), ct));
@@ -78,7 +80,7 @@ public static partial class PreflightPlan
             checks.Add(new("extlinux", false, $"{install.Extlinux}: {e.Message}"));
         }
 
-        checks.Add(Ramoops(facts["cmdline"], facts["iomem"]));
+        checks.Add(RamoopsCheck(facts["cmdline"], facts["dt-ramoops"], facts["iomem"]));
 
         var absent = facts["missing"].Split('\n', StringSplitOptions.RemoveEmptyEntries);
         checks.Add(new("tools", absent.Length == 0, absent.Length == 0 ? string.Join(", ", tools) : $"missing on the board: {string.Join(", ", absent)}"));
@@ -121,23 +123,14 @@ public static partial class PreflightPlan
         return Math.Max(floor, bytes + bytes / 10);
     }
 
-    /// <summary>The seed's R8: the ramoops carve-out must not overlap RAM the kernel uses.</summary>
-    private static Check Ramoops(string cmdline, string iomem)
+    /// <summary>The seed's R8: the ramoops carve-out (kernel parameters or device tree) must not be RAM the kernel uses.</summary>
+    private static Check RamoopsCheck(string cmdline, string deviceTree, string iomem)
     {
-        var addr = RamoopsAddress().Match(cmdline);
-        var size = RamoopsSize().Match(cmdline);
-        if (!addr.Success || !size.Success)
-            return new("ramoops", true, "no ramoops.mem_address on the command line (device tree or none): not checked");
-        var start = ulong.Parse(addr.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-        var end = start + ulong.Parse(size.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture) - 1;
-        foreach (Match m in IomemRam().Matches(iomem))
-        {
-            var a = ulong.Parse(m.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-            var b = ulong.Parse(m.Groups[2].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-            if (start <= b && a <= end)
-                return new("ramoops", false, $"ramoops 0x{start:x}-0x{end:x} overlaps System RAM 0x{a:x}-0x{b:x}: reserve it (mem=, reserved-memory) or move it");
-        }
-        return new("ramoops", true, $"0x{start:x}-0x{end:x} outside System RAM");
+        var regions = new[] { Ramoops.FromCmdline(cmdline), Ramoops.FromDeviceTree(deviceTree) }.OfType<Ramoops.Region>().ToList();
+        if (regions.Count == 0) return new("ramoops", true, "no ramoops region (kernel parameters or device tree): nothing to check; pstore will be empty after a crash");
+        var map = MemoryMap.Parse(iomem);
+        var results = regions.Select(r => Ramoops.Check(r, map)).ToList();
+        return new("ramoops", results.All(r => r.Safe), string.Join("; ", results.Where(r => !r.Safe).DefaultIfEmpty(results[0]).Select(r => r.Detail)));
     }
 
     private static string InitramfsTool(BuildContext c) => c.Campaign.Install.Initramfs switch
@@ -148,7 +141,4 @@ public static partial class PreflightPlan
         _ => "",
     };
 
-    [GeneratedRegex(@"ramoops\.mem_address=0x([0-9a-fA-F]+)")] private static partial Regex RamoopsAddress();
-    [GeneratedRegex(@"ramoops\.mem_size=0x([0-9a-fA-F]+)")] private static partial Regex RamoopsSize();
-    [GeneratedRegex(@"^\s*([0-9a-f]+)-([0-9a-f]+) : System RAM", RegexOptions.Multiline)] private static partial Regex IomemRam();
 }

@@ -90,9 +90,23 @@ public sealed class KernelInstaller(SshTarget ssh, InstallLayout layout, Action<
         return CopyBootFileAsync(dtb, path, cancellation);
     }
 
+    /// <summary>The host's build of <see cref="FastSha256"/> for this board, or null (the board's sha256sum does all hashing).</summary>
+    public string? Sha256Helper { get; init; }
+
+    private bool _helperPlaced;
+
+    /// <summary>Puts the fast hasher on the board before a big file is hashed (it is gone after every reboot).</summary>
+    private async Task PlaceHelperAsync(long bytes, CancellationToken cancellation)
+    {
+        if (_helperPlaced || Sha256Helper is null || bytes < 1 << 20) return;
+        _helperPlaced = true;
+        say($"hashing on the board with {await FastSha256.InstallAsync(ssh, Sha256Helper, cancellation)}");
+    }
+
     /// <summary>One file to the boot partition: skipped when the board's copy has the same sha256; else temp name, sync, rename, verify.</summary>
     public async Task<bool> CopyBootFileAsync(ManifestFile file, string path, CancellationToken cancellation = default)
     {
+        await PlaceHelperAsync(file.Size, cancellation);
         if (await RemoteFiles.HashAsync(ssh, path, cancellation) == file.Sha256)
         {
             say($"{Path.GetFileName(path)}: unchanged on the board");

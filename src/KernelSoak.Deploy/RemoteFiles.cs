@@ -15,7 +15,7 @@ public static class RemoteFiles
     public static string HashesCommand(string directory)
     {
         var q = SshTarget.Quote(directory);
-        return $"if [ -d {q} ]; then cd {q} && find . -type f -exec sha256sum {{}} +; fi";
+        return $"if [ -d {q} ]; then cd {q} && find . -type f -exec {FastSha256.Command} {{}} +; fi";
     }
 
     public static Dictionary<string, string> ParseHashes(string output)
@@ -31,7 +31,7 @@ public static class RemoteFiles
 
     public static async Task<string?> HashAsync(SshTarget ssh, string path, CancellationToken cancellation = default)
     {
-        var result = await ssh.RunAsync($"sha256sum {SshTarget.Quote(path)} 2>/dev/null", TimeSpan.FromMinutes(2), cancellation);
+        var result = await ssh.RunAsync($"{FastSha256.Command} {SshTarget.Quote(path)} 2>/dev/null", TimeSpan.FromMinutes(2), cancellation);
         return result.Succeeded && result.Output.Length >= 64 ? result.Output[..64] : null;
     }
 
@@ -47,7 +47,7 @@ public static class RemoteFiles
         // cat then sha256sum of the file: a second pass, but busybox's tee into a pipe (one pass) writes in
         // small blocks and made a 13 MiB Image 3x slower on the emulated board (bench/deploy.sh).
         var result = await ssh.RunWithInputAsync(
-            $"cat > {temp} && {{ sha256sum {temp} | grep -q '^{sha256} ' || {{ echo 'the copy on the board is incomplete or does not match (sha256): not installed' >&2; rm -f {temp}; false; }}; }} && sync && mv {temp} {q} && sync",
+            $"cat > {temp} && {{ {FastSha256.Command} {temp} | grep -q '^{sha256} ' || {{ echo 'the copy on the board is incomplete or does not match (sha256): not installed' >&2; rm -f {temp}; false; }}; }} && sync && mv {temp} {q} && sync",
             write, TimeSpan.FromMinutes(10), cancellation);
         if (!result.Succeeded)
         {

@@ -69,6 +69,7 @@ public class InstallOnBoardTests
         var (exit, output) = _campaign.Build("--target=InstallKernel");
         Assert.That(exit, Is.Zero, output);
         Assert.That(output, Does.Contain("resuming install/image"));
+        Assert.That(output, Does.Contain($"hashing on the board with {KernelSoak.Deploy.FastSha256.RemotePath}"), "the arm64 board has sha2: the fast hasher verifies the Image");
         Assert.That(output, Does.Contain("skip install/modules"), "the modules synced before the kill are not sent again");
 
         var (again, second) = _campaign.Build("--target=InstallKernel");

@@ -225,4 +225,28 @@ public sealed class InstallOverSshTests
             Assert.That(File.Exists(_board.OtherModule));
         });
     }
+
+    [Test]
+    public async Task The_fast_hasher_stays_off_a_board_that_cannot_run_it()
+    {
+        var dir = Directory.CreateTempSubdirectory("ks-helper-").FullName;
+        try
+        {
+            var binary = await FastSha256.BuildAsync("aarch64-linux-gnu-", dir, new KernelSoak.Processes.CommandRunner(new NoLog()));
+            using var ssh = await SshTarget.ConnectAsync(_sshd.Endpoint());
+            Assert.That(await FastSha256.InstallAsync(ssh, binary!), Is.EqualTo("sha256sum"), "this x86_64 host has no ARMv8 SHA-2 instructions");
+            Assert.That(File.Exists(FastSha256.RemotePath), Is.False, "nothing placed");
+            Assert.That((await ssh.RunAsync($"{FastSha256.Command} /dev/null")).Output, Does.StartWith("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"), "hashing falls back to sha256sum");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private sealed class NoLog : KernelSoak.Processes.ICommandLog
+    {
+        public void Started(KernelSoak.Processes.CommandLine command) { }
+        public void Finished(KernelSoak.Processes.CommandResult result) { }
+    }
 }

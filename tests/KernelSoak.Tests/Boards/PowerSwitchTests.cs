@@ -20,20 +20,13 @@ public class PowerSwitchTests
     [TearDown]
     public void Remove() => Directory.Delete(_dir, recursive: true);
 
-    private sealed class Quiet : ICommandLog
-    {
-        public List<string> Lines { get; } = [];
-        public void Started(CommandLine command) => Lines.Add(command.ToString());
-        public void Finished(CommandResult result) { }
-    }
-
     private string Relay => Path.Combine(_dir, "relay.log");
     private string Append(string what) => $"echo {what} $(date +%s%N) >> {Relay}";
 
     [Test]
     public async Task Without_a_cycle_command_a_reset_is_off_a_pause_then_on()
     {
-        var log = new Quiet();
+        var log = new RecordingCommandLog();
         var power = new CommandPowerSwitch(new PowerCommands("", Append("off"), Append("on"), TimeSpan.FromMilliseconds(400)), new CommandRunner(log));
         await power.ResetAsync();
         var lines = File.ReadAllLines(Relay).Select(l => l.Split(' ')).ToList();
@@ -46,7 +39,7 @@ public class PowerSwitchTests
     [Test]
     public async Task A_cycle_command_is_used_alone_when_set()
     {
-        var power = new CommandPowerSwitch(new PowerCommands(Append("cycle"), Append("off"), Append("on"), TimeSpan.Zero), new CommandRunner(new Quiet()));
+        var power = new CommandPowerSwitch(new PowerCommands(Append("cycle"), Append("off"), Append("on"), TimeSpan.Zero), new CommandRunner(new RecordingCommandLog()));
         await power.ResetAsync();
         Assert.That(File.ReadAllLines(Relay).Select(l => l.Split(' ')[0]), Is.EqualTo(new[] { "cycle" }));
     }
@@ -54,7 +47,7 @@ public class PowerSwitchTests
     [Test]
     public void A_failing_switch_is_infrastructure_trouble_with_its_output()
     {
-        var power = new CommandPowerSwitch(new PowerCommands("echo relay /dev/ttyUSB0 not found >&2; exit 3", "", "", TimeSpan.Zero), new CommandRunner(new Quiet()));
+        var power = new CommandPowerSwitch(new PowerCommands("echo relay /dev/ttyUSB0 not found >&2; exit 3", "", "", TimeSpan.Zero), new CommandRunner(new RecordingCommandLog()));
         var e = Assert.ThrowsAsync<PowerSwitchException>(() => power.ResetAsync());
         Assert.That(e!.Message, Does.Contain("CycleCommand failed (exit 3)").And.Contain("relay /dev/ttyUSB0 not found").And.Contain("check the switch"));
     }
@@ -62,7 +55,7 @@ public class PowerSwitchTests
     [Test]
     public void Missing_commands_are_named()
     {
-        var power = new CommandPowerSwitch(new PowerCommands("", "", Append("on"), TimeSpan.Zero), new CommandRunner(new Quiet()));
+        var power = new CommandPowerSwitch(new PowerCommands("", "", Append("on"), TimeSpan.Zero), new CommandRunner(new RecordingCommandLog()));
         var e = Assert.ThrowsAsync<PowerSwitchException>(() => power.ResetAsync());
         Assert.That(e!.Message, Does.Contain("CycleCommand, or both OffCommand and OnCommand"));
         Assert.That(File.Exists(Relay), Is.False, "nothing was switched");
