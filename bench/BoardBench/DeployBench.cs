@@ -20,6 +20,8 @@ public static class DeployBench
         var layout = new InstallLayout("/boot/firmware", "/boot/firmware/extlinux/extlinux.conf", "Image-{release}", "kernelsoak", "known-good", [], 1);
         var release = manifest.Release;
         var image = layout.ImagePath(release);
+        // As InstallKernel does: the board-side hasher built once with the cross compiler (cached), placed by the installer.
+        var helper = await FastSha256.BuildAsync("aarch64-linux-gnu-", Path.Combine(Path.GetTempPath(), "ks-bench-helpers"), new KernelSoak.Processes.CommandRunner(new NoLog()));
         if (part == "cold")
         {
             using (var ssh = await SshTarget.ConnectAsync(endpoint))
@@ -28,7 +30,7 @@ public static class DeployBench
             var coldTotal = await Time(async () =>
             {
                 using var ssh = await SshTarget.ConnectAsync(endpoint);
-                var installer = new KernelInstaller(ssh, layout, _ => { });
+                var installer = new KernelInstaller(ssh, layout, _ => { }) { Sha256Helper = helper };
                 modulesCold = await Time(() => installer.SyncModulesAsync(manifest));
                 imageCold = await Time(() => installer.CopyImageAsync(manifest));
                 Console.WriteLine($"kernelsoak cold ({ssh.Cipher}): modules {modulesCold:0.00} s ({manifest.Modules.Count} files, {manifest.Modules.Sum(m => m.Size) / 1024} KiB, incl. depmod + sha256 verify), " +
@@ -46,7 +48,7 @@ public static class DeployBench
         await Time(async () =>
         {
             using var ssh = await SshTarget.ConnectAsync(endpoint);
-            var installer = new KernelInstaller(ssh, layout, _ => { });
+            var installer = new KernelInstaller(ssh, layout, _ => { }) { Sha256Helper = helper };
             modulesHashed = await Time(() => installer.SyncModulesAsync(manifest));
             imageHashed = await Time(() => installer.CopyImageAsync(manifest));
         });
@@ -54,6 +56,12 @@ public static class DeployBench
         Console.WriteLine($"kernelsoak no-change without the journal (hash every file on the board): modules {modulesHashed:0.00} s, Image {imageHashed:0.00} s");
         Console.WriteLine($"RESULT ks_confirm={confirm:0.00} ks_modules_hashed={modulesHashed:0.00} ks_image_hashed={imageHashed:0.00}");
         return 0;
+    }
+
+    private sealed class NoLog : KernelSoak.Processes.ICommandLog
+    {
+        public void Started(KernelSoak.Processes.CommandLine command) { }
+        public void Finished(KernelSoak.Processes.CommandResult result) { }
     }
 
     public static async Task<double> Time(Func<Task> work)
