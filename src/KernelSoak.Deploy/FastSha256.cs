@@ -49,19 +49,31 @@ public static class FastSha256
     }
 
     /// <summary>
-    /// One command with the helper on stdin: on an aarch64 board with sha2 it lands in /run/kernelsoak
-    /// (if not there already) and must hash "abc" right, else it is removed. Prints what the board will use.
+    /// Board-side shell, the helper on its stdin: on an aarch64 board with sha2 it lands in /run/kernelsoak
+    /// (if not there already) and must hash "abc" right, else it is removed. Prints the hasher the board will use.
     /// </summary>
+    public static string PlaceScript
+    {
+        get
+        {
+            const string abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+            const string h = RemotePath;
+            return $"if [ \"$(uname -m)\" = aarch64 ] && grep -qw sha2 /proc/cpuinfo; then " +
+                   $"if [ -x {h} ]; then cat > /dev/null; else mkdir -p /run/kernelsoak && cat > {h}.tmp && chmod 755 {h}.tmp && mv {h}.tmp {h}; fi; " +
+                   $"printf abc > {h}.abc; {h} {h}.abc | grep -q '^{abc} ' || rm -f {h}; rm -f {h}.abc; else cat > /dev/null; fi; command -v {h} || echo sha256sum";
+        }
+    }
+
+    /// <summary>Places the helper (see <see cref="PlaceScript"/>); returns the hasher the board will use.</summary>
     public static async Task<string> InstallAsync(SshTarget ssh, string binary, CancellationToken cancellation = default)
     {
-        const string abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
-        var h = RemotePath;
-        var result = await ssh.RunWithInputAsync(
-            $"if [ \"$(uname -m)\" = aarch64 ] && grep -qw sha2 /proc/cpuinfo; then " +
-            $"if [ -x {h} ]; then cat > /dev/null; else mkdir -p {Path.GetDirectoryName(h)} && cat > {h}.tmp && chmod 755 {h}.tmp && mv {h}.tmp {h}; fi; " +
-            $"printf abc > {h}.abc; {h} {h}.abc | grep -q '^{abc} ' || rm -f {h}; rm -f {h}.abc; else cat > /dev/null; fi; command -v {h} || echo sha256sum",
-            async input => { await using var local = File.OpenRead(binary); await local.CopyToAsync(input, cancellation); },
-            TimeSpan.FromMinutes(1), cancellation);
+        var result = await ssh.RunWithInputAsync(PlaceScript, input => WriteAsync(binary, input, cancellation), TimeSpan.FromMinutes(1), cancellation);
         return result.Succeeded ? result.Output.Trim() : "sha256sum";
+    }
+
+    public static async Task WriteAsync(string binary, Stream input, CancellationToken cancellation)
+    {
+        await using var local = File.OpenRead(binary);
+        await local.CopyToAsync(input, cancellation);
     }
 }

@@ -51,7 +51,7 @@ public sealed class KernelInstaller(SshTarget ssh, InstallLayout layout, Action<
         string[] unpack = changed.Count == 0 ? [] :
         [
             $"rm -rf {s}", $"mkdir -p {s} {string.Join(' ', directories.Select(d => SshTarget.Quote(directoryOf(d))))}",
-            $"tar -C {s} -xf - || {{ echo 'unpacking the modules failed' >&2; exit 2; }}", .. moves, $"rm -rf {s}",
+            $"tar -C {s} -xf - || {{ {RemoteFiles.Drain}; echo 'unpacking the modules failed' >&2; exit 2; }}", .. moves, $"rm -rf {s}",
         ];
         string[] script =
         [
@@ -95,24 +95,16 @@ public sealed class KernelInstaller(SshTarget ssh, InstallLayout layout, Action<
 
     private bool _helperPlaced;
 
-    /// <summary>Puts the fast hasher on the board before a big file is hashed (it is gone after every reboot).</summary>
-    private async Task PlaceHelperAsync(long bytes, CancellationToken cancellation)
-    {
-        if (_helperPlaced || Sha256Helper is null || bytes < 1 << 20) return;
-        _helperPlaced = true;
-        say($"hashing on the board with {await FastSha256.InstallAsync(ssh, Sha256Helper, cancellation)}");
-    }
-
     /// <summary>One file to the boot partition: skipped when the board's copy has the same sha256; else temp name, sync, rename, verify.</summary>
     public async Task<bool> CopyBootFileAsync(ManifestFile file, string path, CancellationToken cancellation = default)
     {
-        await PlaceHelperAsync(file.Size, cancellation);
-        if (await RemoteFiles.HashAsync(ssh, path, cancellation) == file.Sha256)
+        var (onBoard, free) = await BeforeCopyAsync(path, file.Size, cancellation);
+        if (onBoard == file.Sha256)
         {
             say($"{Path.GetFileName(path)}: unchanged on the board");
             return false;
         }
-        await EnsureSpaceAsync(file.Size, cancellation);
+        CheckSpace(free, file.Size);
         await RemoteFiles.WriteAtomicAsync(ssh, path, async s =>
         {
             await using var local = File.OpenRead(file.Path);
@@ -120,6 +112,33 @@ public sealed class KernelInstaller(SshTarget ssh, InstallLayout layout, Action<
         }, file.Sha256, cancellation);
         say($"{Path.GetFileName(path)}: {file.Size / 1024} KiB written and verified");
         return true;
+    }
+
+    /// <summary>
+    /// What the board has before a boot file is copied, in one round trip (each costs about half a second
+    /// on a slow board): the fast hasher placed first when the file is big (it is gone after every reboot),
+    /// the sha256 of a copy already there, the free space.
+    /// </summary>
+    private async Task<(string? Sha256, long Free)> BeforeCopyAsync(string path, long bytes, CancellationToken cancellation)
+    {
+        var place = Sha256Helper is not null && !_helperPlaced && bytes >= 1 << 20;
+        var command = $"{(place ? FastSha256.PlaceScript : "true")}; echo @@hash; {FastSha256.Command} {SshTarget.Quote(path)} 2>/dev/null; " +
+                      $"echo @@free; df -k {SshTarget.Quote(layout.BootDir)} | tail -1";
+        var timeout = TimeSpan.FromMinutes(2);
+        var result = place
+            ? await ssh.RunWithInputAsync(command, input => FastSha256.WriteAsync(Sha256Helper!, input, cancellation), timeout, cancellation)
+            : await ssh.RunAsync(command, timeout, cancellation);
+        var output = result.Output;
+        var hashAt = output.IndexOf("@@hash\n", StringComparison.Ordinal);
+        var freeAt = output.IndexOf("@@free\n", StringComparison.Ordinal);
+        if (hashAt < 0 || freeAt < hashAt) throw new IOException($"cannot read {path} and the free space of {layout.BootDir} on {ssh.Endpoint}: {result.Error.Trim()}");
+        if (place)
+        {
+            _helperPlaced = true;
+            say($"hashing on the board with {output[..hashAt].Trim()}");
+        }
+        var hash = output[(hashAt + 7)..freeAt].Trim();
+        return (hash.Length >= 64 ? hash[..64] : null, RemoteFiles.ParseFreeBytes(output[(freeAt + 7)..], layout.BootDir));
     }
 
     /// <summary>
@@ -167,9 +186,11 @@ public sealed class KernelInstaller(SshTarget ssh, InstallLayout layout, Action<
     private static string Tail(string text) => string.Join(" | ", text.Trim().Split('\n').TakeLast(3));
 
     /// <summary>Free space for the new files plus a margin, never below the campaign's floor (the plan's R11).</summary>
-    public async Task EnsureSpaceAsync(long bytes, CancellationToken cancellation = default)
+    public async Task EnsureSpaceAsync(long bytes, CancellationToken cancellation = default) =>
+        CheckSpace(await RemoteFiles.FreeBytesAsync(ssh, layout.BootDir, cancellation), bytes);
+
+    private void CheckSpace(long free, long bytes)
     {
-        var free = await RemoteFiles.FreeBytesAsync(ssh, layout.BootDir, cancellation);
         var need = Math.Max(bytes + bytes / 10, 0);
         if (free < need || free < layout.MinFreeMb * 1024L * 1024)
             throw new IOException($"{layout.BootDir} has {free / 1024 / 1024} MiB free; the new files need {need / 1024 / 1024} MiB and the campaign's floor is {layout.MinFreeMb} MiB. " +

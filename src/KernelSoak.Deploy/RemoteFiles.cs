@@ -7,6 +7,13 @@ namespace KernelSoak.Deploy;
 /// <summary>File operations on the board over one SSH connection: hashes, atomic writes, tar streams.</summary>
 public static class RemoteFiles
 {
+    /// <summary>
+    /// Reads the rest of our stream after the receiving command failed early (a full partition): the channel
+    /// must stay open until we stop sending — data that reaches OpenSSH after the channel is gone makes it
+    /// drop the whole connection ("data packet referred to nonexistent channel").
+    /// </summary>
+    public const string Drain = "cat > /dev/null";
+
     /// <summary>sha256 of each file under a remote directory (relative paths); empty when it does not exist.</summary>
     public static async Task<Dictionary<string, string>> HashesAsync(SshTarget ssh, string directory, CancellationToken cancellation = default) =>
         ParseHashes(await ssh.CheckAsync(HashesCommand(directory), TimeSpan.FromMinutes(5), cancellation));
@@ -47,7 +54,7 @@ public static class RemoteFiles
         // cat then sha256sum of the file: a second pass, but busybox's tee into a pipe (one pass) writes in
         // small blocks and made a 13 MiB Image 3x slower on the emulated board (bench/deploy.sh).
         var result = await ssh.RunWithInputAsync(
-            $"cat > {temp} && {{ {FastSha256.Command} {temp} | grep -q '^{sha256} ' || {{ echo 'the copy on the board is incomplete or does not match (sha256): not installed' >&2; rm -f {temp}; false; }}; }} && sync && mv {temp} {q} && sync",
+            $"{{ cat > {temp} || {{ {Drain}; false; }}; }} && {{ {FastSha256.Command} {temp} | grep -q '^{sha256} ' || {{ echo 'the copy on the board is incomplete or does not match (sha256): not installed' >&2; rm -f {temp}; false; }}; }} && sync && mv {temp} {q} && sync",
             write, TimeSpan.FromMinutes(10), cancellation);
         if (!result.Succeeded)
         {

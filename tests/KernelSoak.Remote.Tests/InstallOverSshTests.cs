@@ -24,6 +24,19 @@ public sealed class InstallOverSshTests
         _said.Clear();
     }
 
+    [TearDown]
+    public void RemoveBoard()
+    {
+        try
+        {
+            Directory.Delete(Path.GetDirectoryName(_board.Root)!, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TestContext.Progress.WriteLine($"scratch board left behind: {e.Message}"); // e.g. a test's tmpfs still mounted
+        }
+    }
+
     private async Task<(SshTarget Ssh, KernelInstaller Installer)> ConnectAsync()
     {
         var ssh = await SshTarget.ConnectAsync(_sshd.Endpoint());
