@@ -24,7 +24,6 @@ public static class ReportScanner
     /// Hands each report to <paramref name="onReport"/> as it closes: a caller that keeps one report per
     /// title lets the rest die young (holding all of a report-dense 100 MB log's lines cost more in GC than the scan).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call runs the whole log: no time to tier up
     public static void Scan(TextReader reader, string source, Action<KernelReport> onReport, Func<string, bool>? keepText = null) =>
         Scan(reader.ReadBlock, source, onReport, keepText);
 
@@ -34,7 +33,7 @@ public static class ReportScanner
 
     private delegate int BlockSource(char[] buffer, int offset, int count);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call runs the whole log: no time to tier up
     private static void Scan(BlockSource readBlock, string source, Action<KernelReport> onReport, Func<string, bool>? keepText)
     {
         var classifier = new ReportClassifier(source) { KeepText = keepText };
@@ -42,6 +41,8 @@ public static class ReportScanner
         var carry = 0;
         while (true)
         {
+            // Room for a real read after a long unfinished line (a decoder needs a few chars of it).
+            if (buffer.Length - carry < 4096) Array.Resize(ref buffer, buffer.Length * 2);
             var read = readBlock(buffer, carry, buffer.Length - carry);
             var length = carry + read;
             // Whole lines only, except at the end of the log.

@@ -42,6 +42,12 @@ public class ScannerTests
         var report = File.ReadAllText(Files().First(f => f.Contains("lkdtm_READ_AFTER_FREE", StringComparison.Ordinal)));
         var text = new string('x', 3 << 20) + "\n" + string.Concat(Enumerable.Repeat("[ 1.0] quiet line\n", 200_000)) + report;
         AssertSame(text);
+        // A line that ends a few chars short of a full buffer (what carries over nearly fills it), from bytes.
+        var tight = "[ 0.5] short\n" + new string('y', (1 << 20) - 20) + "\n" + report;
+        var fromBytes = new List<KernelReport>();
+        ReportScanner.Scan(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(tight)), "log", fromBytes.Add);
+        Assert.That(fromBytes.Select(Describe), Is.EqualTo(ReportScanner.Scan(new StringReader(tight), "log").Select(Describe)));
+        Assert.That(fromBytes, Is.Not.Empty, "the report after the long line is found");
     }
 
     [Test]
