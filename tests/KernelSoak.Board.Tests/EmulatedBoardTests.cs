@@ -91,7 +91,8 @@ public class EmulatedBoardTests
                 printf 'label second\n    kernel /Image-{Board.Files.KernelRelease}\n    append %s ks.label=second\n' "$A" >> {conf}
                 sed -i 's/^default .*/default second/' {conf}; sync
                 """);
-            _ = ssh.RunAsync("reboot", TimeSpan.FromSeconds(5)).ContinueWith(t => t.Exception);
+            // As BootPlan does: detached and a second later, so hanging up this session cannot kill the reboot.
+            await ssh.RunAsync("(sleep 1; reboot) >/dev/null 2>&1 &", TimeSpan.FromSeconds(10));
         }
         // The old kernel's sshd answers for a while after "reboot" (longer on a loaded host): wait for a new boot.
         var boot = await SshWait.UntilNewBootAsync(Board.Endpoint, bootId, TimeSpan.FromSeconds(120));
