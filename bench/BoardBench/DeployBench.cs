@@ -21,7 +21,7 @@ public static class DeployBench
         var release = manifest.Release;
         var image = layout.ImagePath(release);
         // As InstallKernel does: the board-side hasher built once with the cross compiler (cached), placed by the installer.
-        var helper = await FastSha256.BuildAsync("aarch64-linux-gnu-", Path.Combine(Path.GetTempPath(), "ks-bench-helpers"), new KernelSoak.Processes.CommandRunner(new NoLog()));
+        var helper = await FastSha256.BuildAsync("aarch64-linux-gnu-", Path.Combine(Path.GetTempPath(), "ks-bench-helpers"), new KernelSoak.Processes.CommandRunner(KernelSoak.Processes.ICommandLog.None));
         if (part == "cold")
         {
             using (var ssh = await SshTarget.ConnectAsync(endpoint))
@@ -56,12 +56,6 @@ public static class DeployBench
         Console.WriteLine($"kernelsoak no-change without the journal (hash every file on the board): modules {modulesHashed:0.00} s, Image {imageHashed:0.00} s");
         Console.WriteLine($"RESULT ks_confirm={confirm:0.00} ks_modules_hashed={modulesHashed:0.00} ks_image_hashed={imageHashed:0.00}");
         return 0;
-    }
-
-    private sealed class NoLog : KernelSoak.Processes.ICommandLog
-    {
-        public void Started(KernelSoak.Processes.CommandLine command) { }
-        public void Finished(KernelSoak.Processes.CommandResult result) { }
     }
 
     public static async Task<double> Time(Func<Task> work)

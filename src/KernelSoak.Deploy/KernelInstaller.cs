@@ -95,50 +95,54 @@ public sealed class KernelInstaller(SshTarget ssh, InstallLayout layout, Action<
 
     private bool _helperPlaced;
 
-    /// <summary>One file to the boot partition: skipped when the board's copy has the same sha256; else temp name, sync, rename, verify.</summary>
+    /// <summary>
+    /// One file to the boot partition: skipped when the board's copy has the same sha256; else written to a
+    /// temp name (hashed on the way), synced, renamed. One SSH command does it all: it prints what the board
+    /// has (the sha256 of a copy already there, the free space; first of all it places the fast hasher when
+    /// the file is big, as it is gone after every reboot), then waits for our word — "skip", or "send" and
+    /// the file. A probe and a copy apart cost a process and a round trip more (half a second on the emulated board).
+    /// </summary>
     public async Task<bool> CopyBootFileAsync(ManifestFile file, string path, CancellationToken cancellation = default)
     {
-        var (onBoard, free) = await BeforeCopyAsync(path, file.Size, cancellation);
+        var place = Sha256Helper is not null && !_helperPlaced && file.Size >= 1 << 20;
+        var q = SshTarget.Quote(path);
+        var command = $"{(place ? FastSha256.PlaceScript(await File.ReadAllBytesAsync(Sha256Helper!, cancellation)) : "true")}; " +
+                      $"echo @@hash; {FastSha256.Command} {q} 2>/dev/null; echo @@free; df -k {SshTarget.Quote(layout.BootDir)} | tail -1; echo @@go; " +
+                      $"read -r go && [ \"$go\" = send ] || exit 0; {RemoteFiles.ReceiveCommand(path, file.Sha256)}";
+        string? probe = null;
+        string? onBoard = null;
+        long free = 0;
+        var result = await ssh.ConverseAsync(command, async (input, until) =>
+        {
+            probe = await until("@@go");
+            if (probe is null) return; // it ended before asking: the result says why
+            var hashAt = probe.IndexOf("@@hash\n", StringComparison.Ordinal);
+            var freeAt = probe.IndexOf("@@free\n", StringComparison.Ordinal);
+            if (hashAt < 0 || freeAt < hashAt) { probe = null; return; }
+            if (place) say($"hashing on the board with {probe[..hashAt].Trim()}");
+            var hash = probe[(hashAt + 7)..freeAt].Trim();
+            onBoard = hash.Length >= 64 ? hash[..64] : null;
+            free = RemoteFiles.ParseFreeBytes(probe[(freeAt + 7)..], layout.BootDir);
+            if (onBoard == file.Sha256 || !HasSpace(free, file.Size))
+            {
+                await input.WriteAsync("skip\n"u8.ToArray(), cancellation);
+                return;
+            }
+            await input.WriteAsync("send\n"u8.ToArray(), cancellation);
+            await using var local = File.OpenRead(file.Path);
+            await local.CopyToAsync(new ProgressStream(input, Path.GetFileName(path), file.Size, Progress), 256 * 1024, cancellation);
+        }, TimeSpan.FromMinutes(10), cancellation);
+        if (probe is null) throw new IOException($"cannot read {path} and the free space of {layout.BootDir} on {ssh.Endpoint}: {result.Error.Trim()}");
+        _helperPlaced |= place;
         if (onBoard == file.Sha256)
         {
             say($"{Path.GetFileName(path)}: unchanged on the board");
             return false;
         }
         CheckSpace(free, file.Size);
-        await RemoteFiles.WriteAtomicAsync(ssh, path, async s =>
-        {
-            await using var local = File.OpenRead(file.Path);
-            await local.CopyToAsync(new ProgressStream(s, Path.GetFileName(path), file.Size, Progress), 256 * 1024, cancellation);
-        }, file.Sha256, cancellation);
+        if (!result.Succeeded) await RemoteFiles.FailedWriteAsync(ssh, path, result, cancellation);
         say($"{Path.GetFileName(path)}: {file.Size / 1024} KiB written and verified");
         return true;
-    }
-
-    /// <summary>
-    /// What the board has before a boot file is copied, in one round trip (each costs about half a second
-    /// on a slow board): the fast hasher placed first when the file is big (it is gone after every reboot),
-    /// the sha256 of a copy already there, the free space.
-    /// </summary>
-    private async Task<(string? Sha256, long Free)> BeforeCopyAsync(string path, long bytes, CancellationToken cancellation)
-    {
-        var place = Sha256Helper is not null && !_helperPlaced && bytes >= 1 << 20;
-        var command = $"{(place ? FastSha256.PlaceScript : "true")}; echo @@hash; {FastSha256.Command} {SshTarget.Quote(path)} 2>/dev/null; " +
-                      $"echo @@free; df -k {SshTarget.Quote(layout.BootDir)} | tail -1";
-        var timeout = TimeSpan.FromMinutes(2);
-        var result = place
-            ? await ssh.RunWithInputAsync(command, input => FastSha256.WriteAsync(Sha256Helper!, input, cancellation), timeout, cancellation)
-            : await ssh.RunAsync(command, timeout, cancellation);
-        var output = result.Output;
-        var hashAt = output.IndexOf("@@hash\n", StringComparison.Ordinal);
-        var freeAt = output.IndexOf("@@free\n", StringComparison.Ordinal);
-        if (hashAt < 0 || freeAt < hashAt) throw new IOException($"cannot read {path} and the free space of {layout.BootDir} on {ssh.Endpoint}: {result.Error.Trim()}");
-        if (place)
-        {
-            _helperPlaced = true;
-            say($"hashing on the board with {output[..hashAt].Trim()}");
-        }
-        var hash = output[(hashAt + 7)..freeAt].Trim();
-        return (hash.Length >= 64 ? hash[..64] : null, RemoteFiles.ParseFreeBytes(output[(freeAt + 7)..], layout.BootDir));
     }
 
     /// <summary>
@@ -189,10 +193,12 @@ public sealed class KernelInstaller(SshTarget ssh, InstallLayout layout, Action<
     public async Task EnsureSpaceAsync(long bytes, CancellationToken cancellation = default) =>
         CheckSpace(await RemoteFiles.FreeBytesAsync(ssh, layout.BootDir, cancellation), bytes);
 
+    private bool HasSpace(long free, long bytes) => free >= bytes + bytes / 10 && free >= layout.MinFreeMb * 1024L * 1024;
+
     private void CheckSpace(long free, long bytes)
     {
         var need = Math.Max(bytes + bytes / 10, 0);
-        if (free < need || free < layout.MinFreeMb * 1024L * 1024)
+        if (!HasSpace(free, bytes))
             throw new IOException($"{layout.BootDir} has {free / 1024 / 1024} MiB free; the new files need {need / 1024 / 1024} MiB and the campaign's floor is {layout.MinFreeMb} MiB. " +
                 "Remove old Image-* files there, or set install.image to overwrite an older kernel's file. Nothing was written.");
     }

@@ -45,23 +45,35 @@ public static class RemoteFiles
     /// <summary>
     /// Writes to a temporary name, checks its sha256 there, syncs, then renames: a power cut leaves the old
     /// file or the new, never half. The hash is what makes a cut-off copy harmless: closing our side early
-    /// ends the remote <c>cat</c> as if the file were complete, and only the hash tells it was not.
+    /// ends the remote receiver as if the file were complete, and only the hash tells it was not.
     /// </summary>
     public static async Task WriteAtomicAsync(SshTarget ssh, string path, Func<Stream, Task> write, string sha256, CancellationToken cancellation = default)
     {
-        var q = SshTarget.Quote(path);
+        var result = await ssh.RunWithInputAsync(ReceiveCommand(path, sha256), write, TimeSpan.FromMinutes(10), cancellation);
+        if (!result.Succeeded) await FailedWriteAsync(ssh, path, result, cancellation);
+    }
+
+    /// <summary>
+    /// The board side of <see cref="WriteAtomicAsync"/>: stdin to the temporary name through the fast
+    /// hasher's <c>-o</c> (written and hashed in one pass) when it is placed, else <c>cat</c> and a
+    /// second pass of <c>sha256sum</c> (busybox's tee, one pass, writes in small blocks: 3x slower on the
+    /// emulated board's FAT).
+    /// </summary>
+    public static string ReceiveCommand(string path, string sha256)
+    {
         var temp = SshTarget.Quote(path + ".ks-tmp");
-        // cat then sha256sum of the file: a second pass, but busybox's tee into a pipe (one pass) writes in
-        // small blocks and made a 13 MiB Image 3x slower on the emulated board (bench/deploy.sh).
-        var result = await ssh.RunWithInputAsync(
-            $"{{ cat > {temp} || {{ {Drain}; false; }}; }} && {{ {FastSha256.Command} {temp} | grep -q '^{sha256} ' || {{ echo 'the copy on the board is incomplete or does not match (sha256): not installed' >&2; rm -f {temp}; false; }}; }} && sync && mv {temp} {q} && sync",
-            write, TimeSpan.FromMinutes(10), cancellation);
-        if (!result.Succeeded)
-        {
-            await ssh.RunAsync($"rm -f {temp}", TimeSpan.FromSeconds(30), cancellation);
-            throw new IOException($"writing {path} on {ssh.Endpoint} failed: {result.Error.Trim()}" +
-                (result.Error.Contains("No space", StringComparison.Ordinal) ? " — the partition is full; free space or lower what is installed. The old file is untouched" : ""));
-        }
+        var h = FastSha256.RemotePath;
+        return $"{{ {{ if [ -x {h} ]; then {h} -o {temp}; else cat > {temp} && sha256sum {temp}; fi || {{ {Drain}; false; }}; }} | grep -q '^{sha256} ' || " +
+               $"{{ echo 'the copy on the board is incomplete or does not match (sha256): not installed' >&2; rm -f {temp}; false; }}; }} && " +
+               $"sync && mv {temp} {SshTarget.Quote(path)} && sync";
+    }
+
+    /// <summary>After a failed <see cref="ReceiveCommand"/>: the temporary file goes, the old file stays, the error says why.</summary>
+    public static async Task FailedWriteAsync(SshTarget ssh, string path, RemoteResult result, CancellationToken cancellation)
+    {
+        await ssh.RunAsync($"rm -f {SshTarget.Quote(path + ".ks-tmp")}", TimeSpan.FromSeconds(30), cancellation);
+        throw new IOException($"writing {path} on {ssh.Endpoint} failed: {result.Error.Trim()}" +
+            (result.Error.Contains("No space", StringComparison.Ordinal) ? " — the partition is full; free space or lower what is installed. The old file is untouched" : ""));
     }
 
     public static Task WriteTextAsync(SshTarget ssh, string path, string text, CancellationToken cancellation = default)

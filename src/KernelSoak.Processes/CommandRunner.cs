@@ -14,6 +14,15 @@ public interface ICommandLog
 {
     void Started(CommandLine command);
     void Finished(CommandResult result);
+
+    /// <summary>A log that keeps nothing (benches, tests that only need a runner).</summary>
+    public static readonly ICommandLog None = new NoCommandLog();
+
+    private sealed class NoCommandLog : ICommandLog
+    {
+        public void Started(CommandLine command) { }
+        public void Finished(CommandResult result) { }
+    }
 }
 
 /// <summary>Runs a local program through CliWrap, streaming lines and logging the exact command line.</summary>

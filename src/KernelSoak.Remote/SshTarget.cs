@@ -13,7 +13,7 @@ public sealed record RemoteResult(string Command, int ExitCode, string Output, s
 /// A board over SSH (SSH.NET): key login, host key checked against a pin or known_hosts before any
 /// byte of ours is sent, commands with exit codes and timeouts.
 /// </summary>
-public sealed class SshTarget : IDisposable
+public sealed partial class SshTarget : IDisposable
 {
     private readonly SshClient _client;
 

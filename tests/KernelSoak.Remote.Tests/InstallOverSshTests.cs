@@ -240,26 +240,31 @@ public sealed class InstallOverSshTests
     }
 
     [Test]
-    public async Task The_fast_hasher_stays_off_a_board_that_cannot_run_it()
+    public async Task The_fast_hasher_stays_off_a_board_that_cannot_run_it_and_the_copy_verifies_with_sha256sum()
     {
         var dir = Directory.CreateTempSubdirectory("ks-helper-").FullName;
         try
         {
-            var binary = await FastSha256.BuildAsync("aarch64-linux-gnu-", dir, new KernelSoak.Processes.CommandRunner(new NoLog()));
+            var helper = await FastSha256.BuildAsync("aarch64-linux-gnu-", dir, new KernelSoak.Processes.CommandRunner(KernelSoak.Processes.ICommandLog.None));
+            Assert.That(helper, Is.Not.Null, "the arm64 cross compiler builds the helper");
+            var big = Path.Combine(dir, "Image");
+            var bytes = new byte[(1 << 20) + 4097];
+            new Random(3).NextBytes(bytes);
+            await File.WriteAllBytesAsync(big, bytes);
+            var file = new KernelSoak.Kernel.ManifestFile(big, "Image", bytes.Length, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
+            var target = Path.Combine(_board.BootDir, "Image-big");
             using var ssh = await SshTarget.ConnectAsync(_sshd.Endpoint());
-            Assert.That(await FastSha256.InstallAsync(ssh, binary!), Is.EqualTo("sha256sum"), "this x86_64 host has no ARMv8 SHA-2 instructions");
+            var installer = new KernelInstaller(ssh, _board.Layout, _said.Add) { Sha256Helper = helper };
+
+            Assert.That(await installer.CopyBootFileAsync(file, target), Is.True);
+            Assert.That(_said, Does.Contain("hashing on the board with sha256sum"), "this x86_64 host has no ARMv8 SHA-2 instructions");
             Assert.That(File.Exists(FastSha256.RemotePath), Is.False, "nothing placed");
-            Assert.That((await ssh.RunAsync($"{FastSha256.Command} /dev/null")).Output, Does.StartWith("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"), "hashing falls back to sha256sum");
+            Assert.That(ScratchBoard.Sha(target), Is.EqualTo(file.Sha256), "received by cat, verified by sha256sum");
+            Assert.That(await installer.CopyBootFileAsync(file, target), Is.False, "the same file again: the board's copy is recognised");
         }
         finally
         {
             Directory.Delete(dir, recursive: true);
         }
-    }
-
-    private sealed class NoLog : KernelSoak.Processes.ICommandLog
-    {
-        public void Started(KernelSoak.Processes.CommandLine command) { }
-        public void Finished(KernelSoak.Processes.CommandResult result) { }
     }
 }

@@ -7,7 +7,8 @@ namespace KernelSoak.Tests.Deploy;
 
 /// <summary>
 /// The board-side hasher built with the real arm64 cross compiler and run under qemu-aarch64 (user mode):
-/// it must print what sha256sum prints for every padding case and across its 1 MiB reads.
+/// it must print what sha256sum prints for every padding case and across its 1 MiB reads, and write what
+/// it receives exactly.
 /// </summary>
 public class FastSha256Tests
 {
@@ -46,6 +47,54 @@ public class FastSha256Tests
         await p.WaitForExitAsync();
         Assert.That(p.ExitCode, Is.Zero);
         Assert.That(output, Is.EqualTo(string.Concat(files.Select(f => $"{f.expected}  {f.path}\n"))));
+    }
+
+    [Test]
+    public async Task Receiving_writes_stdin_byte_for_byte_and_prints_the_hash_of_what_it_wrote()
+    {
+        var binary = await FastSha256.BuildAsync("aarch64-linux-gnu-", _dir, new CommandRunner(new RecordingCommandLog()));
+        var random = new Random(11);
+        foreach (var n in new[] { 0, 1, 63, 64, 65, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 2 * (1 << 20) + 4097 })
+        {
+            var bytes = new byte[n];
+            random.NextBytes(bytes);
+            var target = Path.Combine(_dir, $"received-{n}");
+            var (code, output, error) = await RunAsync(binary!, ["-o", target], bytes);
+            Assert.That((code, error), Is.EqualTo((0, "")), $"{n} bytes");
+            Assert.That(output, Is.EqualTo($"{Convert.ToHexStringLower(SHA256.HashData(bytes))}  {target}\n"), $"{n} bytes");
+            Assert.That(File.ReadAllBytes(target), Is.EqualTo(bytes), $"{n} bytes");
+        }
+    }
+
+    [Test]
+    public async Task A_receive_that_cannot_write_everything_says_why_and_prints_no_hash()
+    {
+        var binary = await FastSha256.BuildAsync("aarch64-linux-gnu-", _dir, new CommandRunner(new RecordingCommandLog()));
+        var (code, output, error) = await RunAsync(binary!, ["-o", "/dev/full"], new byte[100_000]);
+        Assert.That((code, output), Is.EqualTo((1, "")));
+        Assert.That(error, Is.EqualTo("ks-sha256: writing /dev/full: No space left on device\n"), "the words the installer looks for");
+        (code, output, error) = await RunAsync(binary!, ["-o", Path.Combine(_dir, "no-such-dir", "x")], [1, 2, 3]);
+        Assert.That((code, output), Is.EqualTo((1, "")));
+        Assert.That(error, Does.Contain("cannot create").And.Contain("No such file or directory"));
+    }
+
+    private static async Task<(int Code, string Output, string Error)> RunAsync(string binary, string[] arguments, byte[] input)
+    {
+        var psi = new ProcessStartInfo("qemu-aarch64", [binary, .. arguments]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEndAsync();
+        var error = p.StandardError.ReadToEndAsync();
+        try
+        {
+            await p.StandardInput.BaseStream.WriteAsync(input);
+            p.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // it stopped reading (a failed write): what it says is the point
+        }
+        await p.WaitForExitAsync();
+        return (p.ExitCode, await output, await error);
     }
 
     [Test]

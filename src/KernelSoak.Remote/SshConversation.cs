@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Text;
+using System.Threading.Channels;
+
+namespace KernelSoak.Remote;
+
+/// <summary>Waits for a remote command's output up to a marker line; null when the command ended first.</summary>
+public delegate Task<string?> UntilLine(string marker);
+
+public sealed partial class SshTarget
+{
+    /// <summary>
+    /// Runs a command that asks before it takes its input: <paramref name="converse"/> writes to its stdin
+    /// and, through the <see cref="UntilLine"/> it is given, reads what the command printed up to a marker
+    /// — one channel where a probe and a copy would take two (each costs a process and a round trip, half
+    /// a second on an emulated board). The result's output is everything the command printed.
+    /// </summary>
+    public async Task<RemoteResult> ConverseAsync(string command, Func<Stream, UntilLine, Task> converse, TimeSpan? timeout = null, CancellationToken cancellation = default)
+    {
+        var watch = Stopwatch.StartNew();
+        using var cmd = _client.CreateCommand(AsRoot(command));
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        if (timeout is { } t) limit.CancelAfter(t);
+        var running = cmd.ExecuteAsync(limit.Token);
+        var lines = Channel.CreateUnbounded<string>();
+        var printed = new StringBuilder();
+        // SSH.NET's output stream blocks in Read whatever a token says: the reading runs apart and ends with the channel.
+        var reading = Task.Run(async () =>
+        {
+            try
+            {
+                using var reader = new StreamReader(cmd.OutputStream);
+                while (await reader.ReadLineAsync(CancellationToken.None) is { } line)
+                {
+                    lock (printed) printed.Append(line).Append('\n');
+                    lines.Writer.TryWrite(line);
+                }
+            }
+            finally
+            {
+                lines.Writer.TryComplete();
+            }
+        }, CancellationToken.None);
+
+        async Task<string?> Until(string marker)
+        {
+            var before = new StringBuilder();
+            await foreach (var line in lines.Reader.ReadAllAsync(limit.Token))
+            {
+                if (line == marker) return before.ToString();
+                before.Append(line).Append('\n');
+            }
+            return null;
+        }
+
+        try
+        {
+            await using (var input = cmd.CreateInputStream())
+                await WatchAsync(converse(input, Until), command, limit.Token);
+            await WatchAsync(running, command, limit.Token);
+            await reading.WaitAsync(TimeSpan.FromSeconds(10), limit.Token);
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            throw new TimeoutException($"'{command}' on {Endpoint} did not finish within {timeout?.TotalSeconds} s");
+        }
+        string output;
+        lock (printed) output = printed.ToString();
+        return new RemoteResult(command, cmd.ExitStatus ?? -1, output, cmd.Error, watch.Elapsed);
+    }
+}
