@@ -4,79 +4,14 @@ using KernelSoak.Remote;
 
 namespace KernelSoak.Deploy;
 
-/// <param name="Changed">relative paths of the files sent or deleted (what a module reload has to reload)</param>
-public sealed record SyncResult(int Sent, int Deleted, int Unchanged, long BytesSent)
-{
-    public IReadOnlyList<string> Changed { get; init; } = [];
-
-    /// <summary>The kernel modules among <see cref="Changed"/>, by the name modprobe knows them by.</summary>
-    public IReadOnlyList<string> ChangedModules => Changed.Where(p => p.EndsWith(".ko", StringComparison.Ordinal) || p.EndsWith(".ko.xz", StringComparison.Ordinal))
-        .Select(p => Path.GetFileName(p).Split('.')[0].Replace('-', '_')).Distinct().Order(StringComparer.Ordinal).ToList();
-}
-
 /// <summary>
 /// Puts a built kernel on the board like rsync would — only changed files, one tar stream, stale files
 /// removed, other releases never touched, hashes verified — and adds its extlinux label, keeping the default.
 /// </summary>
-public sealed class KernelInstaller(SshTarget ssh, InstallLayout layout, Action<string> say)
+public sealed partial class KernelInstaller(SshTarget ssh, InstallLayout layout, Action<string> say)
 {
     /// <summary>Where transfer progress goes (bytes/s, for copies over two seconds); default: nowhere.</summary>
     public Action<string> Progress { get; init; } = _ => { };
-
-    public async Task<SyncResult> SyncModulesAsync(BuildManifest manifest, CancellationToken cancellation = default)
-    {
-        var target = layout.ModulesDir(manifest.Release);
-        // modules.dep, modules.alias … are depmod's output: made on the board, never copied or compared.
-        var files = manifest.Modules.Where(m => !IsDepmodOutput(m.RelativePath)).ToList();
-        var remote = await RemoteFiles.HashesAsync(ssh, target, cancellation);
-        var changed = files.Where(m => !remote.TryGetValue(m.RelativePath, out var h) || h != m.Sha256).ToList();
-        var stale = remote.Keys.Except(files.Select(m => m.RelativePath)).Where(p => !IsDepmodOutput(p)).ToList();
-        if (changed.Count == 0 && stale.Count == 0)
-        {
-            say($"modules: {files.Count} files unchanged in {target}");
-            return new SyncResult(0, 0, files.Count, 0);
-        }
-        var q = SshTarget.Quote(target);
-        // One command (each costs processes and a round trip, ~0.5 s on an emulated board): unpack into a
-        // staging dir on the same filesystem, rename into place (mv per directory, not per file), drop the
-        // stale files, depmod, then list the hashes of what is there now to verify.
-        var staging = $"{Path.GetDirectoryName(target)}/.ks-incoming-{manifest.Release}";
-        var s = SshTarget.Quote(staging);
-        var directories = changed.Select(c => Path.GetDirectoryName(c.RelativePath) ?? "").Distinct().Order(StringComparer.Ordinal).ToList();
-        var moves = changed.GroupBy(c => Path.GetDirectoryName(c.RelativePath) ?? "")
-            .Select(g => $"mv -f {string.Join(' ', g.Select(c => SshTarget.Quote($"{staging}/{c.RelativePath}")))} {SshTarget.Quote(directoryOf(g.Key))}/");
-        string directoryOf(string relative) => relative.Length == 0 ? target : $"{target}/{relative}";
-        var baseDir = layout.RootDir.Length > 0 ? $"-b {SshTarget.Quote(layout.RootDir)} " : "";
-        var bytes = changed.Sum(c => c.Size);
-        string[] unpack = changed.Count == 0 ? [] :
-        [
-            $"rm -rf {s}", $"mkdir -p {s} {string.Join(' ', directories.Select(d => SshTarget.Quote(directoryOf(d))))}",
-            $"tar -C {s} -xf - || {{ {RemoteFiles.Drain}; echo 'unpacking the modules failed' >&2; exit 2; }}", .. moves, $"rm -rf {s}",
-        ];
-        string[] script =
-        [
-            "set -e", .. unpack,
-            .. stale.Count > 0 ? new[] { $"(cd {q} && rm -f {string.Join(' ', stale.Select(SshTarget.Quote))})" } : [],
-            $"depmod {baseDir}{SshTarget.Quote(manifest.Release)} >&2 || {{ echo 'depmod {manifest.Release} failed on the board' >&2; exit 3; }}", "sync",
-            RemoteFiles.HashesCommand(target),
-        ];
-        // Only deletions: no tar stream (an empty input would never reach the board as an end of file).
-        var result = changed.Count == 0
-            ? await ssh.RunAsync(string.Join("; ", script), TimeSpan.FromMinutes(10), cancellation)
-            : await ssh.RunWithInputAsync(string.Join("; ", script),
-                stream => RemoteFiles.WriteTarAsync(new ProgressStream(stream, $"modules ({changed.Count} files)", bytes, Progress), manifest.ModulesDir, changed.Select(c => c.RelativePath), cancellation),
-                TimeSpan.FromMinutes(10), cancellation);
-        if (!result.Succeeded) throw new IOException($"sending modules to {target} failed: {result.Error.Trim()}");
-        var after = RemoteFiles.ParseHashes(result.Output);
-        var wrong = files.Where(m => after.GetValueOrDefault(m.RelativePath) != m.Sha256).Select(m => m.RelativePath).ToList();
-        if (wrong.Count > 0) throw new IOException($"after the copy {wrong.Count} module file(s) differ on the board, e.g. {wrong[0]}");
-        say($"modules: sent {changed.Count}, deleted {stale.Count}, unchanged {files.Count - changed.Count} ({bytes / 1024} KiB), verified");
-        return new SyncResult(changed.Count, stale.Count, files.Count - changed.Count, bytes) { Changed = [.. changed.Select(c => c.RelativePath), .. stale] };
-    }
-
-    private static bool IsDepmodOutput(string relativePath) =>
-        !relativePath.Contains('/', StringComparison.Ordinal) && relativePath.StartsWith("modules.", StringComparison.Ordinal)
-        && relativePath is not ("modules.order" or "modules.builtin" or "modules.builtin.modinfo");
 
     public Task<bool> CopyImageAsync(BuildManifest manifest, CancellationToken cancellation = default) =>
         CopyBootFileAsync(manifest.Image, layout.ImagePath(manifest.Release), cancellation);

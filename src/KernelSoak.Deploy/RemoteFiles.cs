@@ -1,10 +1,9 @@
-using System.Formats.Tar;
 using System.Globalization;
 using KernelSoak.Remote;
 
 namespace KernelSoak.Deploy;
 
-/// <summary>File operations on the board over one SSH connection: hashes, atomic writes, tar streams.</summary>
+/// <summary>File operations on the board over one SSH connection: hashes, atomic writes, free space.</summary>
 public static class RemoteFiles
 {
     /// <summary>
@@ -13,10 +12,6 @@ public static class RemoteFiles
     /// drop the whole connection ("data packet referred to nonexistent channel").
     /// </summary>
     public const string Drain = "cat > /dev/null";
-
-    /// <summary>sha256 of each file under a remote directory (relative paths); empty when it does not exist.</summary>
-    public static async Task<Dictionary<string, string>> HashesAsync(SshTarget ssh, string directory, CancellationToken cancellation = default) =>
-        ParseHashes(await ssh.CheckAsync(HashesCommand(directory), TimeSpan.FromMinutes(5), cancellation));
 
     /// <summary>sha256 of every file under a directory, as "hash  ./path" lines (nothing when it does not exist).</summary>
     public static string HashesCommand(string directory)
@@ -80,14 +75,6 @@ public static class RemoteFiles
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(text);
         return WriteAtomicAsync(ssh, path, async s => await s.WriteAsync(bytes, cancellation), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), cancellation);
-    }
-
-    /// <summary>A tar stream of some files of a local directory (modes and symlinks preserved).</summary>
-    public static async Task WriteTarAsync(Stream output, string root, IEnumerable<string> relativePaths, CancellationToken cancellation = default)
-    {
-        await using var tar = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true);
-        foreach (var relative in relativePaths)
-            await tar.WriteEntryAsync(Path.Combine(root, relative), relative, cancellation);
     }
 
     public static async Task<long> FreeBytesAsync(SshTarget ssh, string directory, CancellationToken cancellation = default) =>

@@ -92,6 +92,12 @@ public sealed class SshResilienceTests
         var written = await ssh.RunWithInputAsync("cat > /root/.ks-sudo-test && cat /root/.ks-sudo-test && rm /root/.ks-sudo-test",
             async s => await s.WriteAsync("as root\n"u8.ToArray()));
         Assert.That(written.Output, Is.EqualTo("as root\n"));
+        var asked = await ssh.ConverseAsync("id -u; echo @@go; read -r w; echo \"$w\"", async (input, until) =>
+        {
+            Assert.That(await until("@@go"), Is.EqualTo("0\n"));
+            await input.WriteAsync("answered\n"u8.ToArray());
+        });
+        Assert.That(asked.Output, Is.EqualTo("0\n@@go\nanswered\n"), "a conversation (probe, then copy) goes through sudo too");
     }
 
     [Test]

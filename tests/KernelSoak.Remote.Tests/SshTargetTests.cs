@@ -66,6 +66,32 @@ public sealed class SshTargetTests
     }
 
     [Test]
+    public async Task A_conversation_answers_what_the_command_printed_before_it_takes_the_input()
+    {
+        using var ssh = await SshTarget.ConnectAsync(_sshd.Endpoint());
+        const string command = "echo have; echo 42; echo @@go; read -r word && [ \"$word\" = send ] || exit 7; wc -c";
+        string? asked = null;
+        var sent = await ssh.ConverseAsync(command, async (input, until) =>
+        {
+            asked = await until("@@go");
+            await input.WriteAsync("send\n"u8.ToArray());
+            await input.WriteAsync(new byte[300_000]); // more than one SSH window: flows after the answer
+        });
+        Assert.That((asked, sent.ExitCode, sent.Output), Is.EqualTo(("have\n42\n", 0, "have\n42\n@@go\n300000\n")));
+
+        var skipped = await ssh.ConverseAsync(command, async (input, until) =>
+        {
+            await until("@@go");
+            await input.WriteAsync("skip\n"u8.ToArray());
+        });
+        Assert.That(skipped.ExitCode, Is.EqualTo(7));
+
+        string? never = "";
+        var ended = await ssh.ConverseAsync("echo only; echo why >&2; exit 3", async (_, until) => never = await until("@@go"));
+        Assert.That((never, ended.ExitCode, ended.Error), Is.EqualTo(((string?)null, 3, "why\n")), "a command that ends before the marker: null, and its stderr kept");
+    }
+
+    [Test]
     public async Task Waiting_for_a_new_boot_passes_over_the_old_one_and_names_the_release()
     {
         var thisBoot = File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim();
