@@ -135,6 +135,32 @@ public sealed class InstallOverSshTests
     }
 
     [Test]
+    public async Task A_distribution_sized_module_tree_goes_in_one_stream_and_goes_away_in_one_command()
+    {
+        // 4,000 modules with long paths: the renames and deletions run to ~500 KB of shell, more than an SSH
+        // exec request carries (dropbear: 9,000 bytes, OpenSSH: one 256 KiB packet); they travel in the tar stream.
+        var drivers = Path.Combine(_board.Build, "staging", "lib", "modules", ScratchBoard.Release, "kernel", "drivers");
+        var added = Enumerable.Range(0, 4000).Select(i => Path.Combine(drivers, $"net/ethernet/vendor-{i % 50:000}", $"a-rather-long-module-name-for-a-network-card-{i:0000}.ko")).ToList();
+        foreach (var path in added)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, $"module {path}");
+        }
+        var (ssh, installer) = await ConnectAsync();
+        using (ssh)
+        {
+            var sync = await installer.SyncModulesAsync(_board.Manifest());
+            Assert.That((sync.Sent > 4000, sync.Unchanged), Is.EqualTo((true, 0)));
+            Assert.That(Directory.GetFiles(Path.Combine(_board.ModulesOnBoard, "kernel", "drivers", "net"), "*.ko", SearchOption.AllDirectories), Has.Length.EqualTo(4000));
+
+            Directory.Delete(Path.Combine(drivers, "net"), recursive: true);
+            var dropped = await installer.SyncModulesAsync(_board.Manifest());
+            Assert.That((dropped.Sent, dropped.Deleted), Is.EqualTo((0, 4000)));
+            Assert.That(Directory.GetFiles(Path.Combine(_board.ModulesOnBoard, "kernel", "drivers"), "*.ko", SearchOption.AllDirectories), Has.None.Contain("network-card"));
+        }
+    }
+
+    [Test]
     public async Task A_build_that_only_drops_a_module_deletes_it_and_sends_nothing()
     {
         var (ssh, installer) = await ConnectAsync();
