@@ -15,10 +15,8 @@ public static class FastSha256
 {
     private static readonly string SourceText = ReadSource();
 
-    /// <summary>Which build of the helper (a hash of its source): a board keeps an older one in /run until it reboots.</summary>
-    public static readonly string Version = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(SourceText)))[..12];
-
-    public static readonly string RemotePath = $"/run/kernelsoak/ks-sha256-{Version}";
+    /// <summary>Named by a hash of its source: a board keeps an older build in /run until it reboots.</summary>
+    public static readonly string RemotePath = $"/run/kernelsoak/ks-sha256-{Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(SourceText)))[..12]}";
 
     /// <summary>The hashing command every board-side check uses: the helper when it is there, else sha256sum.</summary>
     public static readonly string Command = $"$(command -v {RemotePath} || echo sha256sum)";
@@ -28,8 +26,6 @@ public static class FastSha256
     /// (MAX_CMD_LEN), and the copy command around it needs room.
     /// </summary>
     public const int MaxBinaryBytes = 4500;
-
-    public static string Source() => SourceText;
 
     private static string ReadSource()
     {

@@ -128,13 +128,14 @@ public sealed partial class KernelInstaller(SshTarget ssh, InstallLayout layout,
     public async Task EnsureSpaceAsync(long bytes, CancellationToken cancellation = default) =>
         CheckSpace(await RemoteFiles.FreeBytesAsync(ssh, layout.BootDir, cancellation), bytes);
 
-    private bool HasSpace(long free, long bytes) => free >= bytes + bytes / 10 && free >= layout.MinFreeMb * 1024L * 1024;
+    private static long Needed(long bytes) => Math.Max(bytes + bytes / 10, 0);
+
+    private bool HasSpace(long free, long bytes) => free >= Needed(bytes) && free >= layout.MinFreeMb * 1024L * 1024;
 
     private void CheckSpace(long free, long bytes)
     {
-        var need = Math.Max(bytes + bytes / 10, 0);
         if (!HasSpace(free, bytes))
-            throw new IOException($"{layout.BootDir} has {free / 1024 / 1024} MiB free; the new files need {need / 1024 / 1024} MiB and the campaign's floor is {layout.MinFreeMb} MiB. " +
+            throw new IOException($"{layout.BootDir} has {free / 1024 / 1024} MiB free; the new files need {Needed(bytes) / 1024 / 1024} MiB and the campaign's floor is {layout.MinFreeMb} MiB. " +
                 "Remove old Image-* files there, or set install.image to overwrite an older kernel's file. Nothing was written.");
     }
 

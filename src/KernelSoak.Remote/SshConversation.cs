@@ -13,7 +13,7 @@ public sealed partial class SshTarget
     /// Runs a command that asks before it takes its input: <paramref name="converse"/> writes to its stdin
     /// and, through the <see cref="UntilLine"/> it is given, reads what the command printed up to a marker
     /// — one channel where a probe and a copy would take two (each costs a process and a round trip, half
-    /// a second on an emulated board). The result's output is everything the command printed.
+    /// a second on an emulated board). The result's output is everything the command printed, as printed.
     /// </summary>
     public async Task<RemoteResult> ConverseAsync(string command, Func<Stream, UntilLine, Task> converse, TimeSpan? timeout = null, CancellationToken cancellation = default)
     {
@@ -24,17 +24,27 @@ public sealed partial class SshTarget
         var running = cmd.ExecuteAsync(limit.Token);
         var lines = Channel.CreateUnbounded<string>();
         var printed = new StringBuilder();
-        // SSH.NET's output stream blocks in Read whatever a token says: the reading runs apart and ends with the channel.
+        // SSH.NET's output stream blocks in Read whatever a token says: the reading runs apart and ends with
+        // the channel. The output is kept as printed; whole lines go to Until as they arrive.
         var reading = Task.Run(async () =>
         {
             try
             {
                 using var reader = new StreamReader(cmd.OutputStream);
-                while (await reader.ReadLineAsync(CancellationToken.None) is { } line)
+                var block = new char[16 * 1024];
+                var line = new StringBuilder();
+                int read;
+                while ((read = await reader.ReadAsync(block, CancellationToken.None)) > 0)
                 {
-                    lock (printed) printed.Append(line).Append('\n');
-                    lines.Writer.TryWrite(line);
+                    lock (printed) printed.Append(block, 0, read);
+                    for (var i = 0; i < read; i++)
+                    {
+                        if (block[i] != '\n') { line.Append(block[i]); continue; }
+                        lines.Writer.TryWrite(line.ToString());
+                        line.Clear();
+                    }
                 }
+                if (line.Length > 0) lines.Writer.TryWrite(line.ToString());
             }
             finally
             {

@@ -230,25 +230,8 @@ public sealed partial class SshTarget : IDisposable
     }
 
     /// <summary>Runs a command feeding its stdin from <paramref name="writeInput"/> (tar streams, file bodies).</summary>
-    public async Task<RemoteResult> RunWithInputAsync(string command, Func<Stream, Task> writeInput, TimeSpan? timeout = null, CancellationToken cancellation = default)
-    {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        using var cmd = _client.CreateCommand(AsRoot(command));
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        if (timeout is { } t) limit.CancelAfter(t);
-        var running = cmd.ExecuteAsync(limit.Token);
-        try
-        {
-            await using (var input = cmd.CreateInputStream())
-                await WatchAsync(writeInput(input), command, limit.Token);
-            await WatchAsync(running, command, limit.Token);
-        }
-        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
-        {
-            throw new TimeoutException($"'{command}' on {Endpoint} did not finish within {timeout?.TotalSeconds} s");
-        }
-        return new RemoteResult(command, cmd.ExitStatus ?? -1, cmd.Result, cmd.Error, watch.Elapsed);
-    }
+    public Task<RemoteResult> RunWithInputAsync(string command, Func<Stream, Task> writeInput, TimeSpan? timeout = null, CancellationToken cancellation = default) =>
+        ConverseAsync(command, (input, _) => writeInput(input), timeout, cancellation);
 
     /// <summary>
     /// Streams a long-running command's output line by line until it ends or is cancelled; cancelling
