@@ -2,11 +2,13 @@
 # KernelSoak bootstrap: make sure the host has what the board and kernel builds need, build the
 # task host when its sources changed, and run it with the given arguments (./build.sh --help).
 set -euo pipefail
+# No silent stop: name the line and the command that failed.
+trap 'rc=$?; echo "build.sh: line $LINENO: \`$BASH_COMMAND\` failed (exit $rc)" >&2; exit $rc' ERR
 ROOT=$(cd "$(dirname "$0")" && pwd)
 cd "$ROOT"
 export KERNELSOAK_ROOT=$ROOT DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # Host packages are for builds and the board: not for help, the task tree, a dry run or classifying a saved log.
-case " $* " in *" --help "*|*" --tree "*|*" --description "*|*" --dryrun "*|*" --target=Classify "*) ;; *) scripts/setup-host.sh ;; esac
+case " $* " in *" --help "*|*" --tree "*|*" --description "*|*" --dryrun "*|*" --target=Classify "*|*" --version "*) ;; *) scripts/setup-host.sh ;; esac
 # Newer than $1: a source of the named projects (or the props that build them).
 stale() { local out=$1; shift; [ ! -e "$out" ] || [ -n "$(find "$@" Directory.*.props Directory.Build.targets -newer "$out" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' \) -not -path '*/obj/*' -not -path '*/bin/*' -print -quit)" ]; }
 # Classify runs as a native program (kernelsoak-classify, AOT-compiled once on this machine): no JIT, no

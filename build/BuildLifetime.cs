@@ -15,7 +15,9 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
 
     public override void Teardown(BuildContext context, ITeardownContext info)
     {
-        if (!info.Successful && !context.DryRun)
+        if (FindingException.In(info.ThrownException) is { } finding)
+            context.Output.Warn(finding.WhatToChange);
+        else if (!info.Successful && !context.DryRun)
             context.Output.Warn($"the run stopped: re-run the same command to resume; the journal is {context.JournalPath}");
         context.DropBoardSession();
         context.Journal.Dispose();

@@ -22,7 +22,7 @@ public static class ClassifyCommand
     public static void Run(string? log, string? format, IReadOnlyList<string> suppress, Action<string> info)
     {
         if (log is null) throw new UserErrorException("Classify needs --log=FILE (a dmesg, console capture, journalctl or pstore file)");
-        if (!File.Exists(log)) throw new UserErrorException($"--log={log}: no such file");
+        if (LogPath.Problem(log) is { } problem) throw new UserErrorException(problem);
         var classified = SavedLog.Classify(log, suppress);
         if (string.Equals(format, "json", StringComparison.OrdinalIgnoreCase))
         {

@@ -33,7 +33,10 @@ public sealed class LintCampaignTask : AsyncFrostingTask<BuildContext>
         var checks = configurator.Verify(RequestedOption.FromCampaign(context.Campaign.Config), srcArch);
         foreach (var check in checks) context.Output.Info(check.ToString());
         var fatal = checks.Count(x => !x.Stuck && !x.Requested.Optional);
-        if (fatal > 0) throw new UserErrorException($"{fatal} of {checks.Count} options of {context.Campaign.SourcePath} would not stick (see above)");
+        if (fatal > 0)
+            throw new FindingException($"{fatal} of {checks.Count} options of {context.Campaign.SourcePath} would not stick (see above)",
+                $"lint: change [kernel.config] in {context.Campaign.SourcePath} as the lines above say (add the dependency they name, " +
+                "drop the option, or mark it optional), then run LintCampaign again");
         context.Output.Info($"lint: all {checks.Count} options stick");
     }
 }

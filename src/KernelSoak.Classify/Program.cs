@@ -18,7 +18,7 @@ try
     string? Arg(string name) => rest.LastOrDefault(a => a.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
     var log = Arg("log");
     if (log is null) throw new ArgumentException("Classify needs --log=FILE (a dmesg, console capture, journalctl or pstore file)");
-    if (!File.Exists(log)) throw new ArgumentException($"--log={log}: no such file");
+    if (LogPath.Problem(log) is { } problem) throw new ArgumentException(problem);
     var classified = SavedLog.Classify(log, campaign.Monitor.Suppress);
     if (string.Equals(Arg("format"), "json", StringComparison.OrdinalIgnoreCase))
     {

@@ -55,11 +55,19 @@ public sealed class CakeHost<TContext> where TContext : class, ICakeContext
             return 2;
         }
         var log = new HostLog(console, arguments.Verbosity);
+        if (arguments.Version) { WriteVersion(console); return 0; }
         TaskGraph graph;
         TContext context;
         try
         {
-            graph = new TaskGraph(_taskSources.SelectMany(s => s(arguments)));
+            var (tasks, problem) = CollectTasks(arguments);
+            graph = new TaskGraph(tasks);
+            // Help must work when a campaign or setting is broken: it shows the problem and what it can.
+            if (problem is not null)
+            {
+                if (!(arguments.Help || arguments.Description || arguments.Tree)) throw problem;
+                console.WriteErrorLine($"warning: {problem.Message} (the tasks it would add are not shown)");
+            }
             if (arguments.Help) { WriteHelp(console, graph); return 0; }
             if (arguments.Description) { WriteDescriptions(console, graph); return 0; }
             if (arguments.Tree)
@@ -80,6 +88,28 @@ public sealed class CakeHost<TContext> where TContext : class, ICakeContext
             console.WriteErrorLine($"error: {e.Message}");
             return 2;
         }
+    }
+
+    /// <summary>Every source's tasks; a source that fails on the user's input is reported, not fatal here.</summary>
+    private (List<TaskDescriptor> Tasks, UserErrorException? Problem) CollectTasks(HostArguments arguments)
+    {
+        var tasks = new List<TaskDescriptor>();
+        UserErrorException? problem = null;
+        foreach (var source in _taskSources)
+        {
+            try { tasks.AddRange(source(arguments)); }
+            catch (UserErrorException e) { problem ??= e; }
+        }
+        return (tasks, problem);
+    }
+
+    private void WriteVersion(HostConsole console)
+    {
+        var entry = Assembly.GetEntryAssembly() ?? typeof(CakeHost<TContext>).Assembly;
+        var version = entry.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+                      ?? entry.GetName().Version?.ToString() ?? "unknown";
+        console.WriteLine($"KernelSoak {version} ({_toolName})");
+        console.WriteLine($"Cake.Core {typeof(ICakeContext).Assembly.GetName().Version}");
     }
 
     private async Task<int> RunTargetAsync(HostConsole console, ICakeLog log, TaskGraph graph, TContext context, string target, HostArguments arguments)
@@ -165,6 +195,7 @@ public sealed class CakeHost<TContext> where TContext : class, ICakeContext
                   --tree            print the task graph (of --target, or all of it)
                   --description     list the tasks with their descriptions
                   --help            this text
+                  --version         KernelSoak's and Cake.Core's versions
               --name=value          a setting or argument (e.g. --board-host=10.0.0.5)
 
             Targets: {string.Join(", ", graph.Tasks.Select(t => t.Name))}
@@ -174,3 +205,20 @@ public sealed class CakeHost<TContext> where TContext : class, ICakeContext
 
 /// <summary>A mistake of the user's (bad input, a setting, a campaign): one clear line, no stack trace.</summary>
 public class UserErrorException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// A finished check whose answer is "change your input" (a lint that finds dropped options): the run
+/// was not interrupted, so re-running it unchanged would only give the same answer.
+/// </summary>
+public sealed class FindingException(string message, string whatToChange) : UserErrorException(message)
+{
+    public string WhatToChange { get; } = whatToChange;
+
+    /// <summary>The finding inside the wrappers Cake and reflection put around a task's exception.</summary>
+    public static FindingException? In(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is FindingException f) return f;
+        return null;
+    }
+}

@@ -12,7 +12,8 @@ public sealed record HostArguments
     public bool Tree { get; init; }
     public bool Description { get; init; }
     public bool Help { get; init; }
-    /// <summary>Every other --name=value (or --name value, or a bare --flag = "true"), in order.</summary>
+    public bool Version { get; init; }
+    /// <summary>Every other --name=value, in order.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Values { get; init; } = [];
 
     public static HostArguments Parse(IReadOnlyList<string> args)
@@ -50,11 +51,19 @@ public sealed record HostArguments
                 "tree" => result with { Tree = ParseBool(name, value) },
                 "description" or "showdescription" => result with { Description = ParseBool(name, value) },
                 "help" or "h" or "?" => result with { Help = true },
+                "version" => result with { Version = true },
+                // A bare unknown flag was once taken as "true" and the default target ran (4 minutes, a reboot).
+                _ when eq < 0 => throw new ArgumentException(
+                    $"unknown option '{arg}'. Options: {string.Join(", ", Switches)}; settings and arguments are --name=value"),
                 _ => AddValue(result, values, name, value),
             };
         }
         return result with { Values = values };
     }
+
+    /// <summary>What may stand alone on the command line; everything else is --name=value.</summary>
+    public static readonly IReadOnlyList<string> Switches =
+        ["--target NAME", "--verbosity LEVEL", "--dryrun", "--exclusive", "--tree", "--description", "--help", "--version"];
 
     private static HostArguments AddValue(HostArguments r, List<KeyValuePair<string, string>> values, string name, string value)
     {

@@ -5,7 +5,9 @@ namespace KernelSoak.Tests.Host;
 /// <summary>The task host as a user runs it: a real process, its output and exit code.</summary>
 public class BuildCommandLineTests
 {
-    internal static (int Exit, string Out, string Err) Run(params string[] args)
+    internal static (int Exit, string Out, string Err) Run(params string[] args) => Run(null, args);
+
+    internal static (int Exit, string Out, string Err) Run((string Name, string Value)? env, params string[] args)
     {
         var host = Path.Combine(TestContext.CurrentContext.TestDirectory, "KernelSoak.Build.dll");
         var psi = new ProcessStartInfo("dotnet", [host, .. args])
@@ -16,6 +18,7 @@ public class BuildCommandLineTests
         };
         psi.Environment["KERNELSOAK_ROOT"] = Repo.Root;
         psi.Environment["NO_COLOR"] = "1";
+        if (env is { } e) psi.Environment[e.Name] = e.Value;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
@@ -78,7 +81,7 @@ public class BuildCommandLineTests
     [Test]
     public void Unknown_setting_is_one_clear_line_and_non_zero()
     {
-        var (exit, _, err) = Run("--tree", "--board-hots=1.2.3.4");
+        var (exit, _, err) = Run("--target=Preflight", "--dryrun", "--board-hots=1.2.3.4");
         Assert.That(exit, Is.Not.Zero);
         Assert.That(err.Trim(), Does.StartWith("error: argument --board-hots: unknown setting in [Board]"));
         Assert.That(err.Trim().Split('\n'), Has.Length.EqualTo(1));
@@ -91,14 +94,49 @@ public class BuildCommandLineTests
         File.WriteAllText(file, "[campaign]\nid = \"x\"\n[kernel]\ntree = 5\n");
         try
         {
-            var (exit, _, err) = Run("--tree", $"--campaign={file}");
+            var (exit, _, err) = Run("--target=Preflight", "--dryrun", $"--campaign={file}");
             Assert.That(exit, Is.Not.Zero);
             Assert.That(err.Trim(), Does.StartWith($"error: {Path.GetFileName(file)}:4: 'kernel.tree' must be a string"));
+            // Help, the tree and the descriptions still work, with the problem as a warning.
+            foreach (var help in new[] { "--help", "--tree", "--description" })
+            {
+                var (helpExit, helpOut, helpErr) = Run(help, $"--campaign={file}");
+                Assert.That(helpExit, Is.Zero, $"{help}: {helpErr}");
+                Assert.That(helpErr.Trim(), Does.StartWith($"warning: {Path.GetFileName(file)}:4: 'kernel.tree' must be a string"), help);
+                Assert.That(helpOut, Does.Contain("Preflight"), help);
+            }
         }
         finally
         {
             File.Delete(file);
         }
+    }
+
+    [Test]
+    public void A_bad_setting_from_the_environment_leaves_help_working()
+    {
+        var (exit, output, err) = Run(("BOARD_PORT", "seventy"), "--help");
+        Assert.That(exit, Is.Zero, err);
+        Assert.That(err, Does.StartWith("warning: ").And.Contain("BOARD_PORT"));
+        Assert.That(output, Does.Contain("Usage: ./build.sh"));
+    }
+
+    [Test]
+    public void Version_prints_ours_and_Cake_Cores_and_runs_nothing()
+    {
+        var (exit, output, err) = Run("--version");
+        Assert.That(exit, Is.Zero, err);
+        Assert.That(output, Does.Match(@"^KernelSoak \d+\.\d+\.\d+").And.Match(@"Cake\.Core \d+\.\d+"));
+        Assert.That(output, Does.Not.Contain("campaign "), "no task ran");
+    }
+
+    [Test]
+    public void A_bare_unknown_flag_is_an_error_and_runs_nothing()
+    {
+        var (exit, output, err) = Run("--frobnicate");
+        Assert.That(exit, Is.EqualTo(2));
+        Assert.That(err.Trim(), Does.StartWith("error: unknown option '--frobnicate'. Options: --target NAME"));
+        Assert.That(output, Is.Empty);
     }
 
     [Test]

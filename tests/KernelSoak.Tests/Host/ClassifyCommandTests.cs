@@ -103,6 +103,14 @@ public class ClassifyCommandTests(string entry)
     }
 
     [Test]
+    public void A_directory_as_log_says_so()
+    {
+        var (exit, _, err) = Run("--target=Classify", $"--log={Path.GetTempPath()}");
+        Assert.That(exit, Is.EqualTo(2));
+        Assert.That(err.Trim(), Does.StartWith($"error: --log={Path.GetTempPath()} is a directory: give one log file"));
+    }
+
+    [Test]
     public void A_command_line_it_does_not_read_is_left_to_the_host()
     {
         if (_native is null) Assert.Ignore("the native entry's hand-over; the host reads every command line");
