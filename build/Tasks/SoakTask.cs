@@ -18,7 +18,10 @@ public sealed class SoakTask : FrostingTask<BuildContext>
         var previous = ResultsWriter.PreviousTitles(Path.Combine(dir, "results.json"));
         var (outcome, action) = ExitRules.Apply(context.Campaign, verdict.Verdict);
         var record = new ProbeRecord("soak", 1, verdict.Verdict, verdict.Reports, verdict.PreExisting, dir, verdict.Seconds, verdict.Note);
-        ResultsWriter.Write(dir, context.Campaign.Id, [record], previous, outcome, action);
+        var run = new RunFacts(PlanText.Release(context), RunFacts.ConfigHash(Path.Combine(context.Kernel.BuildDir, ".config")),
+            $"{context.Settings.Board.Kind.ToString().ToLowerInvariant()} at {context.Board.Address}", verdict.Stress,
+            verdict.Seconds, System.Diagnostics.Process.GetCurrentProcess().StartTime, DateTimeOffset.Now, StressPlan.ProbeDir(context, "soak"));
+        ResultsWriter.Write(dir, context.Campaign.Id, [record], previous, outcome, action, run);
         context.Output.Info($"soak: {verdict.Verdict}{(verdict.Reports.Count > 0 ? $" ({string.Join("; ", verdict.Reports.Select(r => r.Title + (previous.Contains(r.Title) ? "" : " [NEW]")))})" : "")}");
         context.Output.Info($"{outcome}: {action}");
         context.Output.Info($"reports: {Path.Combine(dir, "summary.md")}, results.json, junit.xml");

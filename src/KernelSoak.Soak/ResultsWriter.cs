@@ -13,15 +13,16 @@ public static class ResultsWriter
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public static void Write(string directory, string campaign, IReadOnlyList<ProbeRecord> probes, IReadOnlySet<string> previousTitles, string outcome, string action)
+    public static void Write(string directory, string campaign, IReadOnlyList<ProbeRecord> probes, IReadOnlySet<string> previousTitles, string outcome, string action,
+        RunFacts? run = null)
     {
         Directory.CreateDirectory(directory);
         var newTitles = probes.SelectMany(p => p.Reports).Select(r => r.Title).Distinct().Where(t => !previousTitles.Contains(t)).ToList();
         File.WriteAllText(Path.Combine(directory, "results.json"), JsonSerializer.Serialize(new
         {
-            campaign, outcome, action, generated = DateTimeOffset.UtcNow, new_titles = newTitles, probes,
+            campaign, outcome, action, generated = DateTimeOffset.UtcNow, run, new_titles = newTitles, probes,
         }, Json));
-        File.WriteAllText(Path.Combine(directory, "summary.md"), Markdown(campaign, probes, newTitles, outcome, action));
+        File.WriteAllText(Path.Combine(directory, "summary.md"), Markdown(campaign, probes, newTitles, outcome, action, run));
         Junit(campaign, probes).Save(Path.Combine(directory, "junit.xml"));
     }
 
@@ -33,11 +34,12 @@ public static class ResultsWriter
             .SelectMany(p => p.GetProperty("reports").EnumerateArray()).Select(r => r.GetProperty("title").GetString()!).ToHashSet();
     }
 
-    private static string Markdown(string campaign, IReadOnlyList<ProbeRecord> probes, IReadOnlyList<string> newTitles, string outcome, string action)
+    private static string Markdown(string campaign, IReadOnlyList<ProbeRecord> probes, IReadOnlyList<string> newTitles, string outcome, string action, RunFacts? run)
     {
         var md = new StringBuilder();
         md.AppendLine($"# KernelSoak: {campaign}").AppendLine();
         md.AppendLine($"**{outcome}** — {action}").AppendLine();
+        if (run is not null) md.AppendLine(run.Markdown());
         md.AppendLine("| probe | attempt | verdict | reports | seconds |").AppendLine("|---|---|---|---|---|");
         foreach (var p in probes)
             md.AppendLine($"| {p.Name} | {p.Attempt} | {p.Verdict} | {string.Join("<br>", p.Reports.Select(r => r.Title))} | {p.Seconds:0} |");
@@ -45,7 +47,13 @@ public static class ResultsWriter
         var pre = probes.SelectMany(p => p.PreExisting).Select(r => r.Title).Distinct().ToList();
         if (pre.Count > 0) md.AppendLine().AppendLine($"Pre-existing (also on the unpatched baseline, not counted): {string.Join("; ", pre)}");
         foreach (var first in probes.SelectMany(p => p.Reports).GroupBy(r => r.Title).Select(g => g.First()))
-            md.AppendLine().AppendLine($"## {first.Title}").AppendLine().AppendLine("```").AppendLine(first.Text).AppendLine("```");
+        {
+            md.AppendLine().AppendLine($"## {first.Title}").AppendLine();
+            md.AppendLine($"- first line: `{first.FirstLine}`");
+            md.AppendLine($"- guilty frame: {(first.Guilty is { Length: > 0 } g ? $"`{g}`" : "not found in the report")}");
+            md.AppendLine($"- seen {first.Count}× on {first.Source}").AppendLine();
+            md.AppendLine("```").AppendLine(first.Text).AppendLine("```");
+        }
         return md.ToString();
     }
 
