@@ -8,7 +8,7 @@ cd "$ROOT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 KERNELSOAK_ROOT=$ROOT
 RESULTS=$ROOT/artifacts/test-results
 rm -rf "$RESULTS"; mkdir -p "$RESULTS"
-KS_CALLER=./test.sh scripts/setup-host.sh || { echo "test.sh: setting up the host failed (above); 0 passed, 1 failed, 0 skipped"; exit 1; }
+KS_CALLER=./test.sh scripts/setup-host.sh --for-tests || { echo "test.sh: setting up the host failed (above); 0 passed, 1 failed, 0 skipped"; exit 1; }
 # The sudo tests need two local logins; as root (CI, a fresh machine) the README's command makes them too.
 if [ "$(id -u)" = 0 ]; then scripts/test-users.sh || { echo "test.sh: scripts/test-users.sh failed (above)"; exit 1; }
 else echo "test.sh: not root, so the sudo tests will be skipped (run as root, or scripts/test-users.sh once as root)" >&2; fi

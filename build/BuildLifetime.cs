@@ -1,5 +1,6 @@
 using Cake.Core;
 using Cake.Frosting;
+using KernelSoak.Steps;
 
 namespace KernelSoak.Build;
 
@@ -20,6 +21,22 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         else if (!info.Successful && !context.DryRun)
             context.Output.Warn($"the run stopped: re-run the same command to resume; the journal is {context.JournalPath}");
         context.DropBoardSession();
+        if (!context.DryRun) WriteTimeline(context);
         context.Journal.Dispose();
+    }
+
+    /// <summary>The journal on a time axis, rewritten after every run (a killed run leaves the last one).</summary>
+    private static void WriteTimeline(BuildContext context)
+    {
+        try
+        {
+            var path = Path.Combine(context.ArtifactsDir, "timeline.html");
+            File.WriteAllText(path, TimelinePage.Render($"KernelSoak: {context.Campaign.Id}", context.Journal.Entries));
+            context.Output.Info($"timeline: {path}");
+        }
+        catch (IOException e)
+        {
+            context.Output.Warn($"timeline.html not written: {e.Message}");
+        }
     }
 }

@@ -20,6 +20,8 @@ public sealed class NotImplementedYetException(string capability)
 public sealed class StepRunner(RunJournal journal, IStepLog log, bool dryRun)
 {
     public bool DryRun => dryRun;
+    // Read once per run: every later line says how long its step took before.
+    private readonly StepHistory _history = new(journal.Entries);
 
     public async Task<IReadOnlyDictionary<string, StepResult>> RunAsync(IEnumerable<Step> steps, CancellationToken cancellation = default)
     {
@@ -38,7 +40,7 @@ public sealed class StepRunner(RunJournal journal, IStepLog log, bool dryRun)
         {
             var state = step.NotImplemented is not null ? $"  [not implemented yet: {step.NotImplemented}]"
                 : done ? "  [done, unchanged: would skip]" : "";
-            log.Info($"step {step.Id}: {step.Title}{state}");
+            log.Info($"step {step.Id}: {step.Title}{state} ({_history.Describe(step.Id)})");
             foreach (var command in step.Commands) log.Info($"    $ {command}");
             return StepResult.Ok(note: "dry run");
         }
@@ -51,7 +53,7 @@ public sealed class StepRunner(RunJournal journal, IStepLog log, bool dryRun)
         }
         if (step.NotImplemented is not null) throw new NotImplementedYetException(step.NotImplemented);
         if (journal.WasInterrupted(step.Id)) log.Warn($"resuming {step.Id}: the previous run stopped inside it");
-        else log.Info($"step {step.Id}: {step.Title}");
+        else log.Info($"step {step.Id}: {step.Title} ({_history.Describe(step.Id)})");
         journal.Begin(step.Id, step.Fingerprint);
         try
         {

@@ -102,15 +102,24 @@ public class SetupHostTests
         Assert.That(err, Does.Contain("setup-host.sh: line").And.Contain("apt-get install").And.Contain("failed (exit 100)"));
     }
 
+    [Test]
+    public void For_tests_adds_the_test_only_packages()
+    {
+        Installed("make", "gcc-aarch64-linux-gnu", "qemu-system-arm");
+        var (exit, _, err) = Run("--for-tests");
+        Assert.That(exit, Is.Zero, err);
+        Assert.That(Calls().Last(), Is.EqualTo("apt-get install -y -q --no-install-recommends chromium ser2net"));
+    }
+
     private void Installed(params string[] names) =>
         File.WriteAllLines(Path.Combine(dir, "installed"), names);
 
     private string[] Calls() =>
         File.ReadAllLines(Path.Combine(dir, "calls")).Select(l => l.TrimEnd()).ToArray();
 
-    private (int Exit, string Out, string Err) Run()
+    private (int Exit, string Out, string Err) Run(params string[] args)
     {
-        var psi = new ProcessStartInfo("bash", [Path.Combine(Repo.Root, "scripts", "setup-host.sh")])
+        var psi = new ProcessStartInfo("bash", [Path.Combine(Repo.Root, "scripts", "setup-host.sh"), .. args])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -118,6 +127,7 @@ public class SetupHostTests
         psi.Environment["PATH"] = $"{Path.Combine(dir, "bin")}:/usr/bin:/bin";
         psi.Environment["FAKE"] = dir;
         psi.Environment["KS_HOST_PACKAGES"] = Packages;
+        psi.Environment["KS_TEST_PACKAGES"] = "chromium ser2net";
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
