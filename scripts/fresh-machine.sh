@@ -50,8 +50,14 @@ start=$(date +%s)
 debootstrap --variant=minbase --include="$SDK_DEPS" bookworm "$ROOT" "$MIRROR" > "$OUT/debootstrap.log" 2>&1 \
   || { tail -20 "$OUT/debootstrap.log" >&2; exit 1; }
 echo "   $(( $(date +%s) - start )) s" >&2
-# Same apt sources and settings as the host (a mirror snapshot needs its date checks off).
-cp /etc/apt/sources.list.d/*.sources "$ROOT/etc/apt/sources.list.d/" 2>/dev/null || true
+# Same apt sources and settings as the host (a mirror snapshot needs its date checks off), and the
+# machine's own CA certificates (this workplace reaches its registries through a proxy with its own CA):
+# both belong to the machine, not to the project.
+if ls /etc/apt/sources.list.d/*.sources >/dev/null 2>&1; then
+  cp /etc/apt/sources.list.d/*.sources "$ROOT/etc/apt/sources.list.d/"; rm -f "$ROOT/etc/apt/sources.list"
+fi
+cp /usr/local/share/ca-certificates/*.crt "$ROOT/usr/local/share/ca-certificates/" 2>/dev/null || true
+chroot "$ROOT" update-ca-certificates > /dev/null 2>&1
 cp /etc/apt/apt.conf.d/99* "$ROOT/etc/apt/apt.conf.d/" 2>/dev/null || true
 cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
 [ -f /root/.nuget/NuGet/NuGet.Config ] && install -D -m 0644 /root/.nuget/NuGet/NuGet.Config "$ROOT/root/.nuget/NuGet/NuGet.Config"
@@ -67,8 +73,9 @@ run() {  # run NAME COMMAND: inside the root, timed; output kept
   local name=$1 cmd=$2 t0 rc=0
   echo "== $cmd (inside the fresh root; log: $OUT/$name.log)" >&2
   t0=$(date +%s)
-  unshare --mount --pid --fork --mount-proc="$ROOT/proc" chroot "$ROOT" /usr/bin/env -i HOME=/root TERM=dumb \
-    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin DOTNET_CLI_TELEMETRY_OPTOUT=1 \
+  # The machine's environment (as CI gets it: its CA and NuGet settings among them), a root login's HOME/PATH.
+  unshare --mount --pid --fork --mount-proc="$ROOT/proc" chroot "$ROOT" /usr/bin/env HOME=/root TERM=dumb \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     /bin/bash -c "cd /root/kernelsoak && $cmd" < /dev/null > "$OUT/$name.log" 2>&1 || rc=$?
   local secs=$(( $(date +%s) - t0 ))
   echo "$(date -u +%FT%TZ) $cmd: exit $rc in $secs s; last line: $(tail -1 "$OUT/$name.log")" | tee -a "$OUT/results.txt"
