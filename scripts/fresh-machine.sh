@@ -34,14 +34,14 @@ MIRROR=$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p' /etc/apt/sources.list.d/*.sources 2
 OUT=$REPO/artifacts/fresh-machine
 mkdir -p "$OUT"
 
-cleanup() {
+unmount() {
   for m in "$ROOT/usr/share/dotnet" "$ROOT/dev/pts" "$ROOT/dev" "$ROOT/sys" "$ROOT/proc"; do
-    mountpoint -q "$m" 2>/dev/null && umount -l "$m"
+    if mountpoint -q "$m" 2>/dev/null; then umount -l "$m"; fi
   done
-  [ $keep = 1 ] || rm -rf --one-file-system "$ROOT"
 }
-trap cleanup EXIT
-cleanup
+trap 'unmount; [ $keep = 1 ] || rm -rf --one-file-system "$ROOT"' EXIT
+# Always from nothing: a root left by an earlier --keep goes first.
+unmount; rm -rf --one-file-system "$ROOT"
 
 # The SDK's own Debian dependencies (what installing it from packages pulls in), nothing of ours.
 SDK_DEPS=ca-certificates,libicu72,libssl3,libgssapi-krb5-2,zlib1g,libstdc++6

@@ -48,11 +48,27 @@ public sealed class ThrowawaySshd : IDisposable
             PermitRootLogin prohibit-password
             ClientAliveInterval 0
             LogLevel VERBOSE
+            # A login shell's rc that waits on a lock (pyenv's rehash, 60 s by default) must not stall a test.
+            SetEnv PYENV_REHASH_TIMEOUT=2
             """);
+        RemoveStaleShellLocks();
         if (Environment.UserName == "root") Directory.CreateDirectory("/run/sshd"); // privilege separation dir
         sshd.Launch();
         sshd.PinInKnownHosts();
         return sshd;
+    }
+
+    /// <summary>
+    /// Tests kill remote process groups on purpose; a kill that lands while root's .bashrc runs
+    /// `pyenv rehash` (as on this workplace's machines) leaves its lock file, and every later login waits on
+    /// it. A rehash takes well under a second, so a lock older than a minute is stale.
+    /// </summary>
+    private static void RemoveStaleShellLocks()
+    {
+        var home = Environment.GetEnvironmentVariable("HOME") ?? "";
+        var root = Environment.GetEnvironmentVariable("PYENV_ROOT") is { Length: > 0 } r ? r : Path.Combine(home, ".pyenv");
+        var pyenvLock = new FileInfo(Path.Combine(root, "shims", ".pyenv-shim"));
+        if (pyenvLock.Exists && DateTime.UtcNow - pyenvLock.LastWriteTimeUtc > TimeSpan.FromMinutes(1)) pyenvLock.Delete();
     }
 
     /// <summary>Makes a fresh host key (the board "reinstalled"); takes effect at the next <see cref="Restart"/>.</summary>
