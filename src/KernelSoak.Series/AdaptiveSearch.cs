@@ -12,6 +12,9 @@ namespace KernelSoak.Series;
 /// </summary>
 public static class AdaptiveSearch
 {
+    /// <summary>Past this many reports the rate is known well enough that measuring it more does not pay.</summary>
+    private const int MeasuredEnough = 10;
+
     public static SearchDecision Next(IReadOnlyList<string> ids, IReadOnlyList<PointEvidence> points, SearchPolicy policy)
     {
         if (ids.Count != points.Count) throw new ArgumentException($"{ids.Count} ids but {points.Count} points");
@@ -40,9 +43,23 @@ public static class AdaptiveSearch
         }
 
         var have = lo < 0 ? 0 : points[lo].StressSeconds;
-        if (lo >= 0 && posterior.SecondsToConfirm(lo, policy.MissProbability, policy.MaxProbeSeconds - have) is { } more && Short(have, have + more))
+        var loRoom = policy.MaxProbeSeconds - have;
+        if (lo >= 0 && posterior.SecondsToConfirm(lo, policy.MissProbability, loRoom) is { } needed)
         {
-            more = Math.Max(more, SearchPolicy.MinProbeSeconds);
+            // Out of budget at lo before the answer is sure enough: the rate may just be badly known (one or two
+            // reports say little). More reports at the first bad point narrow it, for as long as its own budget lasts.
+            var hiRoom = policy.MaxProbeSeconds - points[hi].StressSeconds;
+            if (posterior.ProbabilityAtOrBelow(lo, needed) > policy.MissProbability && hiRoom >= SearchPolicy.MinProbeSeconds && rate.Reports < MeasuredEnough)
+            {
+                var seconds = Math.Clamp(3 * (rate.MeanIntervalSeconds ?? policy.InitialProbeSeconds), SearchPolicy.MinProbeSeconds, hiRoom);
+                return new ProbeNext(hi, seconds, ProbePurpose.MeasureRate,
+                    $"first bad patch {Name(hi)} if {Name(lo)} is really clean, but {rate.Describe()} is too uncertain to say so within series.max_probe_s: " +
+                    $"stress {Name(hi)} again for up to {PoissonBounds.Seconds(seconds)} to measure the rate");
+            }
+        }
+        if (lo >= 0 && posterior.SecondsToConfirm(lo, policy.MissProbability, loRoom) is { } extra && Short(have, have + extra))
+        {
+            var more = Math.Max(extra, SearchPolicy.MinProbeSeconds);
             return new ProbeNext(lo, more, ProbePurpose.Confirm,
                 $"first bad patch {Name(hi)} if {Name(lo)} is really clean: soak {Name(lo)} {PoissonBounds.Seconds(more)} more " +
                 $"({PoissonBounds.Seconds(have)} so far; {rate.Describe()})");
@@ -91,8 +108,8 @@ public static class AdaptiveSearch
         ? $"probability that this answer is wrong: {PoissonBounds.Percent(x)}"
         : "probability that this answer is wrong: unknown (no rate measured or assumed)";
 
-    /// <summary>Another probe is worth a boot when more than 2 % of the target is missing.</summary>
-    private static bool Short(double have, double target) => target - have > Math.Max(0.02 * target, 0.5);
+    /// <summary>Another probe is due when anything is missing (it is never shorter than <see cref="SearchPolicy.MinProbeSeconds"/>; a window that ran to its end records the length it was given, so this does not repeat).</summary>
+    private static bool Short(double have, double target) => target - have > 0.05;
 
     private static int LastTestable(IReadOnlyList<PointEvidence> points, int from)
     {

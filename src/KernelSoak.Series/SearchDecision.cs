@@ -8,6 +8,8 @@ public enum ProbePurpose
     SoakBadEnd,
     /// <summary>A point between the last clean and the first bad one.</summary>
     Narrow,
+    /// <summary>The first bad point again: the rate is too uncertain for the answer to be sure within the budget.</summary>
+    MeasureRate,
     /// <summary>The clean neighbour of the answer, soaked until the answer is as sure as the campaign asks.</summary>
     Confirm,
 }
