@@ -64,8 +64,27 @@ public static class AdaptiveSearch
                 $"first bad patch {Name(hi)} if {Name(lo)} is really clean: soak {Name(lo)} {PoissonBounds.Seconds(more)} more " +
                 $"({PoissonBounds.Seconds(have)} so far; {rate.Describe()})");
         }
-        var wrong = posterior.ProbabilityAtOrBelow(lo);
-        var range = hi - lo > 1 ? $"one of {Name(lo + 1)}…{Name(hi)} ({Untestables(ids, points, lo + 1, hi - 1)} cannot be tested)" : Name(hi);
+        return FirstBadAnswer(ids, points, policy, hi, lo);
+    }
+
+    /// <summary>The answer as the evidence stands, without asking for more probes (a sequential walk's summary, a search stopped early).</summary>
+    public static SeriesAnswer AnswerNow(IReadOnlyList<string> ids, IReadOnlyList<PointEvidence> points, SearchPolicy policy)
+    {
+        var hi = Enumerable.Range(0, points.Count).FirstOrDefault(i => points[i].Bad, -1);
+        if (hi >= 0) return FirstBadAnswer(ids, points, policy, hi, Enumerable.Range(0, hi).LastOrDefault(i => points[i].Clean, -1));
+        var top = Enumerable.Range(0, points.Count).LastOrDefault(i => points[i].Clean, -1);
+        return top >= 0 ? NoBadAnswer(ids, points, policy, top)
+            : new SeriesAnswer(AnswerKind.NothingTestable, null, -1, [], 0, null, Rate(points, points.Count, policy), "no point of the series was probed");
+    }
+
+    private static SeriesAnswer FirstBadAnswer(IReadOnlyList<string> ids, IReadOnlyList<PointEvidence> points, SearchPolicy policy, int hi, int lo)
+    {
+        string Name(int i) => i < 0 ? "the base" : ids[i];
+        var rate = Rate(points, hi, policy);
+        var have = lo < 0 ? 0 : points[lo].StressSeconds;
+        var wrong = new SeriesPosterior(points, hi, policy.AssumedIntervalSeconds).ProbabilityAtOrBelow(lo);
+        var between = hi - lo > 1 ? Untestables(ids, points, lo + 1, hi - 1) : "";
+        var range = hi - lo > 1 ? $"one of {Name(lo + 1)}…{Name(hi)} ({(between.Length > 0 ? between + " cannot be tested" : "not probed")})" : Name(hi);
         var why = $"first bad patch {range}, {Name(lo)} clean" + (lo < 0 ? "" : $" ({PoissonBounds.Describe(have, policy.MissProbability)})") +
                   $"; {rate.Describe()}; {WrongText(wrong)}";
         return new SeriesAnswer(AnswerKind.FirstBad, hi, lo, [.. Enumerable.Range(lo + 1, hi - lo - 1)], have, wrong, rate, why);
@@ -90,8 +109,18 @@ public static class AdaptiveSearch
             return new ProbeNext(top, more, ProbePurpose.SoakBadEnd,
                 $"no report at the bad end yet ({PoissonBounds.Describe(have, policy.MissProbability)}): soak {ids[top]} {PoissonBounds.Seconds(more)} more (series.soak_bad_end, up to series.max_probe_s)");
         }
+        return NoBadAnswer(ids, points, policy, top);
+    }
+
+    private static SeriesAnswer NoBadAnswer(IReadOnlyList<string> ids, IReadOnlyList<PointEvidence> points, SearchPolicy policy, int top)
+    {
+        var rate = new RateEstimate(0, 0, policy.AssumedIntervalSeconds);
+        var have = points[top].StressSeconds;
+        var above = Untestables(ids, points, top + 1, ids.Count - 1);
+        var whole = top == ids.Count - 1 ? $"the whole series ({ids[top]})" : $"{ids[top]}, the highest point probed,";
         var wrong = rate.MissProbability(have);
-        var untested = top < ids.Count - 1 ? $"; {Untestables(ids, points, top + 1, ids.Count - 1)} cannot be tested, the bug may be there" : "";
+        var untested = top == ids.Count - 1 ? ""
+            : above.Length > 0 ? $"; {above} cannot be tested, the bug may be there" : $"; {ids[top + 1]}…{ids[^1]} not probed";
         var noReport = rate.Known ? "" : "; no report was ever seen, so no rate is measured: a rarer bug is not ruled out";
         return new SeriesAnswer(AnswerKind.NoBadPatch, null, top, [.. Enumerable.Range(top + 1, ids.Count - top - 1)], have, wrong, rate,
             $"{whole} is clean: no bad patch ({PoissonBounds.Describe(have, policy.MissProbability)}){untested}{noReport}; {WrongText(wrong)}");

@@ -122,8 +122,9 @@ public class BuildCommandLineTests
                 .Replace("\"../tests/patches\"", $"\"{Repo.Root}/tests/patches\"", StringComparison.Ordinal));
             var (exit, output, err) = Run("--target=Bisect", "--dryrun", "--exclusive", $"--paths-artifacts={artifactsRoot}", $"--campaign={campaign}");
             Assert.That(exit, Is.Zero, err);
-            Assert.That(output, Does.Contain("binary search: verify the bad end first: the whole series (0003)"));
-            Assert.That(output, Does.Contain("step bisect/0003/apply").And.Contain("step bisect/0003/verdict"));
+            Assert.That(output, Does.Contain("binary search: verify the bad end first: the whole series (0003) for 12 s"));
+            Assert.That(output, Does.Contain("step bisect/0003/apply").And.Contain("step bisect/0003/probe-1/stress").And.Contain("step bisect/0003/probe-1/record"));
+            Assert.That(output, Does.Contain("lkdtm-warning-message 12 s (sized by the series search; ends at the first hunted report)"));
             Assert.That(Directory.GetFiles(artifactsRoot, "journal*", SearchOption.AllDirectories), Is.Empty, "a dry run writes no journal");
         }
         finally
