@@ -56,3 +56,18 @@ public class SeriesSettingsTests
     public void Bad_values_are_errors_naming_the_setting(string line, string message) =>
         Assert.That(Error(line), Does.Contain(message));
 }
+
+/// <summary>The flaky series of issue 22's real run: the campaign loads and every patch it names is there.</summary>
+public class FlakyCampaignTests
+{
+    [Test]
+    public void The_flaky_campaign_hunts_the_use_after_free_over_four_patches_that_exist()
+    {
+        var c = CampaignLoader.Load(Path.Combine(Repo.Root, "campaigns", "qemu-flaky.toml"));
+        Assert.That((c.Series.Mode, c.Series.Hunt, c.Series.SoakBadEnd), Is.EqualTo((SearchMode.Binary, "^KASAN: use-after-free", true)));
+        var dir = Path.GetFullPath(c.Series.Dir, Path.GetDirectoryName(c.SourcePath)!);
+        var files = c.Series.Patches.Select(p => Kernel.PatchSeries.Resolve(dir, p)).ToList();
+        Assert.That(files.Select(Path.GetFileName), Has.All.Match("^000[1-4]-.*\\.patch$"));
+        Assert.That(File.ReadAllText(files[2]), Does.Contain("get_random_u32() % 10 == 0").And.Contain("+\t\tkfree(seen);"));
+    }
+}
