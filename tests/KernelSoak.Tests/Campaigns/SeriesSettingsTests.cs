@@ -6,31 +6,20 @@ namespace KernelSoak.Tests.Campaigns;
 /// <summary>series.miss_probability, max_probe_s, hunt, soak_bad_end, assumed_interval_s: bound and checked by the campaign loader.</summary>
 public class SeriesSettingsTests
 {
-    private const string Minimal = """
-        [campaign]
-        id = "t"
-        [kernel]
-        tree = "/src/linux"
-        arch = "arm64"
-        [install]
-        label = "test"
-        default_label = "good"
-        """;
-
     private static string Error(string series) =>
-        Assert.Throws<CampaignException>(() => CampaignLoader.Parse(Minimal + "\n[series]\n" + series + "\n", "s.toml"))!.Message;
+        Assert.Throws<CampaignException>(() => CampaignLoader.Parse(CampaignLoaderTests.Minimal + "\n[series]\n" + series + "\n", "s.toml"))!.Message;
 
     [Test]
     public void Defaults_are_the_issues_five_percent_and_half_an_hour()
     {
-        var s = CampaignLoader.Parse(Minimal, "min.toml").Series;
+        var s = CampaignLoader.Parse(CampaignLoaderTests.Minimal, "min.toml").Series;
         Assert.That((s.MissProbability, s.MaxProbeS, s.Hunt, s.SoakBadEnd, s.AssumedIntervalS), Is.EqualTo((0.05, 1800, "any", false, 0.0)));
     }
 
     [Test]
     public void Every_setting_binds()
     {
-        var s = CampaignLoader.Parse(Minimal + """
+        var s = CampaignLoader.Parse(CampaignLoaderTests.Minimal + """
 
             [series]
             mode = "binary"

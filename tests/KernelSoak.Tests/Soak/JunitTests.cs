@@ -11,6 +11,18 @@ public class JunitTests
     private static readonly ReportSummary Uaf = new("KASAN", "KASAN: use-after-free Read in lkdtm_WARNING_MESSAGE", "lkdtm_WARNING_MESSAGE", "ssh,netconsole", 1,
         "BUG: KASAN: use-after-free in lkdtm_WARNING_MESSAGE+0x5c/0x90", "BUG: KASAN: use-after-free in lkdtm_WARNING_MESSAGE+0x5c/0x90\n<& \"chars\" that need escaping>");
 
+    /// <summary>The file, after checking it against the JUnit schema.</summary>
+    private static XDocument LoadValid(string path)
+    {
+        var schemas = new XmlSchemaSet();
+        schemas.Add("", Path.Combine(TestContext.CurrentContext.TestDirectory, "testdata", "junit", "junit-10.xsd"));
+        var errors = new List<string>();
+        var junit = XDocument.Load(path);
+        junit.Validate(schemas, (_, e) => errors.Add($"{e.Severity}: {e.Message}"));
+        Assert.That(errors, Is.Empty);
+        return junit;
+    }
+
     [Test]
     public void Junit_xml_validates_against_the_schema_with_a_case_per_probe()
     {
@@ -21,12 +33,7 @@ public class JunitTests
             new ProbeRecord("0003", 1, Verdicts.NoBoot, [], [], dir, 0, "6.1.192-ks did not come up"),
         ], new HashSet<string>(), "Success", "read summary.md");
 
-        var schemas = new XmlSchemaSet();
-        schemas.Add("", Path.Combine(TestContext.CurrentContext.TestDirectory, "testdata", "junit", "junit-10.xsd"));
-        var errors = new List<string>();
-        var junit = XDocument.Load(Path.Combine(dir, "junit.xml"));
-        junit.Validate(schemas, (_, e) => errors.Add($"{e.Severity}: {e.Message}"));
-        Assert.That(errors, Is.Empty);
+        var junit = LoadValid(Path.Combine(dir, "junit.xml"));
 
         var suite = junit.Root!.Element("testsuite")!;
         Assert.That((suite.Attribute("tests")!.Value, suite.Attribute("failures")!.Value), Is.EqualTo(("3", "2")));
@@ -60,12 +67,7 @@ public class JunitTests
         var json = File.ReadAllText(Path.Combine(dir, "results.json"));
         Assert.That(json, Does.Contain("\"rules_out_interval_s\": 6.7").And.Contain("\"probability_wrong\": 0.04").And.Contain("\"first_bad\": \"0003\""));
 
-        var schemas = new XmlSchemaSet();
-        schemas.Add("", Path.Combine(TestContext.CurrentContext.TestDirectory, "testdata", "junit", "junit-10.xsd"));
-        var errors = new List<string>();
-        var junit = XDocument.Load(Path.Combine(dir, "junit.xml"));
-        junit.Validate(schemas, (_, e) => errors.Add($"{e.Severity}: {e.Message}"));
-        Assert.That(errors, Is.Empty);
+        var junit = LoadValid(Path.Combine(dir, "junit.xml"));
         var suite = junit.Root!.Element("testsuite")!;
         Assert.That((suite.Attribute("failures")!.Value, suite.Attribute("skipped")!.Value), Is.EqualTo(("1", "1")), "an untestable patch is skipped, not failed");
         Assert.That(suite.Elements("testcase").First().Element("system-out")!.Value, Is.EqualTo(bound));
