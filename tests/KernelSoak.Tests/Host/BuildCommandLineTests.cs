@@ -111,6 +111,26 @@ public class BuildCommandLineTests
     }
 
     [Test]
+    public void Sequential_dry_run_of_the_whole_series_writes_no_results()
+    {
+        var artifactsRoot = Directory.CreateTempSubdirectory("ks-art-").FullName;
+        try
+        {
+            var campaign = Path.Combine(artifactsRoot, "walk.toml");
+            File.WriteAllText(campaign, File.ReadAllText(Path.Combine(Repo.Root, "campaigns", "qemu-bisect.toml"))
+                .Replace("\"../tests/patches\"", $"\"{Repo.Root}/tests/patches\"", StringComparison.Ordinal));
+            var (exit, output, err) = Run("--target=Bisect", "--dryrun", "--exclusive", $"--paths-artifacts={artifactsRoot}", $"--campaign={campaign}");
+            Assert.That(exit, Is.Zero, err);
+            Assert.That(output, Does.Contain("summary.md, results.json, junit.xml: the series answer"));
+            Assert.That(Directory.GetFiles(artifactsRoot, "*", SearchOption.AllDirectories).Where(f => f != campaign), Is.Empty, "a dry run writes nothing");
+        }
+        finally
+        {
+            Directory.Delete(artifactsRoot, true);
+        }
+    }
+
+    [Test]
     public void Binary_mode_dry_run_starts_at_the_bad_end_and_changes_nothing()
     {
         var artifactsRoot = Directory.CreateTempSubdirectory("ks-art-").FullName;
