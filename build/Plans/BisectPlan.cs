@@ -2,6 +2,7 @@ using System.Text.Json;
 using KernelSoak.Campaigns;
 using KernelSoak.Journal;
 using KernelSoak.Kernel;
+using KernelSoak.Series;
 using KernelSoak.Soak;
 using KernelSoak.Steps;
 
@@ -12,24 +13,30 @@ public static class BisectPlan
 {
     public static string ApplyStep(PatchRef patch) => $"bisect/{patch.Id}/apply";
 
-    public static IEnumerable<Step> Steps(BuildContext c, PatchRef patch)
+    /// <summary>
+    /// The steps of one probe. Sequential mode (<paramref name="next"/> null): the campaign's attempts, each
+    /// its own boot, then the point's verdict. Binary mode: one probe of the length the search sized, added to
+    /// the point's record.
+    /// </summary>
+    public static IEnumerable<Step> Steps(BuildContext c, PatchRef patch, ProbeNext? next = null)
     {
         var prefix = $"bisect/{patch.Id}";
         var series = c.Campaign.Series;
         var index = series.Patches.IndexOf(patch);
         var dir = c.CampaignPath(series.Dir);
         var file = TryResolve(dir, patch);
-        var earlierBad = series.Patches.Take(index).Select(p => (p, v: PatchVerdict(c, p))).FirstOrDefault(x => x.v is not (null or Verdicts.Clean));
-        if (series.Mode == SearchMode.Sequential && series.StopAtFirstBad && earlierBad.p is not null)
+        var hunt = HuntRule.Parse(series.Hunt);
+        var earlierBad = series.Patches.Take(index).Select(p => (p, r: Record(c, p))).FirstOrDefault(x => PointRecords.Evidence(x.r, hunt).Bad);
+        if (next is null && series.Mode == SearchMode.Sequential && series.StopAtFirstBad && earlierBad.p is not null)
         {
-            c.Output.Warn($"{patch.Id} not probed: {earlierBad.p.Id} was already {earlierBad.v} and series.stop_at_first_bad is on");
+            c.Output.Warn($"{patch.Id} not probed: {earlierBad.p.Id} was already {earlierBad.r!.Verdict} and series.stop_at_first_bad is on");
             yield break;
         }
         var applyInputs = ApplyInputs(c, index);
-        if (PatchVerdict(c, patch) is { } known && c.Journal.LastEnd(ApplyStep(patch)) is { Outcome: Outcomes.Ok } applied && applied.Fingerprint == applyInputs
-            && c.Journal.IsDone($"{prefix}/verdict", ""))
+        var known = Record(c, patch);
+        if (next is null && known is not null)
         {
-            c.Output.Info($"{patch.Id}: verdict {known} already recorded with the same patches; nothing to redo ({Path.Combine(c.ArtifactsDir, "bisect", patch.Id, "verdict.json")})");
+            c.Output.Info($"{patch.Id}: verdict {known.Verdict} already recorded for the same patches and kernel inputs; nothing to redo ({PointRecords.PathOf(BisectDir(c), patch.Id)})");
             yield break;
         }
         yield return new Step(ApplyStep(patch), $"git am {patch.Id} on {c.Kernel.Branch} (on top of {(index == 0 ? "the base" : series.Patches[index - 1].Id)})",
@@ -40,6 +47,19 @@ public static class BisectPlan
         foreach (var step in KernelPlan.Compile(c, prefix)) yield return step;
         foreach (var step in InstallPlan.Steps(c, $"{prefix}/install")) yield return step;
         var preExisting = Baseline(c);
+        if (next is not null)
+        {
+            var number = (known?.Probes.Count ?? 0) + 1;
+            var probe = $"{prefix}/probe-{number}";
+            var window = new ProbeWindow(next.Seconds, hunt.Steers);
+            foreach (var step in BootPlan.Steps(c, probe)) yield return step;
+            foreach (var step in StressPlan.Steps(c, probe, preExisting, window: window)) yield return step;
+            foreach (var step in HarvestPlan.Steps(c, probe)) yield return step;
+            yield return new Step($"{probe}/record", $"add probe {number} of {patch.Id} ({next.Purpose}, {next.Seconds:0} s) to its record; the search decides the next probe", "",
+                [$"write {PointRecords.PathOf(BisectDir(c), patch.Id)}"],
+                ct => Task.FromResult(AddProbe(c, patch, number, probe, next.Seconds))) { AlwaysRun = true };
+            yield break;
+        }
         for (var attempt = 1; attempt <= series.Attempts; attempt++)
         {
             var probe = series.Attempts == 1 ? prefix : $"{prefix}/attempt-{attempt}";
@@ -72,7 +92,17 @@ public static class BisectPlan
     private static async Task<StepResult> ApplyAsync(BuildContext c, PatchRef patch, int index, string dir, CancellationToken ct)
     {
         var series = new PatchSeries(c.Kernel, c.Commands);
-        var previous = index == 0 ? await series.BaseAsync(ct) : await AppliedCommitAsync(c, index - 1, dir, ct);
+        string previous;
+        try
+        {
+            previous = index == 0 ? await series.BaseAsync(ct) : await AppliedCommitAsync(c, index - 1, dir, ct);
+        }
+        catch (Cake.Frosting.UserErrorException e) when (e.InnerException is PatchApplyException)
+        {
+            // Nothing above a patch that does not apply can be built: untestable, never bad.
+            RecordVerdict(c, patch, Verdicts.ApplyFailed, [], $"a patch underneath does not apply: {e.Message}");
+            throw;
+        }
         var file = PatchSeries.Resolve(dir, patch);
         var recorded = c.Journal.LastEnd(ApplyStep(patch));
         if (recorded is { Outcome: Outcomes.Ok } && recorded.Outputs?.GetValueOrDefault("on") == previous && recorded.Outputs?.GetValueOrDefault("patch") == Fingerprint.OfFile(file))
@@ -119,45 +149,81 @@ public static class BisectPlan
     private static StepResult Verdict(BuildContext c, PatchRef patch)
     {
         var series = c.Campaign.Series;
-        var probes = Enumerable.Range(1, series.Attempts)
-            .Select(a => HarvestPlan.Verdict(c, series.Attempts == 1 ? $"bisect/{patch.Id}" : $"bisect/{patch.Id}/attempt-{a}")).ToList();
-        var done = probes.Where(p => p is not null).Select(p => p!).ToList();
-        var bad = done.FirstOrDefault(p => p.Verdict != Verdicts.Clean);
-        var verdict = bad?.Verdict ?? (done.Count == series.Attempts ? Verdicts.Clean : Verdicts.InfraError);
-        var confidence = bad is null ? $"{patch.Id} passed {done.Count}/{series.Attempts} × {c.Campaign.Stress.Where(s => s.Enabled).Sum(s => s.DurationS)} s"
+        var duration = InitialProbeSeconds(c);
+        var runs = Enumerable.Range(1, series.Attempts)
+            .Select(a => (a, prefix: series.Attempts == 1 ? $"bisect/{patch.Id}" : $"bisect/{patch.Id}/attempt-{a}"))
+            .Select(x => (x.a, x.prefix, outcome: HarvestPlan.Verdict(c, x.prefix)))
+            .Where(x => x.outcome is not null)
+            .Select(x => Run(c, x.a, x.prefix, x.outcome!, duration)).ToList();
+        var bad = runs.FirstOrDefault(p => p.Verdict != Verdicts.Clean);
+        var verdict = bad?.Verdict ?? (runs.Count == series.Attempts ? Verdicts.Clean : Verdicts.InfraError);
+        var note = bad is null ? $"{patch.Id} passed {runs.Count}/{series.Attempts}: {PoissonBounds.Describe(runs.Sum(r => r.StressSeconds), series.MissProbability)}"
             : $"bad at {patch.Id} ({bad.Reports.FirstOrDefault()?.Title ?? bad.Note ?? bad.Verdict})";
-        RecordVerdict(c, patch, verdict, bad?.Reports ?? [], confidence);
+        Save(c, patch, verdict, note, runs);
         var (outcome, action) = Tasks.ExitRules.Apply(c.Campaign, verdict);
-        c.Output.Info($"verdict {patch.Id}: {verdict} — {confidence}; {outcome}: {action}");
+        c.Output.Info($"verdict {patch.Id}: {verdict} — {note}; {outcome}: {action}");
         return StepResult.Ok(new Dictionary<string, string> { ["verdict"] = verdict });
     }
 
+    /// <summary>Binary mode: the probe just harvested joins the point's record; the point's verdict is bad as soon as one probe is.</summary>
+    private static StepResult AddProbe(BuildContext c, PatchRef patch, int number, string prefix, double seconds)
+    {
+        var outcome = HarvestPlan.Verdict(c, prefix) ?? throw new InvalidOperationException($"probe {number} of {patch.Id} was harvested without a verdict: re-run to resume it");
+        var runs = (Record(c, patch)?.Probes ?? []).Where(p => p.Number != number).Append(Run(c, number, prefix, outcome, seconds)).ToList();
+        var bad = runs.FirstOrDefault(p => p.Verdict != Verdicts.Clean && p.Verdict != Verdicts.InfraError);
+        var clean = runs.Where(p => p.Verdict == Verdicts.Clean).Sum(p => Math.Max(p.StressSeconds, p.RequestedSeconds));
+        var note = bad is null ? PoissonBounds.Describe(clean, c.Campaign.Series.MissProbability)
+            : $"bad at {patch.Id} ({bad.Reports.FirstOrDefault()?.Title ?? bad.Note ?? bad.Verdict}){FirstReportText(bad)}";
+        var verdict = bad?.Verdict ?? Verdicts.Clean;
+        Save(c, patch, verdict, note, runs);
+        c.Output.Info($"probe {number} of {patch.Id}: {outcome.Verdict} after {outcome.StressSeconds:0} s of stress{FirstReportText(runs[^1])}; {patch.Id} so far: {verdict} — {note}");
+        return StepResult.Ok(new Dictionary<string, string> { ["verdict"] = verdict });
+    }
+
+    private static string FirstReportText(ProbeRun run) => run.Timeline.Count == 0 ? "" : $" (first report {run.Timeline[0].Seconds:0.0} s into the stress)";
+
+    private static ProbeRun Run(BuildContext c, int number, string prefix, ProbeOutcome o, double requested) =>
+        new(number, o.Verdict, requested, o.StressSeconds, o.Reports, o.Timeline, StressPlan.ProbeDir(c, prefix), o.Note);
+
     private static void RecordVerdict(BuildContext c, PatchRef patch, string verdict, IReadOnlyList<ReportSummary> reports, string note)
     {
-        var dir = Path.Combine(c.ArtifactsDir, "bisect", patch.Id);
-        Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "verdict.json"), JsonSerializer.Serialize(new { patch = patch.Id, verdict, note, reports, at = DateTimeOffset.UtcNow }, StressPlan.Json));
-        var records = c.Campaign.Series.Patches.Select(p => (p, v: PatchVerdict(c, p))).Where(x => x.v is not null)
-            .Select(x => new ProbeRecord(x.p.Id, 1, x.v!, ReportsOf(c, x.p), [], Path.Combine(c.ArtifactsDir, "bisect", x.p.Id), 0, null)).ToList();
-        var firstBad = records.FirstOrDefault(r => r.Verdict != Verdicts.Clean);
-        var (outcome, action) = Tasks.ExitRules.Apply(c.Campaign, firstBad?.Verdict ?? Verdicts.Clean);
-        ResultsWriter.Write(Path.Combine(c.ArtifactsDir, "bisect"), c.Campaign.Id, records, new HashSet<string>(),
-            firstBad is null ? $"{outcome}: all {records.Count} probed patches clean" : $"{outcome}: first bad patch {firstBad.Name} ({firstBad.Verdict})", action);
+        var runs = reports.Count == 0 ? [] : new List<ProbeRun> { new(1, verdict, 0, 0, reports, [], Path.Combine(BisectDir(c), patch.Id), note) };
+        Save(c, patch, verdict, note, runs);
     }
 
-    public static string? PatchVerdict(BuildContext c, PatchRef patch)
+    private static void Save(BuildContext c, PatchRef patch, string verdict, string note, IReadOnlyList<ProbeRun> runs)
     {
-        var path = Path.Combine(c.ArtifactsDir, "bisect", patch.Id, "verdict.json");
-        if (!File.Exists(path)) return null;
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        return doc.RootElement.GetProperty("verdict").GetString();
+        PointRecords.Save(BisectDir(c), new PointRecord(patch.Id, PointKey(c, patch), verdict, note, runs));
+        SeriesResults.Write(c, null);
     }
 
-    private static IReadOnlyList<ReportSummary> ReportsOf(BuildContext c, PatchRef patch)
+    public static string BisectDir(BuildContext c) => Path.Combine(c.ArtifactsDir, "bisect");
+
+    /// <summary>What a point's record is valid for: the base, the bytes of every patch up to it, the kernel inputs.</summary>
+    public static string PointKey(BuildContext c, PatchRef patch)
     {
-        var path = Path.Combine(c.ArtifactsDir, "bisect", patch.Id, "verdict.json");
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        return doc.RootElement.GetProperty("reports").Deserialize<List<ReportSummary>>(StressPlan.Json) ?? [];
+        var series = c.Campaign.Series;
+        var dir = c.CampaignPath(series.Dir);
+        var hashes = series.Patches.Take(series.Patches.IndexOf(patch) + 1)
+            .Select(p => TryResolve(dir, p) is { } f && File.Exists(f) ? Fingerprint.OfFile(f) : $"missing:{p.Id}");
+        var kernel = Fingerprint.Of(JsonSerializer.Serialize(c.Campaign.Kernel), JsonSerializer.Serialize(c.Campaign.Config));
+        return PointRecords.Key(c.Journal.LastEnd("kernel/source")?.Outputs?.GetValueOrDefault("head") ?? "", hashes, kernel);
+    }
+
+    /// <summary>The point's record when it was made from these very patches and kernel inputs; null otherwise (a replaced patch is probed anew).</summary>
+    public static PointRecord? Record(BuildContext c, PatchRef patch) => PointRecords.Load(BisectDir(c), patch.Id, PointKey(c, patch));
+
+    public static string? PatchVerdict(BuildContext c, PatchRef patch) => Record(c, patch)?.Verdict;
+
+    /// <summary>The campaign's stress window: the longest enabled command workload (they run side by side).</summary>
+    public static double InitialProbeSeconds(BuildContext c) =>
+        c.Campaign.Stress.Where(s => s.Enabled && s.Kind == StressKind.Commands).Select(s => (double)s.DurationS).DefaultIfEmpty(60).Max();
+
+    /// <summary>The search's settings from the campaign's series.*.</summary>
+    public static SearchPolicy Policy(BuildContext c)
+    {
+        var s = c.Campaign.Series;
+        return new SearchPolicy(s.MissProbability, s.MaxProbeS, InitialProbeSeconds(c), s.AssumedIntervalS > 0 ? s.AssumedIntervalS : null, s.SoakBadEnd);
     }
 
     /// <summary>The unpatched kernel's report titles: pre-existing, never a patch's fault.</summary>

@@ -6,6 +6,9 @@ using KernelSoak.Steps;
 
 namespace KernelSoak.Build.Plans;
 
+/// <summary>A window the series search sized: every workload runs this long, and the window ends at the first report <paramref name="StopOn"/> accepts.</summary>
+public sealed record ProbeWindow(double Seconds, Func<string, bool> StopOn);
+
 /// <summary>The stress window: the campaign's workloads under supervision while the monitor watches.</summary>
 public static class StressPlan
 {
@@ -17,14 +20,14 @@ public static class StressPlan
     /// A soak stresses on every run; a probe of the baseline or a patch stresses once per build it boots
     /// (a re-run after a kill resumes the interrupted window, a finished one is not repeated).
     /// </summary>
-    public static IEnumerable<Step> Steps(BuildContext c, string prefix, IReadOnlySet<string>? preExisting = null, bool everyRun = false)
+    public static IEnumerable<Step> Steps(BuildContext c, string prefix, IReadOnlySet<string>? preExisting = null, bool everyRun = false, ProbeWindow? window = null)
     {
-        var probeInputs = ProbeFingerprint(c);
+        var probeInputs = window is null ? ProbeFingerprint(c) : Fingerprint.Of(ProbeFingerprint(c), window.Seconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture));
         var b = c.Board;
         var monitor = c.Campaign.Monitor;
         var profiles = c.Campaign.Stress.Where(s => s.Enabled).ToList();
         var commands = profiles.Where(p => p.Kind == StressKind.Commands)
-            .SelectMany(p => p.Commands.Select(cmd => new StressCommand(p.Name, cmd, TimeSpan.FromSeconds(p.DurationS)))).ToList();
+            .SelectMany(p => p.Commands.Select(cmd => new StressCommand(p.Name, cmd, TimeSpan.FromSeconds(window?.Seconds ?? p.DurationS)))).ToList();
         var dir = ProbeDir(c, prefix);
         foreach (var manual in profiles.Where(p => p.Kind == StressKind.Manual))
             yield return new Step($"{prefix}/{manual.Name}", $"manual: {manual.Instruction}", Fingerprint.Of(manual.Instruction),
@@ -37,7 +40,7 @@ public static class StressPlan
                     while (!File.Exists(confirm)) await Task.Delay(1000, ct);
                     return StepResult.Ok();
                 });
-        yield return new Step($"{prefix}/stress", $"{string.Join(", ", profiles.Select(p => $"{p.Name} {p.DurationS} s"))} under watch: kernel log from boot start" +
+        yield return new Step($"{prefix}/stress", $"{string.Join(", ", profiles.Select(p => $"{p.Name} {window?.Seconds ?? p.DurationS:0} s"))}{(window is null ? "" : " (sized by the series search; ends at the first hunted report)")} under watch: kernel log from boot start" +
                 $"{(monitor.Netconsole ? " + netconsole" : "")}, heartbeat every {monitor.HeartbeatS} s, wedge after {monitor.WedgeTimeoutS} s", probeInputs,
             [b.Ssh("cat /dev/kmsg"), .. commands.Select(x => b.Ssh($"while <window>; do {x.Command}; done")), b.Ssh("cat /proc/uptime   # heartbeat")],
             async ct =>
@@ -60,6 +63,7 @@ public static class StressPlan
                     TimeSpan.FromSeconds(monitor.HeartbeatS), TimeSpan.FromSeconds(monitor.WedgeTimeoutS), monitor.StopOnFirstReport)
                 {
                     LogSince = since,
+                    StopOn = window?.StopOn,
                     Netconsole = monitor.Netconsole || nc.Enabled
                         ? new NetconsoleWatch(new System.Net.IPEndPoint(System.Net.IPAddress.Parse(nc.HostAddress), nc.HostPort),
                             new Netconsole.NetconsoleTarget(nc.BoardInterface, nc.TargetAddress, nc.HostPort, nc.TargetMac))
@@ -70,7 +74,7 @@ public static class StressPlan
                 var earlier = await Harvester.HarvestAsync(await c.BoardAsync(), Path.Combine(dir, "before-window"), ct);
                 if (earlier.Any(f => f.Erased)) c.Output.Info($"moved {earlier.Count(f => f.Erased)} earlier pstore record(s) aside to {Path.Combine(dir, "before-window")}");
                 var outcome = await new Probe(c.BoardEndpoint, settings, c.Output.Info).RunAsync(dir, ct);
-                c.Output.Info($"window over after {outcome.Seconds:0} s: {outcome.Verdict}; stress {string.Join(", ", outcome.Stress.Select(s => $"{s.Profile} ×{s.Iterations}"))}");
+                c.Output.Info($"window over after {outcome.Seconds:0} s ({outcome.StressSeconds:0} s of stress): {outcome.Verdict}; stress {string.Join(", ", outcome.Stress.Select(s => $"{s.Profile} ×{s.Iterations}"))}");
                 Directory.CreateDirectory(dir);
                 await File.WriteAllTextAsync(Path.Combine(dir, "probe.json"), JsonSerializer.Serialize(outcome, Json), ct);
                 // A board that stopped answering is power-cycled whatever the verdict: a panic reported over

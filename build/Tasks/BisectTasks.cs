@@ -2,6 +2,7 @@ using Cake.Frosting;
 using KernelSoak.Build.Plans;
 using KernelSoak.Campaigns;
 using KernelSoak.Kernel;
+using KernelSoak.Series;
 using KernelSoak.Soak;
 
 namespace KernelSoak.Build.Tasks;
@@ -11,14 +12,14 @@ public sealed class BisectPatchTask(PatchRef patch) : AsyncFrostingTask<BuildCon
 {
     public override Task RunAsync(BuildContext context) => ProbeAsync(context, patch);
 
-    public static async Task ProbeAsync(BuildContext context, PatchRef patch)
+    public static async Task ProbeAsync(BuildContext context, PatchRef patch, ProbeNext? next = null)
     {
         var retries = context.Campaign.Series.InfraRetries;
         for (var retry = 0; ; retry++)
         {
             try
             {
-                await context.RunStepsAsync(BisectPlan.Steps(context, patch));
+                await context.RunStepsAsync(BisectPlan.Steps(context, patch, next));
                 return;
             }
             catch (KernelBuildException e)
@@ -60,7 +61,7 @@ public static class BisectTasks
             previous = name;
         }
         yield return binary
-            ? new TaskDescriptor("Bisect", $"Binary search for the first bad patch of {series.Patches.Count} ({SeriesSearch.MaxProbes(series.Patches.Count)} probes at most, {series.Attempts} attempt(s) each)",
+            ? new TaskDescriptor("Bisect", $"Binary search for the first bad patch of {series.Patches.Count}: probes sized to the measured rate (miss ≤ {series.MissProbability:0.###}, ≤ {series.MaxProbeS} s a point), the answer with the probability that it is wrong",
                 [baseline], [], false, () => new BisectSearchTask())
             : new TaskDescriptor("Bisect", $"Walks the whole series ({series.Attempts} attempt(s) per probe) and reports the first bad patch",
                 [previous], [], false, () => new BisectSummaryTask());
@@ -69,13 +70,16 @@ public static class BisectTasks
 
 public sealed class BisectSummaryTask : FrostingTask<BuildContext>
 {
-    public override void Run(BuildContext context) =>
-        context.Output.Info($"series of {context.Campaign.Series.Patches.Count} patches walked; verdicts in {Path.Combine(context.ArtifactsDir, "bisect")}");
+    public override void Run(BuildContext context)
+    {
+        if (context.DryRun) { context.Output.Info($"    write {Path.Combine(BisectPlan.BisectDir(context), "summary.md")}, results.json, junit.xml: the series answer"); return; }
+        context.Output.Info($"series of {context.Campaign.Series.Patches.Count} patches walked: {SeriesResults.Write(context, null).Why}; verdicts in {BisectPlan.BisectDir(context)}");
+    }
 }
 
 /// <summary>
-/// The binary search: probes the point <see cref="SeriesSearch"/> names until it has the first bad patch.
-/// Every probe's verdict is on disk before the next is chosen, so a killed search resumes where it was.
+/// The binary search: probes the point <see cref="AdaptiveSearch"/> names, for as long as it says, until it
+/// answers. Every probe is in its point's record before the next is chosen, so a killed search resumes.
 /// </summary>
 public sealed class BisectSearchTask : AsyncFrostingTask<BuildContext>
 {
@@ -83,39 +87,44 @@ public sealed class BisectSearchTask : AsyncFrostingTask<BuildContext>
     {
         var patches = context.Campaign.Series.Patches;
         var ids = patches.Select(p => p.Id).ToList();
+        var hunt = HuntRule.Parse(context.Campaign.Series.Hunt);
+        var policy = BisectPlan.Policy(context);
         var probes = new List<string>();
         while (true)
         {
-            var verdicts = patches.Select(p => (p.Id, v: BisectPlan.PatchVerdict(context, p))).Where(x => x.v is not null).ToDictionary(x => x.Id, x => x.v!);
-            var state = SeriesSearch.Next(ids, verdicts);
-            if (state.Done)
+            var evidence = patches.Select(p => PointRecords.Evidence(BisectPlan.Record(context, p), hunt)).ToList();
+            var decision = AdaptiveSearch.Next(ids, evidence, policy);
+            if (decision is SeriesAnswer answer)
             {
-                context.Output.Info($"binary search over {ids.Count} patches: {state.Why}" +
+                context.Output.Info($"binary search over {ids.Count} patches: {answer.Why}" +
                     (probes.Count > 0 ? $"; probed {string.Join(" → ", probes)} in this run" : "; every probe was already recorded"));
                 if (context.DryRun) return;
-                if (state.FirstBad is null && !state.Why.Contains("no bad patch", StringComparison.Ordinal))
-                    throw new UserErrorException($"the search could not finish: {state.Why}");
+                SeriesResults.Write(context, answer);
+                context.Output.Info($"reports: {Path.Combine(BisectPlan.BisectDir(context), "summary.md")}, results.json, junit.xml");
+                if (answer.Kind == AnswerKind.NothingTestable) throw new UserErrorException($"the search could not finish: {answer.Why}");
                 return;
             }
-            var patch = patches[state.Next!.Value];
-            context.Output.Info($"binary search: {state.Why}");
+            var next = (ProbeNext)decision;
+            var patch = patches[next.Index];
+            context.Output.Info($"binary search: {next.Why}");
             probes.Add(patch.Id);
             if (context.DryRun)
             {
-                await context.RunStepsAsync(BisectPlan.Steps(context, patch));
+                await context.RunStepsAsync(BisectPlan.Steps(context, patch, next));
                 context.Output.Info("(dry run: the next probe depends on this one's verdict)");
                 return;
             }
+            var before = BisectPlan.Record(context, patch)?.Probes.Count ?? 0;
             try
             {
-                await BisectPatchTask.ProbeAsync(context, patch);
+                await BisectPatchTask.ProbeAsync(context, patch, next);
             }
-            catch (UserErrorException) when (BisectPlan.PatchVerdict(context, patch) is { } v && SeriesSearch.IsUntestable(v))
+            catch (UserErrorException) when (BisectPlan.PatchVerdict(context, patch) is Verdicts.ApplyFailed or Verdicts.BuildFailed)
             {
-                // recorded as untestable: the search decides what that means
+                // recorded as untestable: the search skips it, as git bisect skip does
             }
-            if (BisectPlan.PatchVerdict(context, patch) is null)
-                throw new InvalidOperationException($"probe of {patch.Id} ended without a verdict: re-run to resume it");
+            if (BisectPlan.Record(context, patch) is not { } after || after.Verdict is not (Verdicts.ApplyFailed or Verdicts.BuildFailed) && after.Probes.Count <= before)
+                throw new InvalidOperationException($"probe of {patch.Id} ended without adding to its record: re-run to resume it");
         }
     }
 }

@@ -17,12 +17,16 @@ public sealed class SoakTask : FrostingTask<BuildContext>
         var dir = Path.Combine(context.ArtifactsDir, "soak");
         var previous = ResultsWriter.PreviousTitles(Path.Combine(dir, "results.json"));
         var (outcome, action) = ExitRules.Apply(context.Campaign, verdict.Verdict);
-        var record = new ProbeRecord("soak", 1, verdict.Verdict, verdict.Reports, verdict.PreExisting, dir, verdict.Seconds, verdict.Note);
+        var alpha = context.Campaign.Series.MissProbability;
+        var clean = verdict.Verdict == Verdicts.Clean;
+        var confidence = clean ? Series.PoissonBounds.Describe(verdict.StressSeconds, alpha) : null;
+        var record = new ProbeRecord("soak", 1, verdict.Verdict, verdict.Reports, verdict.PreExisting, dir, verdict.Seconds, verdict.Note)
+            { Confidence = confidence, RulesOutIntervalS = clean ? Math.Round(Series.PoissonBounds.IntervalLowerBound(verdict.StressSeconds, alpha), 1) : null };
         var run = new RunFacts(PlanText.Release(context), RunFacts.ConfigHash(Path.Combine(context.Kernel.BuildDir, ".config")),
             $"{context.Settings.Board.Kind.ToString().ToLowerInvariant()} at {context.Board.Address}", verdict.Stress,
-            verdict.Seconds, System.Diagnostics.Process.GetCurrentProcess().StartTime, DateTimeOffset.Now, StressPlan.ProbeDir(context, "soak"));
+            verdict.StressSeconds, System.Diagnostics.Process.GetCurrentProcess().StartTime, DateTimeOffset.Now, StressPlan.ProbeDir(context, "soak"));
         ResultsWriter.Write(dir, context.Campaign.Id, [record], previous, outcome, action, run);
-        context.Output.Info($"soak: {verdict.Verdict}{(verdict.Reports.Count > 0 ? $" ({string.Join("; ", verdict.Reports.Select(r => r.Title + (previous.Contains(r.Title) ? "" : " [NEW]")))})" : "")}");
+        context.Output.Info($"soak: {verdict.Verdict}{(confidence is null ? "" : $" — {confidence}")}{(verdict.Reports.Count > 0 ? $" ({string.Join("; ", verdict.Reports.Select(r => r.Title + (previous.Contains(r.Title) ? "" : " [NEW]")))})" : "")}");
         context.Output.Info($"{outcome}: {action}");
         context.Output.Info($"reports: {Path.Combine(dir, "summary.md")}, results.json, junit.xml");
         if (verdict.Verdict != Verdicts.Clean)

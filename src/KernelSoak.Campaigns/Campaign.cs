@@ -106,6 +106,16 @@ public sealed class SeriesSpec
     public bool Baseline { get; set; } = true;
     /// <summary>A probe that hits infrastructure trouble (SSH lost, a failed power switch, a full host disk) is retried this often before the run stops; never a verdict.</summary>
     public int InfraRetries { get; set; } = 1;
+    /// <summary>Binary mode: a probe is sized so that a bug at the measured rate is missed with at most this probability, and the answer is wrong with at most this probability.</summary>
+    public double MissProbability { get; set; } = 0.05;
+    /// <summary>Binary mode: the most stress seconds one point of the series gets, all its probes together.</summary>
+    public int MaxProbeS { get; set; } = 1800;
+    /// <summary>"any" (every report that is not the baseline's), or a regex over report titles: only those steer the search; the rest are recorded.</summary>
+    public string Hunt { get; set; } = "any";
+    /// <summary>Binary mode: when the whole series probes clean, keep stressing it up to max_probe_s before calling it clean.</summary>
+    public bool SoakBadEnd { get; set; }
+    /// <summary>Binary mode: the bug's assumed mean interval between reports (seconds) until one is measured; 0 = none.</summary>
+    public double AssumedIntervalS { get; set; }
     public List<PatchRef> Patches { get; set; } = [];
 }
 

@@ -55,6 +55,7 @@ public static partial class CampaignLoader
             throw new CampaignException($"{At("label")}: install.label '{c.Install.Label}' must differ from default_label: the known-good default is never replaced");
         if (c.Series.Attempts < 1)
             throw new CampaignException($"{At("attempts")}: series.attempts must be at least 1");
+        SeriesValidation.Check(c.Series, At);
         foreach (var s in c.Stress)
         {
             if (s.DurationS <= 0) throw new CampaignException($"{At(s.Name)}: stress '{s.Name}' needs duration_s > 0");

@@ -26,6 +26,9 @@ public sealed record ProbeSettings(
     /// <summary>Also listen on netconsole: the channel that still talks when SSH is gone (a wedge, a panic).</summary>
     public NetconsoleWatch? Netconsole { get; init; }
 
+    /// <summary>End the window at the first report whose title this accepts (the series search's probes stop at the hunted bug's first report).</summary>
+    public Func<string, bool>? StopOn { get; init; }
+
     /// <summary>Classify only what the kernel prints from here (seconds since boot): the boot already served an earlier probe (a module reload instead of a reboot).</summary>
     public double? LogSince { get; init; }
 }
@@ -35,6 +38,9 @@ public sealed record NetconsoleWatch(System.Net.IPEndPoint Bind, KernelSoak.Netc
 
 public sealed record ReportSummary(string Class, string Title, string? Guilty, string Source, int Count, string FirstLine, string Text);
 
+/// <summary>One report as it arrived: its title and the seconds since the stress window began (every occurrence, not just a title's first).</summary>
+public sealed record TimedReport(string Title, double Seconds);
+
 public sealed record ProbeOutcome(
     string Verdict,
     IReadOnlyList<ReportSummary> Reports,
@@ -42,7 +48,14 @@ public sealed record ProbeOutcome(
     IReadOnlyList<ReportSummary> Suppressed,
     IReadOnlyList<StressOutcome> Stress,
     string? Note,
-    double Seconds);
+    double Seconds)
+{
+    /// <summary>Seconds the workloads ran (from their start to the window's end): what a clean verdict proves, what a rate is measured over.</summary>
+    public double StressSeconds { get; init; }
+
+    /// <summary>Every report that is not pre-existing or suppressed, with its time since the window began: the search measures the rate from these.</summary>
+    public IReadOnlyList<TimedReport> Timeline { get; init; } = [];
+}
 
 /// <summary>
 /// One stress window under watch: the kernel log monitor, the workloads and a heartbeat that tells a
@@ -54,14 +67,21 @@ public sealed class Probe(SshEndpoint endpoint, ProbeSettings settings, Action<s
     {
         var watch = Stopwatch.StartNew();
         var book = new ReportBook(settings.Suppress);
+        var timeline = new List<TimedReport>();
+        var stressClock = new Stopwatch();
         using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         using var monitorSsh = await SshTarget.ConnectAsync(endpoint, cancellation);
         void OnReport(KernelReport report)
         {
+            bool first, suppressed;
             lock (book)
             {
-                if (!book.Add(report)) return;
+                first = book.Add(report);
+                suppressed = book.Suppressed.Any(e => e.First.Title == report.Title);
+                if (!suppressed && !settings.PreExisting.Contains(report.Title)) timeline.Add(new TimedReport(report.Title, stressClock.Elapsed.TotalSeconds));
             }
+            if (!suppressed && !settings.PreExisting.Contains(report.Title) && settings.StopOn?.Invoke(report.Title) == true) window.Cancel();
+            if (!first) return;
             var known = settings.PreExisting.Contains(report.Title) ? " (pre-existing: also on the baseline)" : "";
             say($"REPORT {report.ClassName}: {report.Title}{known} [{report.Source}]");
             if (settings.StopOnFirstReport && known.Length == 0) window.Cancel();
@@ -70,6 +90,7 @@ public sealed class Probe(SshEndpoint endpoint, ProbeSettings settings, Action<s
         await using var netconsole = settings.Netconsole is { } nc ? await NetconsoleChannel.StartAsync(monitorSsh, nc, directory, OnReport, say, cancellation) : null;
         var monitor = new KernelLogMonitor(monitorSsh, Path.Combine(directory, "kmsg.log"), "ssh", OnReport) { Since = settings.LogSince };
         var monitoring = monitor.RunAsync(window.Token);
+        stressClock.Start();
         var stressing = StressSession.RunAsync(endpoint, settings.Stress, directory, window.Token);
         string? wedge = null;
         var lastAnswer = Stopwatch.StartNew();
@@ -96,6 +117,7 @@ public sealed class Probe(SshEndpoint endpoint, ProbeSettings settings, Action<s
         }
         // A dying kernel's last words (the panic, the lockup) reach only netconsole: give them a moment.
         if (wedge is not null && netconsole is not null) await Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None);
+        stressClock.Stop();
         await window.CancelAsync();
         if (netconsole is not null) await netconsole.StopAsync(wedge is null ? monitorSsh : null);
         IReadOnlyList<StressOutcome> stress = [];
@@ -107,14 +129,19 @@ public sealed class Probe(SshEndpoint endpoint, ProbeSettings settings, Action<s
         MergedLog.Write(Path.Combine(directory, "merged.log"), captures);
         ReportSummary Summary(ReportBook.Entry e) => new(e.First.ClassName, e.First.Title, e.First.GuiltyFunction, string.Join(",", e.Sources), e.Count, e.First.FirstLine, e.First.Text);
         List<ReportSummary> reports, preexisting, suppressed;
+        List<TimedReport> times;
         lock (book)
         {
             reports = book.Reports.Where(e => !settings.PreExisting.Contains(e.First.Title)).Select(Summary).ToList();
             preexisting = book.Reports.Where(e => settings.PreExisting.Contains(e.First.Title)).Select(Summary).ToList();
             suppressed = book.Suppressed.Select(Summary).ToList();
+            times = [.. timeline];
         }
         var verdict = reports.Count > 0 ? Verdicts.Report : wedge is not null ? Verdicts.Wedge : Verdicts.Clean;
-        return new ProbeOutcome(verdict, reports, preexisting, suppressed, stress, wedge, watch.Elapsed.TotalSeconds);
+        return new ProbeOutcome(verdict, reports, preexisting, suppressed, stress, wedge, watch.Elapsed.TotalSeconds)
+        {
+            StressSeconds = stressClock.Elapsed.TotalSeconds, Timeline = times,
+        };
     }
 
     private static string[] ReadAll(string path) => File.Exists(path) ? File.ReadAllLines(path) : [];

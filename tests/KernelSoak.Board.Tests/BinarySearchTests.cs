@@ -23,7 +23,7 @@ public class BinarySearchTests
         Assert.That(exit, Is.Zero, "the search completed");
         Assert.That(output, Does.Contain("binary search: verify the bad end first: the whole series (0002)"));
         Assert.That(output, Does.Contain("binary search: bad at 0002, good at the base: probe 0001"));
-        Assert.That(output, Does.Contain("first bad patch 0002 (report), 0001 clean"));
+        Assert.That(output, Does.Contain("first bad patch 0002, 0001 clean (clean for ").And.Contain("probability that this answer is wrong: "));
         Assert.That((_campaign.Verdict("0001"), _campaign.Verdict("0002")), Is.EqualTo(("clean", "report")));
     }
 

@@ -148,25 +148,40 @@ public class BuildCommandLineTests
         Assert.That(err, Does.Not.Contain("   at "), "no stack trace for a user's mistake");
     }
 
-    [Test]
-    public void Binary_mode_dry_run_starts_at_the_bad_end_and_changes_nothing()
+    /// <summary>A dry run of --target=Bisect on qemu-bisect (edited by <paramref name="edit"/>) in a scratch artifacts folder; the files it left besides the campaign.</summary>
+    private static (string Output, string[] Left) DryRunBisect(Func<string, string> edit)
     {
         var artifactsRoot = Directory.CreateTempSubdirectory("ks-art-").FullName;
         try
         {
-            var campaign = Path.Combine(artifactsRoot, "binary.toml");
-            File.WriteAllText(campaign, File.ReadAllText(Path.Combine(Repo.Root, "campaigns", "qemu-bisect.toml"))
-                .Replace("mode = \"sequential\"", "mode = \"binary\"", StringComparison.Ordinal)
-                .Replace("\"../tests/patches\"", $"\"{Repo.Root}/tests/patches\"", StringComparison.Ordinal));
+            var campaign = Path.Combine(artifactsRoot, "campaign.toml");
+            File.WriteAllText(campaign, edit(File.ReadAllText(Path.Combine(Repo.Root, "campaigns", "qemu-bisect.toml"))
+                .Replace("\"../tests/patches\"", $"\"{Repo.Root}/tests/patches\"", StringComparison.Ordinal)));
             var (exit, output, err) = Run("--target=Bisect", "--dryrun", "--exclusive", $"--paths-artifacts={artifactsRoot}", $"--campaign={campaign}");
             Assert.That(exit, Is.Zero, err);
-            Assert.That(output, Does.Contain("binary search: verify the bad end first: the whole series (0003)"));
-            Assert.That(output, Does.Contain("step bisect/0003/apply").And.Contain("step bisect/0003/verdict"));
-            Assert.That(Directory.GetFiles(artifactsRoot, "journal*", SearchOption.AllDirectories), Is.Empty, "a dry run writes no journal");
+            return (output, Directory.GetFiles(artifactsRoot, "*", SearchOption.AllDirectories).Where(f => f != campaign).ToArray());
         }
         finally
         {
             Directory.Delete(artifactsRoot, true);
         }
+    }
+
+    [Test]
+    public void Sequential_dry_run_of_the_whole_series_writes_no_results()
+    {
+        var (output, left) = DryRunBisect(text => text);
+        Assert.That(output, Does.Contain("summary.md, results.json, junit.xml: the series answer"));
+        Assert.That(left, Is.Empty, "a dry run writes nothing");
+    }
+
+    [Test]
+    public void Binary_mode_dry_run_starts_at_the_bad_end_and_changes_nothing()
+    {
+        var (output, left) = DryRunBisect(text => text.Replace("mode = \"sequential\"", "mode = \"binary\"", StringComparison.Ordinal));
+        Assert.That(output, Does.Contain("binary search: verify the bad end first: the whole series (0003) for 12 s"));
+        Assert.That(output, Does.Contain("step bisect/0003/apply").And.Contain("step bisect/0003/probe-1/stress").And.Contain("step bisect/0003/probe-1/record"));
+        Assert.That(output, Does.Contain("lkdtm-warning-message 12 s (sized by the series search; ends at the first hunted report)"));
+        Assert.That(left, Is.Empty, "a dry run writes nothing (no journal)");
     }
 }
