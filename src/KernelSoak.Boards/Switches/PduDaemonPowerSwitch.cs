@@ -24,7 +24,8 @@ public sealed record PduDaemonOutlet(string DaemonHost, int DaemonPort, string P
 /// <summary>
 /// Power through pdudaemon, as LAVA and labgrid labs drive it: GET /power/control/{on,off,reboot}?hostname=PDU&amp;port=OUTLET
 /// on its HTTP listener (reboot with delay = the seconds off). pdudaemon answers once its driver ran the
-/// request: 200 done, anything else refused (an unknown PDU, a bad outlet, a driver that failed).
+/// request: 200 taken, 500 refused (an unknown PDU, a missing outlet; upstream also a driver that failed,
+/// while Debian 12's 0.0.8 answers 200 even then and only its log tells).
 /// </summary>
 public sealed class PduDaemonPowerSwitch : IPowerSwitch, IDisposable
 {
