@@ -32,6 +32,8 @@ public static class PowerCycle
             PowerSwitchKind.Qemu when c.Settings.Board.Kind == BoardKind.Qemu => Tasks.EmulatedBoard.For(c).Power,
             PowerSwitchKind.Command => new CommandPowerSwitch(
                 new PowerCommands(power.CycleCommand, power.OffCommand, power.OnCommand, TimeSpan.FromSeconds(power.OffSeconds)), c.Commands),
+            PowerSwitchKind.PduDaemon => new PduDaemonPowerSwitch(
+                new PduDaemonOutlet(power.PduDaemonHost, power.PduDaemonPort, power.Pdu, power.PduOutlet, TimeSpan.FromSeconds(power.OffSeconds))),
             PowerSwitchKind.None => throw new PowerSwitchException("the board needs a power cycle and [Power] Switch = none: power-cycle it by hand, then re-run (the run resumes)"),
             _ => new ManualPowerSwitch(c.Output.Warn, Path.Combine(c.ArtifactsDir, "confirm", "power"), TimeSpan.FromMinutes(power.ConfirmMinutes),
                 Console.IsInputRedirected ? null : Console.In),

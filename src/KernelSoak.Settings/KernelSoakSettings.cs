@@ -1,13 +1,16 @@
 namespace KernelSoak.Settings;
 
 public enum BoardKind { Qemu, Ssh }
-public enum PowerSwitchKind { Qemu, Command, Manual, None }
+public enum PowerSwitchKind { Qemu, Command, Manual, None, PduDaemon }
+public enum ConsoleKind { None, Qemu, Tty, Tcp }
+public enum ConsoleProtocol { Raw, Telnet }
 
 /// <summary>Everything cake.config can say, bound once (file → environment → arguments).</summary>
 public sealed class KernelSoakSettings
 {
     [Section("Board")] public BoardSettings Board { get; } = new();
     [Section("Power")] public PowerSettings Power { get; } = new();
+    [Section("Console")] public ConsoleSettings Console { get; } = new();
     [Section("Campaign")] public CampaignSettings Campaign { get; } = new();
     [Section("Paths")] public PathSettings Paths { get; } = new();
     [Section("Netconsole")] public NetconsoleSettings Netconsole { get; } = new();
@@ -66,6 +69,30 @@ public sealed class PowerSettings
     public int OffSeconds { get; set; } = 5;
     /// <summary>Switch=manual: how long to wait for the person to confirm.</summary>
     public int ConfirmMinutes { get; set; } = 30;
+    /// <summary>Switch=pdudaemon: where pdudaemon's HTTP listener is ("listener": "http" in its config).</summary>
+    public string PduDaemonHost { get; set; } = "127.0.0.1";
+    public int PduDaemonPort { get; set; } = 16421;
+    /// <summary>Switch=pdudaemon: the PDU's name as a key of "pdus" in pdudaemon's config (its hostname).</summary>
+    public string Pdu { get; set; } = "";
+    /// <summary>Switch=pdudaemon: the board's outlet on that PDU (pdudaemon's "port").</summary>
+    public int PduOutlet { get; set; }
+}
+
+/// <summary>The board's serial console: none, the emulated board's socket, a tty (USB-UART) or TCP (ser2net).</summary>
+public sealed class ConsoleSettings
+{
+    public ConsoleKind Kind { get; set; } = ConsoleKind.Qemu;
+    /// <summary>Kind=tty: the device (a USB-UART; a pty works the same).</summary>
+    public string Device { get; set; } = "/dev/ttyUSB0";
+    /// <summary>Kind=tty: the line speed, 8N1 (1500000 is the RK3588's default); Kind=tcp + telnet: set over RFC 2217 when the server offers it.</summary>
+    public int Baud { get; set; } = 1500000;
+    /// <summary>Kind=tcp: the console server (ser2net's accepter).</summary>
+    public string Host { get; set; } = "127.0.0.1";
+    public int Port { get; set; }
+    /// <summary>Kind=tcp: raw bytes, or telnet (ser2net's telnet and telnet(rfc2217) accepters).</summary>
+    public ConsoleProtocol Protocol { get; set; } = ConsoleProtocol.Raw;
+    /// <summary>Pause after each typed character (a UART under a busy boot loader may drop characters sent back to back).</summary>
+    public int CharacterDelayMs { get; set; } = 20;
 }
 
 public sealed class CampaignSettings

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -7,10 +8,15 @@ namespace KernelSoak.Boards.Qemu;
 
 /// <summary>
 /// The board's serial console: console.log to read (it grows across resets, so callers search past an
-/// offset they took before acting) and serial.sock to type into (U-Boot's menu, a shell).
+/// offset they took before acting) and serial.sock to type into (U-Boot's menu, a shell). QEMU itself
+/// writes console.log from power-on (the chardev's logfile), so this console captures even while no
+/// KernelSoak process runs; read as a stream it is polled every 100 ms (the times are the poll's).
 /// </summary>
-public sealed class SerialConsole(QemuBoardFiles files)
+public sealed class SerialConsole(QemuBoardFiles files) : Consoles.IConsole
 {
+    public string Description => $"the emulated board's serial socket ({files.SerialSocket})";
+    public string CapturePath => files.ConsoleLog;
+
     public long Length => File.Exists(files.ConsoleLog) ? new FileInfo(files.ConsoleLog).Length : 0;
 
     public string ReadFrom(long offset)
@@ -22,6 +28,35 @@ public sealed class SerialConsole(QemuBoardFiles files)
         using var reader = new StreamReader(stream, Encoding.UTF8);
         return reader.ReadToEnd();
     }
+
+    public Task<Match> ExpectAsync(Regex pattern, long offset, TimeSpan timeout, CancellationToken cancellation = default) =>
+        WaitForAsync(pattern, offset, timeout, cancellation);
+
+    public async IAsyncEnumerable<Consoles.ConsoleChunk> ReadAsync(long offset, [EnumeratorCancellation] CancellationToken cancellation = default)
+    {
+        var position = Math.Max(0, offset);
+        while (true)
+        {
+            var length = Length;
+            if (position > length) position = 0;   // truncated by a power-on
+            if (length > position)
+            {
+                var bytes = new byte[length - position];
+                await using (var stream = new FileStream(files.ConsoleLog, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+                {
+                    stream.Seek(position, SeekOrigin.Begin);
+                    await stream.ReadExactlyAsync(bytes, cancellation);
+                }
+                yield return new Consoles.ConsoleChunk(position, DateTimeOffset.UtcNow, bytes);
+                position = length;
+                continue;
+            }
+            await Task.Delay(100, cancellation);
+        }
+    }
+
+    /// <summary>Nothing held open: QEMU owns the log and each write connects anew.</summary>
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     public async Task<Match> WaitForAsync(Regex pattern, long offset, TimeSpan timeout, CancellationToken cancellation = default)
     {
