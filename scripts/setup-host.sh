@@ -3,7 +3,7 @@
 # the arm64 cross compiler, QEMU + U-Boot for the emulated board, Debian's kernel source, the kernel
 # build dependencies, an OpenSSH server/client for the tests, and the arm64 architecture for the
 # board's userland debs. Needs root to install; otherwise prints the command to run.
-#   --for-tests  also what only the tests use (test.sh passes it): a headless browser for timeline.html,
+#   --for-tests  also what only the tests use (test.sh passes it): a headless browser for timeline.html, socat for ptys,
 #                and the lab daemons the integration tests start on 127.0.0.1.
 set -euo pipefail
 # No silent stop: a failing command names itself, its line, and what to do.
@@ -11,7 +11,7 @@ trap 'rc=$?; echo "setup-host.sh: line $LINENO: \`$BASH_COMMAND\` failed (exit $
 PKGS=${KS_HOST_PACKAGES:-"gcc-aarch64-linux-gnu linux-source-6.1 qemu-system-arm u-boot-qemu bc bison flex libssl-dev
  libelf-dev ccache rsync kmod cpio mtools dosfstools e2fsprogs fdisk openssh-server openssh-client
  netcat-openbsd qemu-user make gcc git xz-utils sudo"}
-TEST_PKGS=${KS_TEST_PACKAGES:-"chromium"}
+TEST_PKGS=${KS_TEST_PACKAGES:-"chromium socat ser2net pdudaemon"}
 case "${1:-}" in
   --for-tests) PKGS="$PKGS $TEST_PKGS" ;;
   "") ;;
