@@ -58,7 +58,7 @@ public class JunitTests
             new ProbeRecord("0002", 1, Verdicts.ApplyFailed, [], [], dir, 0, "patch does not apply"),
             new ProbeRecord("0003", 1, Verdicts.Report, [Uaf], [], dir, 31.5, null),
         ], new HashSet<string>(), "Success: first bad patch 0003 (report)", "read summary.md",
-            new SeriesOutcome("first bad patch one of 0002…0003 (0002: apply-failed cannot be tested), 0001 clean; probability that this answer is wrong: 4 %", "0003", 0.04));
+            series: new SeriesOutcome("first bad patch one of 0002…0003 (0002: apply-failed cannot be tested), 0001 clean; probability that this answer is wrong: 4 %", "0003", 0.04));
 
         var summary = File.ReadAllText(Path.Combine(dir, "summary.md"));
         Assert.That(summary, Does.Contain($"| 0001 | 1 | clean |  | 20 | {bound} |"));
