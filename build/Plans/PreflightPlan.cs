@@ -73,8 +73,10 @@ public static partial class PreflightPlan
             var names = config.Labels.Select(l => l.Name).ToHashSet();
             var missing = new[] { install.DefaultLabel }.Concat(install.FallbackLabels).Where(l => !names.Contains(l)).ToList();
             checks.Add(new("extlinux", missing.Count == 0, missing.Count == 0
-                ? $"{config.Labels.Count} labels, boots {config.DefaultLabel?.Name}; default and fallbacks present"
+                ? $"{config.Labels.Count} labels; default and fallbacks present"
                 : $"missing label(s) {string.Join(", ", missing)} (has {string.Join(", ", names)})"));
+            var (passed, detail) = DefaultFlipJournal.CheckDefault(config, install.DefaultLabel, DefaultFlipJournal.PendingIn(c.Journal));
+            checks.Add(new("default", passed, detail));
         }
         catch (ExtlinuxException e)
         {

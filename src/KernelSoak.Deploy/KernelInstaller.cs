@@ -9,7 +9,7 @@ namespace KernelSoak.Deploy;
 /// Puts a built kernel on the board like rsync would — only changed files, one tar stream, stale files
 /// removed, other releases never touched, hashes verified — and adds its extlinux label, keeping the default.
 /// </summary>
-public sealed partial class KernelInstaller(SshTarget ssh, InstallLayout layout, Action<string> say)
+public sealed partial class KernelInstaller(SshTarget ssh, InstallLayout layout, Action<string> say) : IBootDefault
 {
     /// <summary>Where transfer progress goes (bytes/s, for copies over two seconds); default: nowhere.</summary>
     public Action<string> Progress { get; init; } = _ => { };
@@ -191,10 +191,10 @@ public sealed partial class KernelInstaller(SshTarget ssh, InstallLayout layout,
     }
 
     /// <summary>The label U-Boot boots on the board now, and why (the line that decides it).</summary>
-    public async Task<(string Label, string Reason)> BootedLabelAsync(CancellationToken cancellation = default)
+    public async Task<(string Label, int MenuNumber, string Reason)> BootedLabelAsync(CancellationToken cancellation = default)
     {
         var (_, config) = await ReadExtlinuxAsync(cancellation);
-        return (config.DefaultLabel?.Name ?? "", config.DefaultReason);
+        return (config.DefaultLabel?.Name ?? "", config.DefaultMenuNumber, config.DefaultReason);
     }
 
     private async Task<(string Text, ExtlinuxConfig Config)> ReadExtlinuxAsync(CancellationToken cancellation)

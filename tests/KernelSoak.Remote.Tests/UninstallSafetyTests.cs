@@ -112,7 +112,7 @@ public sealed class UninstallSafetyTests
         var flip = await installer.SetDefaultAsync(_board.Layout.Label);
         Assert.That(flip, Is.EqualTo(("arch_devices", 2)), "what U-Boot booted, and its menu number");
         Assert.That(ExtlinuxConfig.Parse(await File.ReadAllTextAsync(_board.ExtlinuxPath)).DefaultLabel!.Name, Is.EqualTo(_board.Layout.Label));
-        Assert.That(await installer.BootedLabelAsync(), Is.EqualTo((_board.Layout.Label, "'default' on line 6")));
+        Assert.That(await installer.BootedLabelAsync(), Is.EqualTo((_board.Layout.Label, 4, "'default' on line 6")));
 
         await installer.SetDefaultAsync(flip!.Value.Previous);
         Assert.That(await File.ReadAllTextAsync(_board.ExtlinuxPath), Is.EqualTo(installed), "no 'default rescue' left at the top");
