@@ -29,7 +29,7 @@ public sealed class BoardSettings
     /// <summary>qemu: the emulated board KernelSoak runs itself; ssh: a real board at Host.</summary>
     public BoardKind Kind { get; set; } = BoardKind.Qemu;
     public string Host { get; set; } = "127.0.0.1";
-    public int Port { get; set; } = 2222;
+    [Range(1, 65535)] public int Port { get; set; } = 2222;
     public string User { get; set; } = "root";
     /// <summary>Private key; empty = the emulated board's own key.</summary>
     public string IdentityFile { get; set; } = "";
@@ -42,15 +42,15 @@ public sealed class BoardSettings
     public string KnownHosts { get; set; } = "";
     /// <summary>Record an unknown host key on first use (never replaces a known one).</summary>
     public bool TrustOnFirstUse { get; set; }
-    public int ConnectTimeoutSeconds { get; set; } = 10;
+    [Range(1, 600)] public int ConnectTimeoutSeconds { get; set; } = 10;
     /// <summary>Run board commands through <c>sudo -n</c> (for a User that is not root).</summary>
     public bool Sudo { get; set; }
     /// <summary>While a command runs, check this often that the board still answers.</summary>
-    public int KeepAliveSeconds { get; set; } = 10;
+    [Range(1, 3600)] public int KeepAliveSeconds { get; set; } = 10;
     /// <summary>No answer for this long: the board is frozen or the link is down (a clear error, never a hang).</summary>
-    public int DeadPeerSeconds { get; set; } = 30;
+    [Range(1, 3600)] public int DeadPeerSeconds { get; set; } = 30;
     /// <summary>A lost connection is retried with backoff for this long before the run stops.</summary>
-    public int ReconnectSeconds { get; set; } = 60;
+    [Range(0, 86400)] public int ReconnectSeconds { get; set; } = 60;
     /// <summary>The emulated board's directory (images, sockets, console.log).</summary>
     public string Directory { get; set; } = ".board";
 }
@@ -63,9 +63,9 @@ public sealed class PowerSettings
     public string OffCommand { get; set; } = "";
     public string OnCommand { get; set; } = "";
     /// <summary>Off → on pause when there is no CycleCommand (and what a person is told to wait).</summary>
-    public int OffSeconds { get; set; } = 5;
+    [Range(0, 3600)] public int OffSeconds { get; set; } = 5;
     /// <summary>Switch=manual: how long to wait for the person to confirm.</summary>
-    public int ConfirmMinutes { get; set; } = 30;
+    [Range(1, 10080)] public int ConfirmMinutes { get; set; } = 30;
 }
 
 public sealed class CampaignSettings
@@ -77,16 +77,16 @@ public sealed class CampaignSettings
 
 public sealed class PathSettings
 {
-    public string Artifacts { get; set; } = "artifacts";
+    [WritableDirectory(allowEmpty: false)] public string Artifacts { get; set; } = "artifacts";
     /// <summary>Kernel trees and builds, keyed by config+source hash; empty = ~/.cache/kernelsoak.</summary>
-    public string Cache { get; set; } = "";
+    [WritableDirectory(allowEmpty: true)] public string Cache { get; set; } = "";
 }
 
 public sealed class NetconsoleSettings
 {
     public bool Enabled { get; set; }
     /// <summary>The UDP port the host listens on (127.0.0.1 on the emulated board).</summary>
-    public int HostPort { get; set; } = 6666;
+    [Range(1, 65535)] public int HostPort { get; set; } = 6666;
     public string HostAddress { get; set; } = "127.0.0.1";
     public string BoardInterface { get; set; } = "eth0";
     /// <summary>The host as the board addresses it (the emulated board's user network: 10.0.2.2 = the host's 127.0.0.1).</summary>
