@@ -103,7 +103,7 @@ public static class InstallPlan
         }
         if (Shown(layout.InitrdPath) is { } initrd)
         {
-            var command = KernelInstaller.InitramfsCommandFor(layout.InitramfsCommand, release, initrd);
+            var command = Shown(r => KernelInstaller.InitramfsCommandFor(layout.InitramfsCommand, r, layout.InitrdPath(r)!))!;
             // The image holds modules: remade whenever they change.
             yield return new Step($"{prefix}/initramfs", $"initramfs {initrd} made on the board by {i.Initramfs.ToString().ToLowerInvariant()}",
                 Fingerprint.Of(command, string.Join('\n', manifest?.Modules.Select(m => m.Sha256) ?? [])), [b.Ssh(command)],
