@@ -163,13 +163,16 @@ public sealed partial class KernelInstaller(SshTarget ssh, InstallLayout layout,
             Append = append,
         };
         var updated = config.WithLabel(label);
+        // A default naming no label yet (or our own label's "menu default") would make the new label U-Boot's choice.
+        if (config.DefaultLabel?.Name != layout.Label && updated.DefaultLabel?.Name != config.DefaultLabel?.Name)
+            throw new ExtlinuxException($"{layout.ExtlinuxPath}: adding label {layout.Label} would make U-Boot boot it instead of {config.DefaultLabel?.Name} ({updated.DefaultReason}); nothing was changed — fix the default first");
         if (updated.Render() == text)
         {
             say($"extlinux: label {layout.Label} already boots {release}");
             return null;
         }
         var backup = await WriteExtlinuxAsync(updated, cancellation);
-        say($"extlinux: label {layout.Label} → {release}; default stays {updated.Default ?? "(first label)"}; backup {backup}");
+        say($"extlinux: label {layout.Label} → {release}; U-Boot still boots {updated.DefaultLabel?.Name} ({updated.DefaultReason}); backup {backup}");
         return backup;
     }
 

@@ -9,29 +9,12 @@ namespace KernelSoak.Remote.Tests;
 /// change: the journal holds the intent before the file changes, and the next run puts the default back.
 /// </summary>
 [TestFixture]
-public sealed class FlipJournalTests
+public sealed class FlipJournalTests : ScratchBoardFixture
 {
-    private ThrowawaySshd _sshd = null!;
-    private ScratchBoard _board = null!;
     private string _journal = "";
-    private readonly List<string> _said = [];
-
-    [OneTimeSetUp]
-    public void StartDaemon() => _sshd = ThrowawaySshd.Start();
-
-    [OneTimeTearDown]
-    public void StopDaemon() => _sshd.Dispose();
 
     [SetUp]
-    public void NewBoard()
-    {
-        _board = new ScratchBoard(Directory.CreateTempSubdirectory("ks-board-").FullName);
-        _journal = Path.Combine(Path.GetDirectoryName(_board.Root)!, "journal");
-        _said.Clear();
-    }
-
-    [TearDown]
-    public void RemoveBoard() => Directory.Delete(Path.GetDirectoryName(_board.Root)!, recursive: true);
+    public void NewJournal() => _journal = Path.Combine(Path.GetDirectoryName(Board.Root)!, "journal");
 
     /// <summary>The board side as the run sees it, dying (like a SIGKILL or a lost reply) before or after the board's file changes.</summary>
     private sealed class DyingBoard(IBootDefault board, bool afterTheChange) : IBootDefault
@@ -45,57 +28,50 @@ public sealed class FlipJournalTests
         }
     }
 
-    private async Task<string> InstallAsync(KernelInstaller installer)
-    {
-        var manifest = _board.Manifest();
-        await installer.SyncModulesAsync(manifest);
-        await installer.CopyImageAsync(manifest);
-        await installer.UpdateExtlinuxAsync(manifest.Release);
-        return await File.ReadAllTextAsync(_board.ExtlinuxPath);
-    }
-
     [TestCase(true, TestName = "A flip whose reply is lost after the board changed is restored by the next run")]
     [TestCase(false, TestName = "A flip killed before the board changed leaves the default and the next run says so")]
     public async Task A_flip_interrupted_around_the_board_change_is_reconciled_by_the_next_run(bool afterTheChange)
     {
-        using var ssh = await SshTarget.ConnectAsync(_sshd.Endpoint());
-        var installer = new KernelInstaller(ssh, _board.Layout, _said.Add);
-        var installed = await InstallAsync(installer);
+        var (ssh, installer) = await ConnectAsync();
+        using var session = ssh;
+        await InstallAsync(installer);
+        var installed = await File.ReadAllTextAsync(Board.ExtlinuxPath);
 
         using (var journal = RunJournal.Open(_journal))
         {
-            var flip = new DefaultFlipJournal(journal, new DyingBoard(installer, afterTheChange), _said.Add);
-            Assert.ThrowsAsync<IOException>(() => flip.FlipAsync("bisect/0001/boot", _board.Layout.Label));
+            var flip = new DefaultFlipJournal(journal, new DyingBoard(installer, afterTheChange), Said.Add);
+            Assert.ThrowsAsync<IOException>(() => flip.FlipAsync("bisect/0001/boot", Board.Layout.Label));
         }
-        var boots = ExtlinuxConfig.Parse(await File.ReadAllTextAsync(_board.ExtlinuxPath)).DefaultLabel!.Name;
-        Assert.That(boots, Is.EqualTo(afterTheChange ? _board.Layout.Label : "arch_devices"), "the board as the dying run left it");
+        var boots = ExtlinuxConfig.Parse(await File.ReadAllTextAsync(Board.ExtlinuxPath)).DefaultLabel!.Name;
+        Assert.That(boots, Is.EqualTo(afterTheChange ? Board.Layout.Label : "arch_devices"), "the board as the dying run left it");
 
         using (var journal = RunJournal.Open(_journal)) // the next run
         {
             Assert.That(DefaultFlipJournal.PendingIn(journal), Is.EqualTo(new PendingFlip("arch_devices", "1")), "the intent was journalled before the board changed");
-            var config = ExtlinuxConfig.Parse(await File.ReadAllTextAsync(_board.ExtlinuxPath));
+            var config = ExtlinuxConfig.Parse(await File.ReadAllTextAsync(Board.ExtlinuxPath));
             Assert.That(DefaultFlipJournal.CheckDefault(config, "arch_devices", DefaultFlipJournal.PendingIn(journal)).Passed, "preflight lets the restore happen");
-            var flip = new DefaultFlipJournal(journal, installer, _said.Add);
+            var flip = new DefaultFlipJournal(journal, installer, Said.Add);
             Assert.That(await flip.RestoreAsync("the previous run stopped before it could"), Is.True);
             Assert.That(flip.Pending, Is.Null);
         }
-        Assert.That(await File.ReadAllTextAsync(_board.ExtlinuxPath), Is.EqualTo(installed), "back byte for byte");
-        Assert.That(_said, Has.Some.Contains(afterTheChange ? "default label arch_devices restored" : "was already in force"));
+        Assert.That(await File.ReadAllTextAsync(Board.ExtlinuxPath), Is.EqualTo(installed), "back byte for byte");
+        Assert.That(Said, Has.Some.Contains(afterTheChange ? "default label arch_devices restored" : "was already in force"));
     }
 
     [Test]
     public async Task A_completed_flip_and_restore_leave_nothing_pending()
     {
-        using var ssh = await SshTarget.ConnectAsync(_sshd.Endpoint());
-        var installer = new KernelInstaller(ssh, _board.Layout, _said.Add);
-        var installed = await InstallAsync(installer);
+        var (ssh, installer) = await ConnectAsync();
+        using var session = ssh;
+        await InstallAsync(installer);
+        var installed = await File.ReadAllTextAsync(Board.ExtlinuxPath);
         using var journal = RunJournal.Open(_journal);
-        var flip = new DefaultFlipJournal(journal, installer, _said.Add);
-        await flip.FlipAsync("boot", _board.Layout.Label);
+        var flip = new DefaultFlipJournal(journal, installer, Said.Add);
+        await flip.FlipAsync("boot", Board.Layout.Label);
         Assert.That(journal.Entries.Select(e => e.Note), Is.EqualTo(new[] { DefaultFlipJournal.Intent, DefaultFlipJournal.Flipped }));
         Assert.That(flip.Pending, Is.EqualTo(new PendingFlip("arch_devices", "1")));
         await flip.RestoreAsync("verified");
         Assert.That(flip.Pending, Is.Null);
-        Assert.That(await File.ReadAllTextAsync(_board.ExtlinuxPath), Is.EqualTo(installed));
+        Assert.That(await File.ReadAllTextAsync(Board.ExtlinuxPath), Is.EqualTo(installed));
     }
 }

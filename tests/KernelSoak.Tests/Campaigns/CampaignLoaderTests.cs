@@ -42,7 +42,7 @@ public class CampaignLoaderTests
     public void Demo_campaign_parses() =>
         Assert.That(CampaignLoader.Load(Path.Combine(Repo.Root, "campaigns", "qemu-demo.toml")).Kernel.Tree, Is.EqualTo("debian:linux-source-6.1"));
 
-    private const string Minimal = """
+    internal const string Minimal = """
         [campaign]
         id = "t"
         [kernel]

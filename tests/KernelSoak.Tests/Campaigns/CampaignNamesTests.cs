@@ -5,16 +5,7 @@ namespace KernelSoak.Tests.Campaigns;
 /// <summary>Campaign values that become paths or parts of commands are refused at load, naming the setting.</summary>
 public class CampaignNamesTests
 {
-    private const string Minimal = """
-        [campaign]
-        id = "t"
-        [kernel]
-        tree = "/src/linux"
-        arch = "arm64"
-        [install]
-        label = "test"
-        default_label = "good"
-        """;
+    private const string Minimal = CampaignLoaderTests.Minimal;
 
     private static string Refused(string text) =>
         Assert.Throws<CampaignException>(() => CampaignLoader.Parse(text, "c.toml"))!.Message;
