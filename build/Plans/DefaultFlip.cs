@@ -1,40 +1,29 @@
 using KernelSoak.Deploy;
-using KernelSoak.Journal;
 
 namespace KernelSoak.Build.Plans;
 
 /// <summary>
 /// boot_selection = flip-default: the test label becomes extlinux's default for one reboot, and the old
 /// default comes back as soon as the kernel is verified — or, when it never boots, as soon as the board
-/// answers again (this run after recovery, or the next run's preflight). Both moves are in the journal.
+/// answers again (this run after recovery, or the next run's preflight). <see cref="DefaultFlipJournal"/>
+/// journals the intent before the board's file changes, so a kill in between still gets restored.
 /// </summary>
 public static class DefaultFlip
 {
-    private const string Flipped = "default flipped";
-    private const string Restored = "default restored";
+    private static async Task<DefaultFlipJournal> JournalAsync(BuildContext c) =>
+        new(c.Journal, new KernelInstaller(await c.BoardAsync(), InstallPlan.Layout(c), c.Output.Info), c.Output.Info);
 
-    public static async Task FlipAsync(BuildContext c, string step, CancellationToken ct)
-    {
-        var installer = new KernelInstaller(await c.BoardAsync(), InstallPlan.Layout(c), c.Output.Info);
-        if (await installer.SetDefaultAsync(c.Campaign.Install.Label, ct) is not { } flip) return;
-        c.Journal.Note(step, Flipped, new Dictionary<string, string> { ["previous"] = flip.Previous, ["menu_number"] = flip.PreviousMenuNumber.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        c.Output.Info($"temporary: the default label is {c.Campaign.Install.Label} for this reboot; {flip.Previous} comes back once the kernel is verified");
-    }
+    public static async Task FlipAsync(BuildContext c, string step, CancellationToken ct) =>
+        await (await JournalAsync(c)).FlipAsync(step, c.Campaign.Install.Label, ct);
 
-    /// <summary>The flip still in force, if any: its previous default and that label's U-Boot menu number.</summary>
-    public static (string Previous, string MenuNumber)? Pending(BuildContext c)
-    {
-        var last = c.Journal.Entries.LastOrDefault(e => e.Event == JournalEvent.Note && e.Note is Flipped or Restored);
-        return last is { Note: Flipped, Outputs: { } o } ? (o["previous"], o.GetValueOrDefault("menu_number") ?? "?") : null;
-    }
+    /// <summary>The flip still (possibly) in force, if any: its previous default and that label's U-Boot menu number.</summary>
+    public static (string Previous, string MenuNumber)? Pending(BuildContext c) =>
+        DefaultFlipJournal.PendingIn(c.Journal) is { } p ? (p.Previous, p.MenuNumber) : null;
 
     public static async Task RestoreAsync(BuildContext c, string why, CancellationToken ct)
     {
-        if (Pending(c) is not { } pending) return;
-        var installer = new KernelInstaller(await c.BoardAsync(), InstallPlan.Layout(c), c.Output.Info);
-        await installer.SetDefaultAsync(pending.Previous, ct);
-        c.Journal.Note("boot", Restored, new Dictionary<string, string> { ["default"] = pending.Previous });
-        c.Output.Info($"default label {pending.Previous} restored ({why})");
+        if (Pending(c) is null) return; // no SSH session for nothing
+        await (await JournalAsync(c)).RestoreAsync(why, ct);
     }
 
     /// <summary>What a person at a board that keeps booting the flipped default must do.</summary>

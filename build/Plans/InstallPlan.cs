@@ -2,6 +2,7 @@ using KernelSoak.Campaigns;
 using KernelSoak.Deploy;
 using KernelSoak.Journal;
 using KernelSoak.Kernel;
+using KernelSoak.Processes;
 using KernelSoak.Steps;
 
 namespace KernelSoak.Build.Plans;
@@ -40,9 +41,25 @@ public static class InstallPlan
     {
         InitramfsTool.Mkinitcpio => "mkinitcpio -k {release} -g {initrd}",
         InitramfsTool.Dracut => "dracut --force --kver {release} {initrd}",
-        InitramfsTool.UpdateInitramfs => $"update-initramfs -c -k {{release}} -b {bootDir}",
+        InitramfsTool.UpdateInitramfs => $"update-initramfs -c -k {{release}} -b {CommandLine.Quote(bootDir)}",
         _ => "",
     };
+
+    /// <summary>A stand-in release for showing paths before the real one is known.</summary>
+    private const string ShownRelease = "0.0.0-kernelsoak-shown";
+
+    /// <summary>Whether U-Boot, reading this extlinux.conf, finds the label booting that image.</summary>
+    public static bool BootsImage(string extlinux, string label, string kernel)
+    {
+        try
+        {
+            return Boot.ExtlinuxConfig.Parse(extlinux).Labels.Any(l => l.Name == label && l.Kernel == kernel);
+        }
+        catch (Boot.ExtlinuxException)
+        {
+            return false;
+        }
+    }
 
     public static IEnumerable<Step> Steps(BuildContext c, string prefix = "install")
     {
@@ -51,7 +68,12 @@ public static class InstallPlan
         var manifest = File.Exists(c.ManifestPath) ? BuildManifest.Load(c.ManifestPath) : null;
         var release = manifest?.Release ?? PlanText.Release(c);
         var layout = Layout(c);
-        var image = layout.ImagePath(release);
+        // Before ConfigureKernel the release is unknown: the plan shows the placeholder (a path is never made of it).
+        string? Shown(Func<string, string?> path) => release == PlanText.ReleasePlaceholder
+            ? path(ShownRelease)?.Replace(ShownRelease, PlanText.ReleasePlaceholder, StringComparison.Ordinal) : path(release);
+        var image = Shown(layout.ImagePath)!;
+        var modulesDir = Shown(layout.ModulesDir)!;
+        var q = (Func<string, string>)CommandLine.Quote;
         var staging = manifest?.ModulesDir ?? Path.Combine(c.Kernel.BuildDir, "staging", "lib", "modules", release);
         async Task<KernelInstaller> Installer(Action<string>? progress = null) =>
             new(await c.BoardAsync(), layout, c.Output.Info) { Progress = progress ?? (_ => { }), Sha256Helper = await Sha256HelperAsync(c) };
@@ -62,26 +84,26 @@ public static class InstallPlan
 
         yield return new Step($"{prefix}/modules", $"sync /lib/modules/{release}: changed files only, in one tar stream; stale files removed; depmod; hashes verified",
             Fingerprint.Of(release, string.Join('\n', manifest?.Modules.Select(m => m.RelativePath + m.Sha256) ?? [])),
-            [$"tar -C {staging} -cf - <changed files> | {b.Ssh($"tar -C /lib/modules/.ks-incoming-{release} -xf - && mv … /lib/modules/{release}/")}", b.Ssh($"depmod {release}")],
+            [$"tar -C {q(staging)} -cf - <changed files> | {b.Ssh($"tar -C {q(Path.GetDirectoryName(modulesDir) + "/.ks-incoming-" + Path.GetFileName(modulesDir))} -xf - && mv … {q(modulesDir)}/")}", b.Ssh($"depmod {q(Path.GetFileName(modulesDir))}")],
             async ct => { var r = await Transfer($"modules → /lib/modules/{release}", i => i.SyncModulesAsync(Manifest(), ct)); return StepResult.Ok(new Dictionary<string, string> { ["sent"] = r.Sent.ToString(System.Globalization.CultureInfo.InvariantCulture), ["changed_modules"] = string.Join(' ', r.ChangedModules) }); })
             { Group = "install/modules" };
 
         yield return new Step($"{prefix}/image", $"Image → {image} (temp name, sync, rename; sha256 checked on the board)", manifest?.Image.Sha256 ?? "",
-            [$"{b.Ssh($"cat > {image}.ks-tmp && sync && mv {image}.ks-tmp {image}")} < {manifest?.Image.Path ?? "arch/…/boot/Image"}", b.Ssh($"sha256sum {image}")],
+            [$"{b.Ssh($"cat > {q(image + ".ks-tmp")} && sync && mv {q(image + ".ks-tmp")} {q(image)}")} < {q(manifest?.Image.Path ?? "arch/…/boot/Image")}", b.Ssh($"sha256sum {q(image)}")],
             async ct => { await Transfer($"Image → {image}", i => i.CopyImageAsync(Manifest(), ct)); return StepResult.Ok(new Dictionary<string, string> { ["image"] = image }); })
             { Group = "install/image" };
 
-        if (layout.DtbPath(release) is { } dtb)
+        if (Shown(layout.DtbPath) is { } dtb)
         {
             var built = manifest?.Dtbs.FirstOrDefault(d => d.RelativePath.EndsWith(i.Dtb, StringComparison.Ordinal));
             yield return new Step($"{prefix}/dtb", $"{Path.GetFileName(i.Dtb)} → {dtb} (temp name, sha256 checked, rename)", built?.Sha256 ?? i.Dtb,
-                [$"{b.Ssh($"cat > {dtb}.ks-tmp && sha256sum {dtb}.ks-tmp && sync && mv {dtb}.ks-tmp {dtb}")} < {built?.Path ?? Path.Combine(c.Kernel.BuildDir, "arch", c.Campaign.Kernel.Arch, "boot", "dts", i.Dtb)}"],
+                [$"{b.Ssh($"cat > {q(dtb + ".ks-tmp")} && sha256sum {q(dtb + ".ks-tmp")} && sync && mv {q(dtb + ".ks-tmp")} {q(dtb)}")} < {q(built?.Path ?? Path.Combine(c.Kernel.BuildDir, "arch", c.Campaign.Kernel.Arch, "boot", "dts", i.Dtb))}"],
                 async ct => { await Transfer($"DTB → {dtb}", i => i.CopyDtbAsync(Manifest(), ct)); return StepResult.Ok(new Dictionary<string, string> { ["dtb"] = dtb }); })
                 { Group = "install/dtb" };
         }
-        if (layout.InitrdPath(release) is { } initrd)
+        if (Shown(layout.InitrdPath) is { } initrd)
         {
-            var command = PlanText.Expand(layout.InitramfsCommand, release).Replace("{initrd}", initrd, StringComparison.Ordinal);
+            var command = Shown(r => KernelInstaller.InitramfsCommandFor(layout.InitramfsCommand, r, layout.InitrdPath(r)!))!;
             // The image holds modules: remade whenever they change.
             yield return new Step($"{prefix}/initramfs", $"initramfs {initrd} made on the board by {i.Initramfs.ToString().ToLowerInvariant()}",
                 Fingerprint.Of(command, string.Join('\n', manifest?.Modules.Select(m => m.Sha256) ?? [])), [b.Ssh(command)],
@@ -94,7 +116,7 @@ public static class InstallPlan
 
         yield return new Step($"{prefix}/extlinux", $"label {i.Label} → {release} (append = {i.DefaultLabel}'s + {string.Join(' ', i.AppendExtra)}); default stays {i.DefaultLabel}",
             Fingerprint.Of(release, i.Label, i.DefaultLabel, string.Join(' ', i.AppendExtra)),
-            [b.Ssh($"cp {i.Extlinux} {i.Extlinux}.kernelsoak-<timestamp>"), $"{b.Ssh($"cat > {i.Extlinux}.ks-tmp && sync && mv {i.Extlinux}.ks-tmp {i.Extlinux}")} < <edited extlinux.conf>"],
+            [b.Ssh($"cp {q(i.Extlinux)} {q(i.Extlinux)}.kernelsoak-<timestamp>"), $"{b.Ssh($"cat > {q(i.Extlinux + ".ks-tmp")} && sync && mv {q(i.Extlinux + ".ks-tmp")} {q(i.Extlinux)}")} < <edited extlinux.conf>"],
             async ct =>
             {
                 var backup = await (await Installer()).UpdateExtlinuxAsync(release, ct);
@@ -103,13 +125,13 @@ public static class InstallPlan
 
         // The journal says what the board holds; one round trip confirms it still does.
         yield return new Step($"{prefix}/confirm", "the board still holds this install (one round trip)", "",
-            [b.Ssh($"test -s {image} && test -d /lib/modules/{release} && grep -q 'label {i.Label}' {i.Extlinux}")],
+            [b.Ssh($"test -s {q(image)} && test -f {q(modulesDir + "/modules.dep")} && cat {q(i.Extlinux)}") + $"  (then: label {i.Label} boots {layout.BootRelative(image)})"],
             async ct =>
             {
                 var ssh = await c.BoardAsync();
-                var files = new[] { image, layout.DtbPath(release), layout.InitrdPath(release) }.OfType<string>().Select(f => $"test -s {f} && ");
-                var check = await ssh.RunAsync($"{string.Concat(files)}test -f /lib/modules/{release}/modules.dep && grep -q '^label {i.Label}' {i.Extlinux} && grep -q 'kernel /{Path.GetFileName(image)}' {i.Extlinux}", TimeSpan.FromSeconds(30), ct);
-                if (check.Succeeded) return StepResult.Ok();
+                var files = new[] { image, layout.DtbPath(release), layout.InitrdPath(release) }.OfType<string>().Select(f => $"test -s {q(f)} && ");
+                var check = await ssh.RunAsync($"{string.Concat(files)}test -f {q(modulesDir + "/modules.dep")} && cat {q(i.Extlinux)}", TimeSpan.FromSeconds(30), ct);
+                if (check.Succeeded && BootsImage(check.Output, i.Label, layout.BootRelative(image))) return StepResult.Ok();
                 c.Output.Warn("the board no longer holds what the journal recorded: installing again");
                 var installer = await Installer();
                 await installer.SyncModulesAsync(Manifest(), ct);

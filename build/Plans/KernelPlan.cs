@@ -78,7 +78,8 @@ public static class KernelPlan
                 var release = await configurator.ReleaseAsync(ct);
                 if (release.EndsWith('+') || release.EndsWith("-dirty", StringComparison.Ordinal))
                     c.Output.Warn($"release '{release}' ends in '+'/'-dirty': the tree has changes setlocalversion sees; install paths will carry it");
-                if (release.Length > 64) c.Output.Warn($"release '{release}' is longer than 64 characters: uname truncates it and the boot check will fail");
+                // Where a release enters: it becomes /lib/modules/<release> and boot file names on the board.
+                Deploy.KernelRelease.Check(release, "make kernelrelease (the tree's version + kernel.localversion + kernel.release_suffix)");
                 c.Output.Info($"release {release}");
                 return StepResult.Ok(new Dictionary<string, string> { ["release"] = release });
             }) { AlwaysRun = configMissing };

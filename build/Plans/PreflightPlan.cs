@@ -6,6 +6,7 @@ using KernelSoak.Deploy;
 using KernelSoak.Kernel;
 using KernelSoak.Remote;
 using KernelSoak.Steps;
+using KernelSoak.Processes;
 
 namespace KernelSoak.Build.Plans;
 
@@ -38,12 +39,12 @@ public static partial class PreflightPlan
         // Every fact in one round trip: each remote command costs a few processes and a round trip (about
         // a second under TCG), and a finished run re-checks all of them.
         var tools = new[] { "depmod", InitramfsTool(c) }.Where(t => t.Length > 0).ToList();
-        var boot = SshTarget.Quote(install.BootDir);
+        var boot = CommandLine.Quote(install.BootDir);
         var facts = Sections(await ssh.ReadAsync(string.Join("; ",
         [
             Section("id"), "uname -m; uname -r; cat /proc/sys/kernel/random/boot_id",
             Section("boot-dir"), $"if mountpoint -q {boot} && test -w {boot}; then df -k {boot} | tail -1; fi",
-            Section("extlinux"), $"cat {SshTarget.Quote(install.Extlinux)} 2>&1 || echo '{NoFile}'",
+            Section("extlinux"), $"cat {CommandLine.Quote(install.Extlinux)} 2>&1 || echo '{NoFile}'",
             Section("cmdline"), "cat /proc/cmdline", Section("iomem"), "cat /proc/iomem",
             // A ramoops node of the device tree: its parent's cell sizes and its reg, as bytes.
             Section("dt-ramoops"), "d=/proc/device-tree/reserved-memory; for n in $d/*; do case \"$(cat $n/compatible 2>/dev/null)\" in *ramoops*) od -An -tx1 -v $d/#address-cells $d/#size-cells $n/reg; break;; esac; done 2>/dev/null",
@@ -72,8 +73,10 @@ public static partial class PreflightPlan
             var names = config.Labels.Select(l => l.Name).ToHashSet();
             var missing = new[] { install.DefaultLabel }.Concat(install.FallbackLabels).Where(l => !names.Contains(l)).ToList();
             checks.Add(new("extlinux", missing.Count == 0, missing.Count == 0
-                ? $"{config.Labels.Count} labels, boots {config.DefaultLabel?.Name}; default and fallbacks present"
+                ? $"{config.Labels.Count} labels; default and fallbacks present"
                 : $"missing label(s) {string.Join(", ", missing)} (has {string.Join(", ", names)})"));
+            var (passed, detail) = DefaultFlipJournal.CheckDefault(config, install.DefaultLabel, DefaultFlipJournal.PendingIn(c.Journal));
+            checks.Add(new("default", passed, detail));
         }
         catch (ExtlinuxException e)
         {

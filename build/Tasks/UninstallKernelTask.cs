@@ -12,12 +12,22 @@ public sealed class UninstallKernelTask : AsyncFrostingTask<BuildContext>
 {
     public override async Task RunAsync(BuildContext context)
     {
-        var release = context.Argument("release") ?? PlanText.Release(context);
+        var given = context.Argument("release");
+        var release = given ?? PlanText.Release(context);
         if (release == PlanText.ReleasePlaceholder)
             throw new UserErrorException("which release? Pass --release=<uname -r of the kernel to remove>; this campaign has not built one yet");
+        try
+        {
+            KernelRelease.Check(release, given is null ? "the campaign's built release (journal kernel/release)" : "--release");
+        }
+        catch (InvalidReleaseException e)
+        {
+            throw new UserErrorException(e.Message);
+        }
+        var layout = InstallPlan.Layout(context);
         if (context.DryRun)
         {
-            context.Output.Info($"would remove label {context.Campaign.Install.Label} and {string.Join(", ", InstallPlan.Layout(context).ReleasePaths(release))}");
+            context.Output.Info($"would remove label {layout.Label} if it boots {layout.BootRelative(layout.ImagePath(release))}, and {string.Join(", ", layout.ReleasePaths(release))}");
             return;
         }
         var installer = new KernelInstaller(await context.BoardAsync(), InstallPlan.Layout(context), context.Output.Info);

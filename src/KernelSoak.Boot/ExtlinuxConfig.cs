@@ -1,12 +1,9 @@
-using System.Text;
-using System.Text.RegularExpressions;
-
 namespace KernelSoak.Boot;
 
 /// <summary>A U-Boot extlinux.conf that cannot be used, with its line.</summary>
 public sealed class ExtlinuxException(string message) : Exception(message);
 
-/// <summary>One label block: its name and the keywords U-Boot's pxe_utils reads.</summary>
+/// <summary>One label block: its name and the keywords U-Boot's pxe_utils reads (values without a CRLF file's '\r').</summary>
 public sealed record ExtlinuxLabel(string Name)
 {
     public string? MenuLabel { get; init; }
@@ -20,14 +17,23 @@ public sealed record ExtlinuxLabel(string Name)
 }
 
 /// <summary>
-/// extlinux.conf as U-Boot reads it, kept line by line so an untouched file renders byte for byte;
-/// edits (add or replace a label, set the default) touch only the lines they must.
+/// extlinux.conf as U-Boot reads it (<see cref="PxeReading"/>), kept line by line so an untouched file
+/// renders byte for byte; edits (add or replace a label, set the default) touch only the lines they must.
 /// </summary>
-public sealed partial class ExtlinuxConfig
+public sealed class ExtlinuxConfig
 {
-    private readonly List<string> _lines;   // each with its own line ending
+    /// <summary>Put above a <c>default</c> line KernelSoak had to add (the file had none): the restore takes both away again.</summary>
+    public const string FlipMarker = "# KernelSoak: temporary default for one test boot (boot_selection = flip-default); removed when the default is restored";
 
-    private ExtlinuxConfig(List<string> lines) => _lines = lines;
+    private readonly List<string> _lines;   // each with its own line ending
+    private readonly PxeReading _reading;
+
+    private ExtlinuxConfig(List<string> lines)
+    {
+        _lines = lines;
+        _reading = new PxeReading(string.Concat(lines));
+        Check();
+    }
 
     public static ExtlinuxConfig Parse(string text)
     {
@@ -36,65 +42,72 @@ public sealed partial class ExtlinuxConfig
         for (var i = 0; i < text.Length; i++)
             if (text[i] == '\n') { lines.Add(text[start..(i + 1)]); start = i + 1; }
         if (start < text.Length) lines.Add(text[start..]);
-        var config = new ExtlinuxConfig(lines);
-        config.Check();
-        return config;
+        return new ExtlinuxConfig(lines);
     }
 
     public string Render() => string.Concat(_lines);
 
-    public string? Default => Global("default");
-    public int? Timeout => int.TryParse(Global("timeout"), out var t) ? t : null;
-    public bool Prompt => Global("prompt") is { } p && p != "0";
-    public string? MenuTitle => Entries().FirstOrDefault(e => e.Label is null && e.Keyword == "menu" && e.Value.StartsWith("title", StringComparison.Ordinal)).Value?[5..].Trim();
+    /// <summary>The default label name U-Boot ends up with (last top-level default/ontimeout, else the first "menu default").</summary>
+    public string? Default => _reading.DefaultRaw is { } d ? Clean(d) : null;
+    public int? Timeout => _reading.TimeoutSet ? _reading.Timeout : null;
+    public bool Prompt => _reading.Prompt != 0;
+    public string? MenuTitle => _reading.Title is { } t ? Clean(t) : null;
 
-    public IReadOnlyList<ExtlinuxLabel> Labels
+    public IReadOnlyList<ExtlinuxLabel> Labels => _reading.Labels.Select(l => new ExtlinuxLabel(Clean(l.RawName))
     {
-        get
-        {
-            var labels = new List<ExtlinuxLabel>();
-            foreach (var group in Entries().Where(e => e.Label is not null).GroupBy(e => e.LabelIndex))
-            {
-                var head = group.First();
-                string? Get(params string[] keys) => group.LastOrDefault(e => keys.Contains(e.Keyword)).Value;
-                var menu = group.Where(e => e.Keyword == "menu").Select(e => e.Value).ToList();
-                labels.Add(new ExtlinuxLabel(head.Label!)
-                {
-                    Line = head.Line,
-                    Kernel = Get("kernel", "linux"),
-                    Initrd = Get("initrd"),
-                    Fdt = Get("fdt", "devicetree"),
-                    FdtDir = Get("fdtdir", "devicetreedir"),
-                    Append = Get("append"),
-                    MenuLabel = menu.FirstOrDefault(m => m.StartsWith("label", StringComparison.Ordinal))?[5..].Trim(),
-                    MenuDefault = menu.Any(m => m == "default"),
-                });
-            }
-            return labels;
-        }
-    }
+        Line = l.Line,
+        Kernel = Cleaned(l.Kernel),
+        Initrd = Cleaned(l.Initrd),
+        Fdt = Cleaned(l.Fdt),
+        FdtDir = Cleaned(l.FdtDir),
+        Append = Cleaned(l.Append),
+        MenuLabel = Cleaned(l.MenuLabel),
+        MenuDefault = l.MenuDefault,
+    }).ToList();
 
-    /// <summary>The label U-Boot boots without input: "menu default", else "default", else the first.</summary>
-    public ExtlinuxLabel? DefaultLabel =>
-        Labels.FirstOrDefault(l => l.MenuDefault) ?? Labels.FirstOrDefault(l => l.Name == Default) ?? Labels.FirstOrDefault();
+    /// <summary>The label U-Boot boots without input: the last one the default names; no default, or one naming no label: the first.</summary>
+    public ExtlinuxLabel? DefaultLabel => _reading.Booted is { } b ? Labels[_reading.Labels.IndexOf(b)] : null;
 
-    /// <summary>Refuses configs that strand a headless board (U-Boot 2023.01 behaviour, observed).</summary>
+    /// <summary>U-Boot's menu number of <see cref="DefaultLabel"/> (what a person types at its prompt).</summary>
+    public int DefaultMenuNumber => _reading.Booted is { } b ? _reading.Labels.IndexOf(b) + 1 : 0;
+
+    /// <summary>Why U-Boot boots <see cref="DefaultLabel"/>, for messages: the line that decided it.</summary>
+    public string DefaultReason => _reading.DefaultRaw is null ? "no default: the first label"
+        : DefaultNamesNoLabel ? $"'{_reading.DefaultKeyword} {Default}' on line {_reading.DefaultLine} names no label: the first label"
+        : $"'{_reading.DefaultKeyword}' on line {_reading.DefaultLine}";
+
+    /// <summary>A default is set but names no label (U-Boot then boots the first).</summary>
+    public bool DefaultNamesNoLabel => _reading.DefaultRaw is { } d && _reading.Labels.All(l => l.RawName != d);
+
+    /// <summary>Refuses configs that strand a headless board or that U-Boot reads otherwise than they look.</summary>
     public void Validate()
     {
-        if (Labels.Count == 0) throw new ExtlinuxException("no label: U-Boot would have nothing to boot");
-        if (Default is { } d && Labels.All(l => l.Name != d))
-            throw new ExtlinuxException($"'default {d}' names no label (U-Boot would silently boot the first one): labels are {string.Join(", ", Labels.Select(l => l.Name))}");
-        if ((MenuTitle is not null || Prompt) && Timeout is null)
+        if (_reading.Labels.Count == 0) throw new ExtlinuxException("no label: U-Boot would have nothing to boot");
+        if (DefaultNamesNoLabel)
+        {
+            var near = _reading.Labels.FirstOrDefault(l => Clean(l.RawName) == Default);
+            throw new ExtlinuxException(near is not null
+                ? $"'{_reading.DefaultKeyword} {Default}' (line {_reading.DefaultLine}) differs from label {Default} (line {near.Line}) in trailing spaces or a CR: U-Boot compares them byte for byte and would boot the first label"
+                : $"'{_reading.DefaultKeyword} {Default}' (line {_reading.DefaultLine}) names no label (U-Boot would silently boot the first one): labels are {string.Join(", ", Labels.Select(l => l.Name))}");
+        }
+        if (Prompt && _reading.Timeout <= 0)
             throw new ExtlinuxException("a menu or prompt without 'timeout' waits for a key forever: a headless board hangs");
-        foreach (var label in Labels.Where(l => l.Kernel is null))
-            throw new ExtlinuxException($"label {label.Name} (line {label.Line}) has no kernel");
+        if (_reading.Includes.Count > 0)
+            throw new ExtlinuxException($"line {_reading.Includes[0]}: 'include' reads another file, whose labels and default KernelSoak cannot see: inline it");
+        foreach (var label in _reading.Labels.Where(l => l.Kernel is null && !l.LocalBoot))
+            throw new ExtlinuxException($"label {Clean(label.RawName)} (line {label.Line}) has no kernel");
+        foreach (var label in _reading.Labels.Where(l => Clean(l.Append ?? "").EndsWith('\\')))
+            throw new ExtlinuxException($"label {Clean(label.RawName)}: its append (line {label.AppendLine}) ends with '\\', but extlinux.conf has no continuation lines: U-Boot ends the label there and boots without the rest");
     }
 
-    /// <summary>Adds the label, or replaces the block of the label with that name, in the file's own indentation.</summary>
+    /// <summary>Adds the label, or replaces the block(s) of the label with that name, in the file's own indentation.</summary>
     public ExtlinuxConfig WithLabel(ExtlinuxLabel label)
     {
-        var indent = Entries().FirstOrDefault(e => e.Label is not null && e.Keyword != "label").Indent ?? "    ";
-        var newline = _lines.FirstOrDefault()?.EndsWith("\r\n", StringComparison.Ordinal) == true ? "\r\n" : "\n";
+        if (label.Name.Any(char.IsControl) || label.Name.Trim() != label.Name || label.Name.Length == 0)
+            throw new ExtlinuxException($"label name '{label.Name}' holds control characters or surrounding spaces: it would not read back as written");
+        var first = _reading.Labels.FirstOrDefault();
+        var indent = first is not null && first.Line < _lines.Count && IndentOf(_lines[first.Line]) is { Length: > 0 } i ? i : "    ";
+        var newline = Newline;
         var block = new List<string> { $"label {label.Name}{newline}" };
         void Add(string keyword, string? value) { if (value is not null) block.Add($"{indent}{keyword} {value}{newline}"); }
         Add("menu label", label.MenuLabel);
@@ -104,13 +117,12 @@ public sealed partial class ExtlinuxConfig
         Add("fdtdir", label.FdtDir);
         Add("append", label.Append);
         var lines = new List<string>(_lines);
-        var existing = Entries().Where(e => e.Label == label.Name).Select(e => e.Index).ToList();
-        if (existing.Count > 0)
+        var blocks = Blocks(label.Name);
+        if (blocks.Count > 0)
         {
-            var from = existing.Min();
-            var to = LabelBlockEnd(from);
-            lines.RemoveRange(from, to - from);
-            lines.InsertRange(from, block);
+            foreach (var (from, to) in blocks.Skip(1).Reverse()) lines.RemoveRange(from, to - from);
+            lines.RemoveRange(blocks[0].From, blocks[0].To - blocks[0].From);
+            lines.InsertRange(blocks[0].From, block);
         }
         else
         {
@@ -122,68 +134,68 @@ public sealed partial class ExtlinuxConfig
 
     public ExtlinuxConfig WithoutLabel(string name)
     {
-        var existing = Entries().Where(e => e.Label == name).Select(e => e.Index).ToList();
-        if (existing.Count == 0) return this;
+        var blocks = Blocks(name);
+        if (blocks.Count == 0) return this;
         var lines = new List<string>(_lines);
-        var from = existing.Min();
-        lines.RemoveRange(from, LabelBlockEnd(from) - from);
+        foreach (var (from, to) in Enumerable.Reverse(blocks)) lines.RemoveRange(from, to - from);
         return new ExtlinuxConfig(lines);
     }
 
+    /// <summary>
+    /// Makes U-Boot boot <paramref name="labelName"/> without input, changing as little as it can: nothing
+    /// when it already does; the winning top-level <c>default</c>/<c>ontimeout</c> gets the new name (so a
+    /// flip and its restore give the file back byte for byte); a <c>default</c> KernelSoak added is taken
+    /// away again when the file boots the label without it; only a file with none gets one, marked, before
+    /// its first label (so it outranks any <c>menu default</c>). The result is read again and checked.
+    /// </summary>
     public ExtlinuxConfig WithDefault(string labelName)
     {
-        if (Labels.All(l => l.Name != labelName)) throw new ExtlinuxException($"cannot make '{labelName}' the default: no such label");
+        var target = _reading.Labels.LastOrDefault(l => Clean(l.RawName) == labelName)
+            ?? throw new ExtlinuxException($"cannot make '{labelName}' the default: no such label");
+        if (DefaultLabel?.Name == labelName && !DefaultNamesNoLabel) return this;
         var lines = new List<string>(_lines);
-        var at = Entries().FirstOrDefault(e => e.Label is null && e.Keyword == "default");
-        var newline = lines.FirstOrDefault()?.EndsWith("\r\n", StringComparison.Ordinal) == true ? "\r\n" : "\n";
-        if (at.Keyword is not null) lines[at.Index] = $"{at.Indent}default {labelName}{newline}";
-        else lines.Insert(Entries().First(e => e.Keyword == "label").Index, $"default {labelName}{newline}");
-        return new ExtlinuxConfig(lines);
-    }
-
-    private int LabelBlockEnd(int from)
-    {
-        var next = Entries().FirstOrDefault(e => e.Index > from && e.Keyword == "label");
-        var end = next.Keyword is null ? _lines.Count : next.Index;
-        // Blank lines and comments right before the next label belong to it, not to this block.
-        while (end > from + 1 && _lines[end - 1].Trim() is var t && (t.Length == 0 || t.StartsWith('#'))) end--;
-        return end;
-    }
-
-    private string? Global(string keyword) => Entries().LastOrDefault(e => e.Label is null && e.Keyword == keyword).Value;
-
-    private readonly record struct Entry(int Index, int Line, string Keyword, string Value, string? Label, int LabelIndex, string Indent);
-
-    private IEnumerable<Entry> Entries()
-    {
-        string? label = null;
-        var labelIndex = -1;
-        for (var i = 0; i < _lines.Count; i++)
+        var winning = _reading.Defaults.LastOrDefault();
+        if (winning is not null && winning.Line >= 2 && lines[winning.Line - 2].TrimEnd() == FlipMarker)
         {
-            var m = KeywordLine().Match(_lines[i].TrimEnd('\r', '\n'));
-            if (!m.Success) continue;
-            var keyword = m.Groups["k"].Value.ToLowerInvariant();
-            var value = m.Groups["v"].Value.Trim();
-            if (keyword == "label") { label = value; labelIndex = i; }
-            yield return new Entry(i, i + 1, keyword, value, label, labelIndex, m.Groups["i"].Value);
+            var without = new List<string>(lines);
+            without.RemoveRange(winning.Line - 2, 2);
+            if (new ExtlinuxConfig(without) is var plain && plain.DefaultLabel?.Name == labelName && !plain.DefaultNamesNoLabel) return plain;
         }
+        var value = target.RawName.EndsWith('\r') ? target.RawName + "\n" : target.RawName + Newline;
+        if (winning is not null)
+        {
+            var index = winning.Line - 1;
+            var offset = winning.ValueStart - _reading.LineStart(index);
+            lines[index] = lines[index][..offset] + (lines[index].EndsWith('\n') ? value : value.TrimEnd('\n'));
+        }
+        else
+        {
+            var at = _reading.Labels[0].Line - 1;
+            while (at > 0 && lines[at - 1].Trim() is var t && (t.Length == 0 || t.StartsWith('#'))) at--;
+            lines.InsertRange(at, [FlipMarker + Newline, "default " + value]);
+        }
+        var updated = new ExtlinuxConfig(lines);
+        if (updated.DefaultLabel?.Name != labelName || updated.DefaultNamesNoLabel)
+            throw new ExtlinuxException($"making '{labelName}' the default did not take: U-Boot would boot {updated.DefaultLabel?.Name} ({updated.DefaultReason})");
+        return updated;
     }
 
-    /// <summary>U-Boot ignores keywords it does not know ("ui", "totaltimeout"): so do we, after these checks.</summary>
+    private string Newline => _lines.FirstOrDefault()?.EndsWith("\r\n", StringComparison.Ordinal) == true ? "\r\n" : "\n";
+
+    /// <summary>The 0-based line ranges of every block of labels with that name.</summary>
+    private List<(int From, int To)> Blocks(string name) =>
+        _reading.Labels.Where(l => Clean(l.RawName) == name).Select(l => (l.Line - 1, _reading.EndLineIndex(l))).ToList();
+
+    private static string IndentOf(string line) => line[..(line.Length - line.TrimStart(' ', '\t').Length)];
+
+    private static string Clean(string raw) => raw.TrimEnd(' ', '\t', '\r');
+    private static string? Cleaned(string? raw) => raw is null ? null : Clean(raw);
+
+    /// <summary>What U-Boot would fail on is thrown while reading; here what it silently ignores and we refuse.</summary>
     private void Check()
     {
-        foreach (var e in Entries())
-        {
-            if (e.Keyword == "label" && e.Value.Length == 0) throw new ExtlinuxException($"line {e.Line}: 'label' without a name");
-            if (e.Keyword is "kernel" or "linux" or "initrd" or "append" or "fdt" or "devicetree" or "fdtdir" && e.Label is null)
-                throw new ExtlinuxException($"line {e.Line}: '{e.Keyword}' outside any label");
-            if (e.Keyword is "kernel" or "linux" or "initrd" or "fdt" or "devicetree" or "fdtdir" && e.Value.Length == 0)
-                throw new ExtlinuxException($"line {e.Line}: '{e.Keyword}' without a path");
-            if (e.Keyword == "timeout" && !int.TryParse(e.Value, out _))
-                throw new ExtlinuxException($"line {e.Line}: timeout '{e.Value}' is not a number (tenths of a second)");
-        }
+        foreach (var (line, keyword, after) in _reading.Orphans)
+            throw new ExtlinuxException(after is null ? $"line {line}: '{keyword}' outside any label"
+                : $"line {line}: '{keyword}' outside any label: U-Boot ended label {Clean(after.RawName)} at line {_reading.LineOf(after.End)} and ignores it");
     }
-
-    [GeneratedRegex(@"^(?<i>\s*)(?!#)(?<k>[A-Za-z]+)(?:\s+(?<v>.*))?$")]
-    private static partial Regex KeywordLine();
 }

@@ -8,6 +8,9 @@ public static partial class CampaignLoader
     public static string Resolve(string nameOrPath, string repositoryRoot)
     {
         if (File.Exists(nameOrPath)) return Path.GetFullPath(nameOrPath);
+        var problem = nameOrPath.Contains('/') ? "holds a '/'" : CampaignNames.Segment(Path.GetFileNameWithoutExtension(nameOrPath));
+        if (problem is not null)
+            throw new CampaignException($"[Campaign] Name '{Shown(nameOrPath)}': no such file, and as a name under campaigns/ it {problem}");
         var byName = Path.Combine(repositoryRoot, "campaigns", nameOrPath.EndsWith(".toml", StringComparison.Ordinal) ? nameOrPath : nameOrPath + ".toml");
         if (File.Exists(byName)) return byName;
         var known = Directory.Exists(Path.Combine(repositoryRoot, "campaigns"))
@@ -34,8 +37,29 @@ public static partial class CampaignLoader
     private static void Validate(Campaign c, string file, string text)
     {
         string At(string needle) => $"{file}:{LineOf(text, needle)}";
-        if (!IdPattern().IsMatch(c.Id))
-            throw new CampaignException($"{At("id")}: campaign id '{c.Id}' may hold only letters, digits, '.', '_' and '-' (it names the artifacts folder)");
+        // Everything that becomes a path or part of a command, checked here at the edge (CampaignNames says why each rule).
+        var i = c.Install;
+        var rules = new List<(string Setting, string Value, Func<string, string?> Rule, string Why)>
+        {
+            ("campaign.id", c.Id, CampaignNames.Segment, "it names the artifacts folder"),
+            ("kernel.localversion", c.Kernel.Localversion, CampaignNames.ReleasePart, ""),
+            ("kernel.release_suffix", c.Kernel.ReleaseSuffix, CampaignNames.ReleasePart, ""),
+            ("install.boot_dir", i.BootDir, CampaignNames.BoardPath, ""),
+            ("install.extlinux", i.Extlinux, CampaignNames.BoardPath, ""),
+            ("install.image", i.Image, CampaignNames.FileNamePattern, ""),
+            ("install.dtb_name", i.DtbName, CampaignNames.FileNamePattern, ""),
+            ("install.initramfs_name", i.InitramfsName, CampaignNames.FileNamePattern, ""),
+            ("install.dtb", i.Dtb, CampaignNames.DtbPath, ""),
+            ("install.label", i.Label, CampaignNames.NewLabel, ""),
+            ("install.default_label", i.DefaultLabel, CampaignNames.ExistingLabel, ""),
+        };
+        rules.AddRange(i.FallbackLabels.Select(l => ("install.fallback_labels", l, (Func<string, string?>)CampaignNames.ExistingLabel, "")));
+        rules.AddRange(i.AppendExtra.Select(a => ("install.append_extra", a, (Func<string, string?>)CampaignNames.KernelParameter, "")));
+        rules.AddRange(c.Series.Patches.Select(p => ("series.patches.id", p.Id, (Func<string, string?>)CampaignNames.Segment, "it names the Bisect target and its artifacts")));
+        rules.AddRange(c.Stress.Select(s => ("stress.name", s.Name, (Func<string, string?>)CampaignNames.Segment, "it names files of the run")));
+        foreach (var (setting, value, rule, why) in rules)
+            if (rule(value) is { } problem)
+                throw new CampaignException($"{At(value.Length < 3 || value.Any(char.IsControl) ? setting.Split('.')[^1] + " =" : value)}: {setting} '{Shown(value)}' {problem}{(why.Length > 0 ? $" ({why})" : "")}");
         foreach (var option in c.Config)
         {
             if (option.Name.StartsWith("CONFIG_", StringComparison.Ordinal)) option.Name = option.Name["CONFIG_".Length..];
@@ -48,9 +72,6 @@ public static partial class CampaignLoader
         var patchIds = c.Series.Patches.GroupBy(p => p.Id).FirstOrDefault(g => g.Count() > 1);
         if (patchIds is not null)
             throw new CampaignException($"{At(patchIds.Key)}: patch {patchIds.Key} appears twice in the series");
-        foreach (var p in c.Series.Patches)
-            if (!IdPattern().IsMatch(p.Id))
-                throw new CampaignException($"{At(p.Id)}: patch id '{p.Id}' may hold only letters, digits, '.', '_' and '-' (it names the Bisect target)");
         if (c.Install.Label == c.Install.DefaultLabel)
             throw new CampaignException($"{At("label")}: install.label '{c.Install.Label}' must differ from default_label: the known-good default is never replaced");
         if (c.Series.Attempts < 1)
@@ -71,6 +92,9 @@ public static partial class CampaignLoader
         }
     }
 
+    /// <summary>A value as an error shows it: control characters visible.</summary>
+    private static string Shown(string value) => string.Concat(value.Select(ch => char.IsControl(ch) ? $"\\x{(int)ch:x2}" : ch.ToString()));
+
     /// <summary>Best-effort line of a value for semantic errors (the binder knows lines of keys only).</summary>
     private static int LineOf(string text, string needle)
     {
@@ -80,6 +104,5 @@ public static partial class CampaignLoader
         return 1;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9._-]+$")] private static partial Regex IdPattern();
     [GeneratedRegex("^[A-Z0-9_]+$")] private static partial Regex SymbolPattern();
 }

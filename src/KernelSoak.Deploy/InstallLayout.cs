@@ -15,7 +15,8 @@ public sealed record InstallLayout(string BootDir, string ExtlinuxPath, string I
     public string InitramfsCommand { get; init; } = "";
     public string InitramfsName { get; init; } = "initramfs-{release}.img";
 
-    public string ModulesDir(string release) => $"{RootDir.TrimEnd('/')}/lib/modules/{release}";
+    /// <summary>Every path of a release goes through <see cref="KernelRelease.Check"/>: none is ever made from an empty or escaping one.</summary>
+    public string ModulesDir(string release) => $"{RootDir.TrimEnd('/')}/lib/modules/{KernelRelease.Check(release, "release")}";
     public string ImagePath(string release) => BootPath(ImageName, release);
     public string? DtbPath(string release) => Dtb.Length == 0 ? null : BootPath(DtbName, release);
     public string? InitrdPath(string release) => InitramfsCommand.Length == 0 ? null : BootPath(InitramfsName, release);
@@ -28,5 +29,5 @@ public sealed record InstallLayout(string BootDir, string ExtlinuxPath, string I
     public string BootRelative(string path) => "/" + Path.GetRelativePath(BootDir, path);
 
     private string BootPath(string pattern, string release) =>
-        $"{BootDir.TrimEnd('/')}/{pattern.Replace("{release}", release, StringComparison.Ordinal).Replace("{dtb}", Path.GetFileName(Dtb), StringComparison.Ordinal)}";
+        $"{BootDir.TrimEnd('/')}/{pattern.Replace("{release}", KernelRelease.Check(release, "release"), StringComparison.Ordinal).Replace("{dtb}", Path.GetFileName(Dtb), StringComparison.Ordinal)}";
 }

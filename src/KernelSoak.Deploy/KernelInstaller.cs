@@ -1,6 +1,7 @@
 using KernelSoak.Boot;
 using KernelSoak.Kernel;
 using KernelSoak.Remote;
+using KernelSoak.Processes;
 
 namespace KernelSoak.Deploy;
 
@@ -8,7 +9,7 @@ namespace KernelSoak.Deploy;
 /// Puts a built kernel on the board like rsync would — only changed files, one tar stream, stale files
 /// removed, other releases never touched, hashes verified — and adds its extlinux label, keeping the default.
 /// </summary>
-public sealed partial class KernelInstaller(SshTarget ssh, InstallLayout layout, Action<string> say)
+public sealed partial class KernelInstaller(SshTarget ssh, InstallLayout layout, Action<string> say) : IBootDefault
 {
     /// <summary>Where transfer progress goes (bytes/s, for copies over two seconds); default: nowhere.</summary>
     public Action<string> Progress { get; init; } = _ => { };
@@ -40,9 +41,9 @@ public sealed partial class KernelInstaller(SshTarget ssh, InstallLayout layout,
     public async Task<bool> CopyBootFileAsync(ManifestFile file, string path, CancellationToken cancellation = default)
     {
         var place = Sha256Helper is not null && !_helperPlaced && file.Size >= 1 << 20;
-        var q = SshTarget.Quote(path);
+        var q = CommandLine.Quote(path);
         var command = $"{(place ? FastSha256.PlaceScript(await File.ReadAllBytesAsync(Sha256Helper!, cancellation)) : "true")}; " +
-                      $"echo @@hash; {FastSha256.Command} {q} 2>/dev/null; echo @@free; df -k {SshTarget.Quote(layout.BootDir)} | tail -1; echo @@go; " +
+                      $"echo @@hash; {FastSha256.Command} {q} 2>/dev/null; echo @@free; df -k {CommandLine.Quote(layout.BootDir)} | tail -1; echo @@go; " +
                       $"read -r go && [ \"$go\" = send ] || exit 0; {RemoteFiles.ReceiveCommand(path, file.Sha256)}";
         string? probe = null;
         string? onBoard = null;
@@ -89,7 +90,7 @@ public sealed partial class KernelInstaller(SshTarget ssh, InstallLayout layout,
     {
         foreach (var name in modules)
         {
-            var q = SshTarget.Quote(name);
+            var q = CommandLine.Quote(name);
             var result = await ssh.RunAsync(
                 $"[ -d /sys/module/{q} ] || exit 0; modprobe -r {q} || exit 3; modprobe {q} || exit 4; " +
                 $"f=$(modinfo -n {q}) && [ \"$(modinfo -F srcversion \"$f\")\" = \"$(cat /sys/module/{q}/srcversion 2>/dev/null || modinfo -F srcversion \"$f\")\" ]",
@@ -109,18 +110,23 @@ public sealed partial class KernelInstaller(SshTarget ssh, InstallLayout layout,
     public async Task<string?> MakeInitramfsAsync(string release, CancellationToken cancellation = default)
     {
         if (layout.InitrdPath(release) is not { } initrd) return null;
-        var command = layout.InitramfsCommand.Replace("{release}", release, StringComparison.Ordinal).Replace("{initrd}", initrd, StringComparison.Ordinal);
+        var command = InitramfsCommandFor(layout.InitramfsCommand, release, initrd);
         var tool = command.Split(' ', 2)[0];
-        var result = await ssh.RunAsync($"command -v {SshTarget.Quote(tool)} >/dev/null || {{ echo '{tool}: not installed on the board' >&2; exit 127; }}; {command}", TimeSpan.FromMinutes(10), cancellation);
+        var result = await ssh.RunAsync($"command -v {CommandLine.Quote(tool)} >/dev/null || {{ echo '{tool}: not installed on the board' >&2; exit 127; }}; {command}", TimeSpan.FromMinutes(10), cancellation);
         if (!result.Succeeded)
             throw new InvalidOperationException($"'{command}' failed on the board (exit {result.ExitCode}): {Tail(result.Error + result.Output)}. " +
                 "Set install.initramfs to the tool the board has (mkinitcpio, dracut, update-initramfs) or \"none\"");
         var hash = await RemoteFiles.HashAsync(ssh, initrd, cancellation);
-        var size = await ssh.RunAsync($"test -s {SshTarget.Quote(initrd)}", TimeSpan.FromSeconds(30), cancellation);
+        var size = await ssh.RunAsync($"test -s {CommandLine.Quote(initrd)}", TimeSpan.FromSeconds(30), cancellation);
         if (hash is null || !size.Succeeded) throw new IOException($"'{command}' succeeded but {initrd} is missing or empty");
         say($"initramfs: {initrd} made by {tool}");
         return hash;
     }
+
+    /// <summary>The initramfs tool's command with the release and the image path in, each as one quoted word.</summary>
+    public static string InitramfsCommandFor(string pattern, string release, string initrd) =>
+        pattern.Replace("{release}", CommandLine.Quote(KernelRelease.Check(release, "release")), StringComparison.Ordinal)
+            .Replace("{initrd}", CommandLine.Quote(initrd), StringComparison.Ordinal);
 
     private static string Tail(string text) => string.Join(" | ", text.Trim().Split('\n').TakeLast(3));
 
@@ -157,13 +163,16 @@ public sealed partial class KernelInstaller(SshTarget ssh, InstallLayout layout,
             Append = append,
         };
         var updated = config.WithLabel(label);
+        // A default naming no label yet (or our own label's "menu default") would make the new label U-Boot's choice.
+        if (config.DefaultLabel?.Name != layout.Label && updated.DefaultLabel?.Name != config.DefaultLabel?.Name)
+            throw new ExtlinuxException($"{layout.ExtlinuxPath}: adding label {layout.Label} would make U-Boot boot it instead of {config.DefaultLabel?.Name} ({updated.DefaultReason}); nothing was changed — fix the default first");
         if (updated.Render() == text)
         {
             say($"extlinux: label {layout.Label} already boots {release}");
             return null;
         }
         var backup = await WriteExtlinuxAsync(updated, cancellation);
-        say($"extlinux: label {layout.Label} → {release}; default stays {updated.Default ?? "(first label)"}; backup {backup}");
+        say($"extlinux: label {layout.Label} → {release}; U-Boot still boots {updated.DefaultLabel?.Name} ({updated.DefaultReason}); backup {backup}");
         return backup;
     }
 
@@ -175,17 +184,25 @@ public sealed partial class KernelInstaller(SshTarget ssh, InstallLayout layout,
     public async Task<(string Previous, int PreviousMenuNumber)?> SetDefaultAsync(string label, CancellationToken cancellation = default)
     {
         var (_, config) = await ReadExtlinuxAsync(cancellation);
-        var previous = config.Default ?? config.Labels[0].Name;
-        if (previous == label) return null;
+        // What U-Boot boots now (its own reading: the last default/ontimeout, else a "menu default", else the first label).
+        var previous = config.DefaultLabel!.Name;
         var updated = config.WithDefault(label);
+        if (ReferenceEquals(updated, config)) return null;
         var backup = await WriteExtlinuxAsync(updated, cancellation);
         say($"extlinux: default {previous} → {label} (backup {backup})");
-        return (previous, config.Labels.ToList().FindIndex(l => l.Name == previous) + 1);
+        return (previous, config.DefaultMenuNumber);
+    }
+
+    /// <summary>The label U-Boot boots on the board now, and why (the line that decides it).</summary>
+    public async Task<(string Label, int MenuNumber, string Reason)> BootedLabelAsync(CancellationToken cancellation = default)
+    {
+        var (_, config) = await ReadExtlinuxAsync(cancellation);
+        return (config.DefaultLabel?.Name ?? "", config.DefaultMenuNumber, config.DefaultReason);
     }
 
     private async Task<(string Text, ExtlinuxConfig Config)> ReadExtlinuxAsync(CancellationToken cancellation)
     {
-        var text = await ssh.CheckAsync($"cat {SshTarget.Quote(layout.ExtlinuxPath)}", TimeSpan.FromSeconds(30), cancellation);
+        var text = await ssh.CheckAsync($"cat {CommandLine.Quote(layout.ExtlinuxPath)}", TimeSpan.FromSeconds(30), cancellation);
         try
         {
             return (text, ExtlinuxConfig.Parse(text));
@@ -201,7 +218,7 @@ public sealed partial class KernelInstaller(SshTarget ssh, InstallLayout layout,
     {
         updated.Validate();
         var backup = $"{layout.ExtlinuxPath}.kernelsoak-{DateTimeOffset.UtcNow:yyyyMMddTHHmmssfffZ}";
-        await ssh.CheckAsync($"cp -p {SshTarget.Quote(layout.ExtlinuxPath)} {SshTarget.Quote(backup)} && sync", TimeSpan.FromSeconds(30), cancellation);
+        await ssh.CheckAsync($"cp -p {CommandLine.Quote(layout.ExtlinuxPath)} {CommandLine.Quote(backup)} && sync", TimeSpan.FromSeconds(30), cancellation);
         await RemoteFiles.WriteTextAsync(ssh, layout.ExtlinuxPath, updated.Render(), cancellation);
         return backup;
     }
@@ -213,24 +230,30 @@ public sealed partial class KernelInstaller(SshTarget ssh, InstallLayout layout,
     /// </summary>
     public async Task<IReadOnlyList<string>> UninstallAsync(string release, CancellationToken cancellation = default)
     {
+        KernelRelease.Check(release, "release");
         var running = (await ssh.CheckAsync("uname -r", TimeSpan.FromSeconds(30), cancellation)).Trim();
         if (running == release)
             throw new InvalidOperationException($"the board is running {release}: boot {layout.DefaultLabel} first (reboot; it is the default), then uninstall");
         var removed = new List<string>();
         var (_, config) = await ReadExtlinuxAsync(cancellation);
-        if (config.Labels.Any(l => l.Name == layout.Label))
+        var kernel = layout.BootRelative(layout.ImagePath(release));
+        var labels = config.Labels.Where(l => l.Name == layout.Label).ToList();
+        if (labels.Count > 0 && labels.All(l => l.Kernel == kernel))
         {
             var updated = config.WithoutLabel(layout.Label);
-            if (updated.Default == layout.Label || (updated.Default is { } d && updated.Labels.All(l => l.Name != d)))
+            // It was what U-Boot booted (a flip never restored), or the default now names nothing: back to known-good.
+            if (config.DefaultLabel?.Name == layout.Label || updated.DefaultNamesNoLabel)
                 updated = updated.WithDefault(layout.DefaultLabel);
             var backup = await WriteExtlinuxAsync(updated, cancellation);
             removed.Add($"label {layout.Label} (backup {backup})");
         }
+        else if (labels.Count > 0)
+            say($"uninstall: label {layout.Label} boots {labels[0].Kernel}, not {release}'s {kernel}: it stays");
         var paths = layout.ReleasePaths(release);
-        var present = await ssh.RunAsync(string.Join("; ", paths.Select(p => $"[ -e {SshTarget.Quote(p)} ] && echo {SshTarget.Quote(p)}")) + "; true", TimeSpan.FromSeconds(30), cancellation);
+        var present = await ssh.RunAsync(string.Join("; ", paths.Select(p => $"[ -e {CommandLine.Quote(p)} ] && echo {CommandLine.Quote(p)}")) + "; true", TimeSpan.FromSeconds(30), cancellation);
         var existing = present.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         if (existing.Length > 0)
-            await ssh.CheckAsync($"rm -rf {string.Join(' ', existing.Select(SshTarget.Quote))} && sync", TimeSpan.FromMinutes(2), cancellation);
+            await ssh.CheckAsync($"rm -rf {string.Join(' ', existing.Select(CommandLine.Quote))} && sync", TimeSpan.FromMinutes(2), cancellation);
         removed.AddRange(existing);
         say(removed.Count == 0 ? $"uninstall: nothing of {release} on the board" : $"uninstall: removed {string.Join(", ", removed)}");
         return removed;

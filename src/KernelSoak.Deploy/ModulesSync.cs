@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.Text;
 using KernelSoak.Kernel;
 using KernelSoak.Remote;
+using KernelSoak.Processes;
 
 namespace KernelSoak.Deploy;
 
@@ -32,7 +33,7 @@ public sealed partial class KernelInstaller
         var target = layout.ModulesDir(manifest.Release);
         // modules.dep, modules.alias … are depmod's output: made on the board, never copied or compared.
         var files = manifest.Modules.Where(m => !IsDepmodOutput(m.RelativePath)).ToList();
-        var staging = SshTarget.Quote($"{Path.GetDirectoryName(target)}/.ks-incoming-{manifest.Release}");
+        var staging = CommandLine.Quote($"{Path.GetDirectoryName(target)}/.ks-incoming-{manifest.Release}");
         var command = $"{RemoteFiles.HashesCommand(target)}; echo @@go; read -r go && [ \"$go\" = send ] || exit 0; " +
                       $"rm -rf {staging} && mkdir -p {staging} && {{ tar -C {staging} -xf - || {{ {RemoteFiles.Drain}; echo 'unpacking the modules failed' >&2; exit 2; }}; }} && cd / && . {staging}/{SyncScript}";
         List<ManifestFile>? changed = null;
@@ -71,16 +72,16 @@ public sealed partial class KernelInstaller
     /// <summary>What the board runs once the tar stream is unpacked in <paramref name="staging"/> (quoted).</summary>
     private string Script(string release, string target, string staging, IReadOnlyList<ManifestFile> changed, IReadOnlyList<string> stale)
     {
-        string directoryOf(string relative) => SshTarget.Quote(relative.Length == 0 ? target : $"{target}/{relative}");
+        string directoryOf(string relative) => CommandLine.Quote(relative.Length == 0 ? target : $"{target}/{relative}");
         var script = new StringBuilder("set -e\n");
         var groups = changed.GroupBy(c => Path.GetDirectoryName(c.RelativePath) ?? "").OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
         script.Append($"mkdir -p {directoryOf("")} {string.Join(' ', groups.Select(g => directoryOf(g.Key)))}\n");
         foreach (var g in groups)
-            script.Append($"mv -f {string.Join(' ', g.Select(c => $"{staging}/{SshTarget.Quote(c.RelativePath)}"))} {directoryOf(g.Key)}/\n");
+            script.Append($"mv -f {string.Join(' ', g.Select(c => $"{staging}/{CommandLine.Quote(c.RelativePath)}"))} {directoryOf(g.Key)}/\n");
         script.Append($"rm -rf {staging}\n");
-        if (stale.Count > 0) script.Append($"(cd {SshTarget.Quote(target)} && rm -f {string.Join(' ', stale.Select(SshTarget.Quote))})\n");
-        var baseDir = layout.RootDir.Length > 0 ? $"-b {SshTarget.Quote(layout.RootDir)} " : "";
-        script.Append($"depmod {baseDir}{SshTarget.Quote(release)} >&2 || {{ echo 'depmod {release} failed on the board' >&2; exit 3; }}\nsync\n");
+        if (stale.Count > 0) script.Append($"(cd {CommandLine.Quote(target)} && rm -f {string.Join(' ', stale.Select(CommandLine.Quote))})\n");
+        var baseDir = layout.RootDir.Length > 0 ? $"-b {CommandLine.Quote(layout.RootDir)} " : "";
+        script.Append($"depmod {baseDir}{CommandLine.Quote(release)} >&2 || {{ echo 'depmod {release} failed on the board' >&2; exit 3; }}\nsync\n");
         script.Append(RemoteFiles.HashesCommand(target)).Append('\n');
         return script.ToString();
     }

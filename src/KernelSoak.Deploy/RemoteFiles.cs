@@ -1,5 +1,6 @@
 using System.Globalization;
 using KernelSoak.Remote;
+using KernelSoak.Processes;
 
 namespace KernelSoak.Deploy;
 
@@ -16,7 +17,7 @@ public static class RemoteFiles
     /// <summary>sha256 of every file under a directory, as "hash  ./path" lines (nothing when it does not exist).</summary>
     public static string HashesCommand(string directory)
     {
-        var q = SshTarget.Quote(directory);
+        var q = CommandLine.Quote(directory);
         return $"if [ -d {q} ]; then cd {q} && find . -type f -exec {FastSha256.Command} {{}} +; fi";
     }
 
@@ -33,7 +34,7 @@ public static class RemoteFiles
 
     public static async Task<string?> HashAsync(SshTarget ssh, string path, CancellationToken cancellation = default)
     {
-        var result = await ssh.RunAsync($"{FastSha256.Command} {SshTarget.Quote(path)} 2>/dev/null", TimeSpan.FromMinutes(2), cancellation);
+        var result = await ssh.RunAsync($"{FastSha256.Command} {CommandLine.Quote(path)} 2>/dev/null", TimeSpan.FromMinutes(2), cancellation);
         return result.Succeeded && result.Output.Length >= 64 ? result.Output[..64] : null;
     }
 
@@ -56,17 +57,17 @@ public static class RemoteFiles
     /// </summary>
     public static string ReceiveCommand(string path, string sha256)
     {
-        var temp = SshTarget.Quote(path + ".ks-tmp");
+        var temp = CommandLine.Quote(path + ".ks-tmp");
         var h = FastSha256.RemotePath;
         return $"{{ {{ if [ -x {h} ]; then {h} -o {temp}; else cat > {temp} && sha256sum {temp}; fi || {{ {Drain}; false; }}; }} | grep -q '^{sha256} ' || " +
                $"{{ echo 'the copy on the board is incomplete or does not match (sha256): not installed' >&2; rm -f {temp}; false; }}; }} && " +
-               $"sync && mv {temp} {SshTarget.Quote(path)} && sync";
+               $"sync && mv {temp} {CommandLine.Quote(path)} && sync";
     }
 
     /// <summary>After a failed <see cref="ReceiveCommand"/>: the temporary file goes, the old file stays, the error says why.</summary>
     public static async Task FailedWriteAsync(SshTarget ssh, string path, RemoteResult result, CancellationToken cancellation)
     {
-        await ssh.RunAsync($"rm -f {SshTarget.Quote(path + ".ks-tmp")}", TimeSpan.FromSeconds(30), cancellation);
+        await ssh.RunAsync($"rm -f {CommandLine.Quote(path + ".ks-tmp")}", TimeSpan.FromSeconds(30), cancellation);
         throw new IOException($"writing {path} on {ssh.Endpoint} failed: {result.Error.Trim()}" +
             (result.Error.Contains("No space", StringComparison.Ordinal) ? " — the partition is full; free space or lower what is installed. The old file is untouched" : ""));
     }
@@ -78,7 +79,7 @@ public static class RemoteFiles
     }
 
     public static async Task<long> FreeBytesAsync(SshTarget ssh, string directory, CancellationToken cancellation = default) =>
-        ParseFreeBytes(await ssh.CheckAsync($"df -k {SshTarget.Quote(directory)} | tail -1", TimeSpan.FromSeconds(30), cancellation), directory);
+        ParseFreeBytes(await ssh.CheckAsync($"df -k {CommandLine.Quote(directory)} | tail -1", TimeSpan.FromSeconds(30), cancellation), directory);
 
     /// <summary>The free bytes in the last line of <c>df -k</c>.</summary>
     public static long ParseFreeBytes(string output, string directory)

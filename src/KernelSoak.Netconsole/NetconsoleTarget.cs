@@ -1,4 +1,5 @@
 using KernelSoak.Remote;
+using KernelSoak.Processes;
 
 namespace KernelSoak.Netconsole;
 
@@ -16,8 +17,8 @@ public sealed record NetconsoleTarget(string Interface, string RemoteIp, int Rem
         "[ -d /sys/kernel/config/netconsole ] || mount -t configfs configfs /sys/kernel/config 2>/dev/null; " +
         "[ -d /sys/kernel/config/netconsole ] || { echo 'this kernel has no dynamic netconsole (CONFIG_NETCONSOLE_DYNAMIC=y)' >&2; exit 3; }; " +
         $"set -e; if [ -d {Dir} ]; then echo 0 > {Dir}/enabled; else mkdir {Dir}; fi; " +
-        $"echo {SshTarget.Quote(Interface)} > {Dir}/dev_name; echo {SshTarget.Quote(RemoteIp)} > {Dir}/remote_ip; echo {RemotePort} > {Dir}/remote_port; " +
-        (RemoteMac.Length > 0 ? $"echo {SshTarget.Quote(RemoteMac)} > {Dir}/remote_mac; " : "") +
+        $"echo {CommandLine.Quote(Interface)} > {Dir}/dev_name; echo {CommandLine.Quote(RemoteIp)} > {Dir}/remote_ip; echo {RemotePort} > {Dir}/remote_port; " +
+        (RemoteMac.Length > 0 ? $"echo {CommandLine.Quote(RemoteMac)} > {Dir}/remote_mac; " : "") +
         $"echo 1 > {Dir}/extended; echo 1 > {Dir}/enabled";
 
     public static string TeardownCommand() => $"[ -d {Dir} ] && {{ echo 0 > {Dir}/enabled; rmdir {Dir}; }}; true";

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Renci.SshNet;
 using Renci.SshNet.Common;
+using KernelSoak.Processes;
 
 namespace KernelSoak.Remote;
 
@@ -189,7 +190,7 @@ public sealed partial class SshTarget : IDisposable
     }
 
     /// <summary>With <see cref="SshEndpoint.Sudo"/>: through <c>sudo -n</c>, which fails at once instead of asking a password.</summary>
-    private string AsRoot(string command) => Endpoint.Sudo ? "sudo -n -- sh -c " + Quote(command) : command;
+    private string AsRoot(string command) => Endpoint.Sudo ? "sudo -n -- sh -c " + CommandLine.Quote(command) : command;
 
     /// <summary>
     /// Runs <paramref name="command"/> in its own session (process group) on the board, and kills that
@@ -197,9 +198,9 @@ public sealed partial class SshTarget : IDisposable
     /// </summary>
     internal static string KillOnHangup(string command) =>
         // fd 3 keeps stdin for the watcher: a background list's stdin is /dev/null in a non-interactive shell.
-        "sh -c " + Quote("exec 3<&0; setsid sh -c \"$1\" </dev/null 3<&- & p=$!; " +
+        "sh -c " + CommandLine.Quote("exec 3<&0; setsid sh -c \"$1\" </dev/null 3<&- & p=$!; " +
                          "(while read -r _; do :; done; kill -TERM -$p; sleep 1; kill -KILL -$p) <&3 >/dev/null 2>&1 & w=$!; exec 3<&-; " +
-                         "wait $p; rc=$?; kill $w 2>/dev/null; exit $rc") + " ks " + Quote(command);
+                         "wait $p; rc=$?; kill $w 2>/dev/null; exit $rc") + " ks " + CommandLine.Quote(command);
 
     private static async Task HangUpAsync(Stream hangup, Task running)
     {
@@ -315,9 +316,6 @@ public sealed partial class SshTarget : IDisposable
         var lines = (await ReadAsync("uname -r; cat /proc/sys/kernel/random/boot_id", TimeSpan.FromSeconds(30), cancellation)).Split('\n');
         return (lines[0].Trim(), lines.Length > 1 ? lines[1].Trim() : "");
     }
-
-    /// <summary>POSIX single-quote quoting for a remote shell.</summary>
-    public static string Quote(string word) => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     /// <summary>
     /// Says goodbye to the board, but never waits long for it: SSH.NET's disconnect waits for the peer,

@@ -9,6 +9,8 @@ public static class IniFile
     public static IReadOnlyList<IniEntry> Parse(string text, string file)
     {
         var entries = new List<IniEntry>();
+        // A key given twice in one section silently took the last value: refused, both lines named.
+        var seen = new Dictionary<(string, string), int>();
         string? section = null;
         var lines = text.Split('\n');
         for (var i = 0; i < lines.Length; i++)
@@ -28,7 +30,11 @@ public static class IniFile
                 throw new SettingsException($"{file}:{number}: expected 'Key = Value', found '{line}'");
             if (section is null)
                 throw new SettingsException($"{file}:{number}: '{line[..eq].Trim()}' is outside any [Section]");
-            entries.Add(new IniEntry(section, line[..eq].Trim(), Unquote(line[(eq + 1)..].Trim()), file, number));
+            var key = line[..eq].Trim();
+            if (seen.TryGetValue((section.ToLowerInvariant(), key.ToLowerInvariant()), out var first))
+                throw new SettingsException($"{file}:{number}: [{section}] {key} is set again (first on line {first}): keep one of the two");
+            seen[(section.ToLowerInvariant(), key.ToLowerInvariant())] = number;
+            entries.Add(new IniEntry(section, key, Unquote(line[(eq + 1)..].Trim()), file, number));
         }
         return entries;
     }

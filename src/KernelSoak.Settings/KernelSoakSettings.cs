@@ -32,7 +32,7 @@ public sealed class BoardSettings
     /// <summary>qemu: the emulated board KernelSoak runs itself; ssh: a real board at Host.</summary>
     public BoardKind Kind { get; set; } = BoardKind.Qemu;
     public string Host { get; set; } = "127.0.0.1";
-    public int Port { get; set; } = 2222;
+    [Range(1, 65535)] public int Port { get; set; } = 2222;
     public string User { get; set; } = "root";
     /// <summary>Private key; empty = the emulated board's own key.</summary>
     public string IdentityFile { get; set; } = "";
@@ -45,15 +45,15 @@ public sealed class BoardSettings
     public string KnownHosts { get; set; } = "";
     /// <summary>Record an unknown host key on first use (never replaces a known one).</summary>
     public bool TrustOnFirstUse { get; set; }
-    public int ConnectTimeoutSeconds { get; set; } = 10;
+    [Range(1, 600)] public int ConnectTimeoutSeconds { get; set; } = 10;
     /// <summary>Run board commands through <c>sudo -n</c> (for a User that is not root).</summary>
     public bool Sudo { get; set; }
     /// <summary>While a command runs, check this often that the board still answers.</summary>
-    public int KeepAliveSeconds { get; set; } = 10;
+    [Range(1, 3600)] public int KeepAliveSeconds { get; set; } = 10;
     /// <summary>No answer for this long: the board is frozen or the link is down (a clear error, never a hang).</summary>
-    public int DeadPeerSeconds { get; set; } = 30;
+    [Range(1, 3600)] public int DeadPeerSeconds { get; set; } = 30;
     /// <summary>A lost connection is retried with backoff for this long before the run stops.</summary>
-    public int ReconnectSeconds { get; set; } = 60;
+    [Range(0, 86400)] public int ReconnectSeconds { get; set; } = 60;
     /// <summary>The emulated board's directory (images, sockets, console.log).</summary>
     public string Directory { get; set; } = ".board";
 }
@@ -66,12 +66,12 @@ public sealed class PowerSettings
     public string OffCommand { get; set; } = "";
     public string OnCommand { get; set; } = "";
     /// <summary>Off → on pause when there is no CycleCommand (and what a person is told to wait).</summary>
-    public int OffSeconds { get; set; } = 5;
+    [Range(0, 3600)] public int OffSeconds { get; set; } = 5;
     /// <summary>Switch=manual: how long to wait for the person to confirm.</summary>
-    public int ConfirmMinutes { get; set; } = 30;
+    [Range(1, 10080)] public int ConfirmMinutes { get; set; } = 30;
     /// <summary>Switch=pdudaemon: where pdudaemon's HTTP listener is ("listener": "http" in its config).</summary>
     public string PduDaemonHost { get; set; } = "127.0.0.1";
-    public int PduDaemonPort { get; set; } = 16421;
+    [Range(1, 65535)] public int PduDaemonPort { get; set; } = 16421;
     /// <summary>Switch=pdudaemon: the PDU's name as a key of "pdus" in pdudaemon's config (its hostname).</summary>
     public string Pdu { get; set; } = "";
     /// <summary>Switch=pdudaemon: the board's outlet on that PDU (pdudaemon's "port").</summary>
@@ -85,14 +85,14 @@ public sealed class ConsoleSettings
     /// <summary>Kind=tty: the device (a USB-UART; a pty works the same).</summary>
     public string Device { get; set; } = "/dev/ttyUSB0";
     /// <summary>Kind=tty: the line speed, 8N1 (1500000 is the RK3588's default); Kind=tcp + telnet: set over RFC 2217 when the server offers it.</summary>
-    public int Baud { get; set; } = 1500000;
+    [Range(50, 4000000)] public int Baud { get; set; } = 1500000;
     /// <summary>Kind=tcp: the console server (ser2net's accepter).</summary>
     public string Host { get; set; } = "127.0.0.1";
-    public int Port { get; set; }
+    [Range(0, 65535)] public int Port { get; set; }
     /// <summary>Kind=tcp: raw bytes, or telnet (ser2net's telnet and telnet(rfc2217) accepters).</summary>
     public ConsoleProtocol Protocol { get; set; } = ConsoleProtocol.Raw;
     /// <summary>Pause after each typed character (a UART under a busy boot loader may drop characters sent back to back).</summary>
-    public int CharacterDelayMs { get; set; } = 20;
+    [Range(0, 1000)] public int CharacterDelayMs { get; set; } = 20;
 }
 
 public sealed class CampaignSettings
@@ -104,16 +104,16 @@ public sealed class CampaignSettings
 
 public sealed class PathSettings
 {
-    public string Artifacts { get; set; } = "artifacts";
+    [WritableDirectory(allowEmpty: false)] public string Artifacts { get; set; } = "artifacts";
     /// <summary>Kernel trees and builds, keyed by config+source hash; empty = ~/.cache/kernelsoak.</summary>
-    public string Cache { get; set; } = "";
+    [WritableDirectory(allowEmpty: true)] public string Cache { get; set; } = "";
 }
 
 public sealed class NetconsoleSettings
 {
     public bool Enabled { get; set; }
     /// <summary>The UDP port the host listens on (127.0.0.1 on the emulated board).</summary>
-    public int HostPort { get; set; } = 6666;
+    [Range(1, 65535)] public int HostPort { get; set; } = 6666;
     public string HostAddress { get; set; } = "127.0.0.1";
     public string BoardInterface { get; set; } = "eth0";
     /// <summary>The host as the board addresses it (the emulated board's user network: 10.0.2.2 = the host's 127.0.0.1).</summary>

@@ -18,6 +18,21 @@ public sealed class ArgumentAliasAttribute(string name) : Attribute
     public string Name { get; } = name;
 }
 
+/// <summary>The whole numbers a setting accepts (a port, a positive timeout).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class RangeAttribute(int min, int max) : Attribute
+{
+    public int Min { get; } = min;
+    public int Max { get; } = max;
+}
+
+/// <summary>A directory KernelSoak writes into (and may clear parts of): never a filesystem root; empty only when allowed.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class WritableDirectoryAttribute(bool allowEmpty) : Attribute
+{
+    public bool AllowEmpty { get; } = allowEmpty;
+}
+
 /// <summary>
 /// Binds settings from cake.config, then environment (SECTION_KEY), then arguments (--section-key);
 /// later sources win. Unknown keys and malformed values are errors that name their source.
@@ -110,6 +125,14 @@ public static class SettingsBinder
             value = Enum.TryParse(type, text, ignoreCase: true, out var e) && Enum.IsDefined(type, e!) ? e
                 : throw new SettingsException($"{where}: '{text}' is not one of {string.Join(", ", Enum.GetNames(type).Select(n => n.ToLowerInvariant()))}");
         else throw new InvalidOperationException($"setting type {type.Name} is not supported");
+        if (property.GetCustomAttribute<RangeAttribute>() is { } range && value is int n && (n < range.Min || n > range.Max))
+            throw new SettingsException($"{where}: {n} is out of range ({range.Min}–{range.Max})");
+        if (property.GetCustomAttribute<WritableDirectoryAttribute>() is { } directory && value is string path)
+        {
+            if (path.Trim().Length == 0 && !directory.AllowEmpty) throw new SettingsException($"{where}: is empty: name a directory");
+            if (path.Trim().Length > 0 && Path.GetPathRoot(Path.GetFullPath(path)) == Path.GetFullPath(path))
+                throw new SettingsException($"{where}: '{path}' is a filesystem root: name a directory of its own");
+        }
         property.SetValue(instance, value);
     }
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using KernelSoak.Remote;
+using KernelSoak.Processes;
 
 namespace KernelSoak.Soak;
 
@@ -33,13 +34,13 @@ public static class Harvester
             var list = await ssh.RunAsync($"[ -d {dir} ] && find {dir} -type f", TimeSpan.FromSeconds(30), cancellation);
             foreach (var remote in list.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
-                var content = await ssh.RunAsync($"cat {SshTarget.Quote(remote)}", TimeSpan.FromMinutes(1), cancellation);
+                var content = await ssh.RunAsync($"cat {CommandLine.Quote(remote)}", TimeSpan.FromMinutes(1), cancellation);
                 var local = Path.Combine(directory, "pstore", Path.GetFileName(remote));
                 Directory.CreateDirectory(Path.GetDirectoryName(local)!);
                 await File.WriteAllTextAsync(local, content.Output, cancellation);
                 var localHash = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(local, cancellation)));
-                var remoteHash = (await ssh.RunAsync($"sha256sum {SshTarget.Quote(remote)}", TimeSpan.FromSeconds(30), cancellation)).Output.Split(' ')[0];
-                var erased = localHash == remoteHash && (await ssh.RunAsync($"rm -f {SshTarget.Quote(remote)}", TimeSpan.FromSeconds(30), cancellation)).Succeeded;
+                var remoteHash = (await ssh.RunAsync($"sha256sum {CommandLine.Quote(remote)}", TimeSpan.FromSeconds(30), cancellation)).Output.Split(' ')[0];
+                var erased = localHash == remoteHash && (await ssh.RunAsync($"rm -f {CommandLine.Quote(remote)}", TimeSpan.FromSeconds(30), cancellation)).Succeeded;
                 files.Add(new HarvestedFile(remote, local, erased));
             }
         }

@@ -1,4 +1,5 @@
 using KernelSoak.Remote;
+using KernelSoak.Processes;
 
 namespace KernelSoak.Soak;
 
@@ -21,7 +22,7 @@ public static class StressSession
             var seconds = (int)Math.Ceiling(c.Duration.TotalSeconds);
             // The loop lives on the board: a restart costs no round trip, and 'timeout' ends a long iteration.
             var loop = $"end=$(( $(date +%s) + {seconds} )); n=0; bad=0; " +
-                       $"while [ $(date +%s) -lt $end ]; do left=$(( end - $(date +%s) )); timeout $left sh -c {SshTarget.Quote(c.Command)}; rc=$?; " +
+                       $"while [ $(date +%s) -lt $end ]; do left=$(( end - $(date +%s) )); timeout $left sh -c {CommandLine.Quote(c.Command)}; rc=$?; " +
                        "n=$((n+1)); [ $rc = 0 ] || [ $rc = 124 ] || bad=$((bad+1)); echo \"ks-stress iteration $n exit $rc\"; done; echo \"ks-stress done $n $bad\"";
             var iterations = 0;
             var bad = 0;

@@ -7,7 +7,7 @@ public class ExtlinuxConfigTests
     private static string Read(string name) => File.ReadAllText(Repo.TestData("extlinux", name));
 
     public static IEnumerable<string> Files() =>
-        Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "testdata", "extlinux")).Select(Path.GetFileName).Order()!;
+        Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "testdata", "extlinux"), "*.conf").Select(Path.GetFileName).Order()!;
 
     [TestCaseSource(nameof(Files))]
     public void Untouched_files_round_trip_byte_for_byte(string file)
