@@ -40,7 +40,14 @@ public sealed partial class SshTarget : IDisposable
         client.HostKeyReceived += (_, e) =>
         {
             seen = KnownHosts.Fingerprint(e.HostKey);
-            verdict = Verify(endpoint, e.HostKeyName, e.HostKey, seen);
+            try
+            {
+                verdict = Verify(endpoint, e.HostKeyName, e.HostKey, seen);
+            }
+            catch (KnownHostsException unreadable)
+            {
+                verdict = unreadable;   // said as it is, not as whatever SSH.NET makes of a throwing handler
+            }
             e.CanTrust = verdict is null;
         };
         try
@@ -52,7 +59,8 @@ public sealed partial class SshTarget : IDisposable
         catch (Exception e) when (verdict is not null)
         {
             client.Dispose();
-            throw verdict is HostKeyMismatchException or UnknownHostKeyException ? verdict : new BoardUnreachableException(endpoint, e.Message, e);
+            throw verdict is HostKeyMismatchException or UnknownHostKeyException or RevokedHostKeyException or KnownHostsException
+                ? verdict : new BoardUnreachableException(endpoint, e.Message, e);
         }
         catch (Exception e) when (e is SocketException or SshConnectionException or SshOperationTimeoutException or OperationCanceledException or ProxyException or TimeoutException)
         {
@@ -106,7 +114,10 @@ public sealed partial class SshTarget : IDisposable
         }
         if (endpoint.KnownHostsFile.Length == 0)
             return new UnknownHostKeyException(endpoint, fingerprint);
-        var entries = KnownHosts.Find(endpoint.KnownHostsFile, endpoint.KnownHostsName);
+        var lookup = KnownHosts.Find(endpoint.KnownHostsFile, endpoint.KnownHostsName);
+        if (lookup.Revoked.FirstOrDefault(e => e.KeyBase64 == Convert.ToBase64String(blob)) is { } revoked)
+            return new RevokedHostKeyException(endpoint, fingerprint, endpoint.KnownHostsFile, revoked.Line);
+        var entries = lookup.Known;
         var sameType = entries.Where(e => e.KeyType == keyType).ToList();
         if (sameType.Any(e => e.KeyBase64 == Convert.ToBase64String(blob))) return null;
         if (entries.Count > 0)
