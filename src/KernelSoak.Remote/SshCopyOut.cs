@@ -9,37 +9,47 @@ public sealed partial class SshTarget
     /// Runs a command and copies its standard output into <paramref name="destination"/> byte for byte —
     /// a pstore record is compressed binary, and any text decoding on the way (UTF-8 replacement characters
     /// for invalid bytes) changes its length and its hash. The result's Output is empty: the bytes are in
-    /// the destination. A destination that fails (the host's disk full) hangs the command up and rethrows.
+    /// the destination. Like <see cref="RunAsync"/>, a timeout or cancel kills the remote process group; a
+    /// destination that fails (the host's disk full) does too, and its exception is rethrown as it is.
     /// </summary>
     public async Task<RemoteResult> CopyOutputAsync(string command, Stream destination, TimeSpan? timeout = null, CancellationToken cancellation = default)
     {
         var watch = Stopwatch.StartNew();
-        using var cmd = _client.CreateCommand(AsRoot(command));
+        var cmd = _client.CreateCommand(KillOnHangup(AsRoot(command)));
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         if (timeout is { } t) limit.CancelAfter(t);
-        var running = cmd.ExecuteAsync(limit.Token);
+        var running = cmd.ExecuteAsync(CancellationToken.None);
+        var hangup = cmd.CreateInputStream();
         // SSH.NET's output stream blocks in Read whatever a token says: the copy runs apart and ends with the channel.
         var copying = Task.Run(() => cmd.OutputStream.CopyToAsync(destination, 64 * 1024, CancellationToken.None), CancellationToken.None);
         try
         {
             await WatchAsync(BothOrFirstFailure(running, copying), command, limit.Token);
         }
-        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            throw new TimeoutException($"'{command}' on {Endpoint} did not finish within {timeout?.TotalSeconds} s");
+            await HangUpAsync(hangup, running);
+            if (cancellation.IsCancellationRequested) throw;
+            throw new TimeoutException($"'{command}' on {Endpoint} did not finish within {timeout?.TotalSeconds} s (its remote processes were killed)");
         }
-        catch (Exception e) when (copying.IsFaulted && e is not PeerFrozenException)
+        catch (PeerFrozenException)
+        {
+            _ = Task.Run(() => { HangUp(hangup); cmd.Dispose(); });
+            throw;
+        }
+        catch (Exception) when (copying.IsFaulted)
         {
             // The host side failed (ENOSPC, EIO): stop the remote command and say what failed, not the SSH fallout.
-            await limit.CancelAsync();
-            try { await running.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None); }
-            catch (Exception ended) when (ended is OperationCanceledException or TimeoutException or SshException or ObjectDisposedException) { }
+            await HangUpAsync(hangup, running);
+            cmd.Dispose();
             throw copying.Exception!.InnerException!;
         }
-        return new RemoteResult(command, cmd.ExitStatus ?? -1, "", cmd.Error, watch.Elapsed);
+        try { await hangup.DisposeAsync(); } catch (Exception e) when (e is SshException or ObjectDisposedException) { }
+        using (cmd)
+            return new RemoteResult(command, cmd.ExitStatus ?? -1, "", cmd.Error, watch.Elapsed);
     }
 
-    /// <summary>Both done, or the copy's failure at once: a command nobody reads any more would block forever on a full window.</summary>
+    /// <summary>Both done, or the copy's failure at once: a command nobody reads any more must not be waited for.</summary>
     private static async Task BothOrFirstFailure(Task running, Task copying)
     {
         if (await Task.WhenAny(running, copying) == copying) await copying;

@@ -115,4 +115,18 @@ public sealed class HarvestOverSshTests
         Assert.That(files.Where(f => f.Erased).Select(f => f.RemotePath), Is.EquivalentTo(left));
         Assert.That(records.Where(File.Exists), Is.Empty);
     }
+
+    [Test]
+    public async Task A_copy_that_times_out_kills_its_remote_command()
+    {
+        var marker = $"{Random.Shared.Next(100000, 999999)}.5";
+        using var ssh = await SshTarget.ConnectAsync(_sshd.Endpoint());
+        using var sink = new MemoryStream();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Assert.ThrowsAsync<TimeoutException>(() => ssh.CopyOutputAsync($"echo partial; sleep {marker}", sink, TimeSpan.FromSeconds(1)));
+        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(8)));
+        await Task.Delay(1500);
+        // [p]: the pattern does not match the shell that runs pgrep.
+        Assert.That(ThrowawaySshd.Run("sh", "-c", $"pgrep -f 'slee[p] {marker}' || true").Trim(), Is.Empty, "no remote process outlives the copy");
+    }
 }
