@@ -24,20 +24,9 @@ public sealed partial class SshTarget
         var copying = Task.Run(() => cmd.OutputStream.CopyToAsync(destination, 64 * 1024, CancellationToken.None), CancellationToken.None);
         try
         {
-            await WatchAsync(BothOrFirstFailure(running, copying), command, limit.Token);
+            await WatchOrHangUpAsync(BothOrFirstFailure(running, copying), running, hangup, cmd, command, timeout, cancellation, limit.Token);
         }
-        catch (OperationCanceledException)
-        {
-            await HangUpAsync(hangup, running);
-            if (cancellation.IsCancellationRequested) throw;
-            throw new TimeoutException($"'{command}' on {Endpoint} did not finish within {timeout?.TotalSeconds} s (its remote processes were killed)");
-        }
-        catch (PeerFrozenException)
-        {
-            _ = Task.Run(() => { HangUp(hangup); cmd.Dispose(); });
-            throw;
-        }
-        catch (Exception) when (copying.IsFaulted)
+        catch (Exception e) when (copying.IsFaulted && e is not PeerFrozenException)
         {
             // The host side failed (ENOSPC, EIO): stop the remote command and say what failed, not the SSH fallout.
             await HangUpAsync(hangup, running);

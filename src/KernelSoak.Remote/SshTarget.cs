@@ -142,9 +142,23 @@ public sealed partial class SshTarget : IDisposable
         if (timeout is { } t) limit.CancelAfter(t);
         var running = cmd.ExecuteAsync(CancellationToken.None);
         var hangup = cmd.CreateInputStream();
+        await WatchOrHangUpAsync(running, running, hangup, cmd, command, timeout, cancellation, limit.Token);
+        try { await hangup.DisposeAsync(); } catch (Exception e) when (e is SshException or ObjectDisposedException) { }
+        using (cmd)
+            return new RemoteResult(command, cmd.ExitStatus ?? -1, cmd.Result, cmd.Error, watch.Elapsed);
+    }
+
+    /// <summary>
+    /// Waits for <paramref name="work"/> (the command, or the command and what reads it) under the keep-alive
+    /// watch: on a timeout or cancel the command is hung up (its process group killed); a frozen peer is hung
+    /// up in the background.
+    /// </summary>
+    private async Task WatchOrHangUpAsync(Task work, Task running, Stream hangup, SshCommand cmd, string command,
+        TimeSpan? timeout, CancellationToken cancellation, CancellationToken limit)
+    {
         try
         {
-            await WatchAsync(running, command, limit.Token);
+            await WatchAsync(work, command, limit);
         }
         catch (OperationCanceledException)
         {
@@ -158,9 +172,6 @@ public sealed partial class SshTarget : IDisposable
             _ = Task.Run(() => { HangUp(hangup); cmd.Dispose(); });
             throw;
         }
-        try { await hangup.DisposeAsync(); } catch (Exception e) when (e is SshException or ObjectDisposedException) { }
-        using (cmd)
-            return new RemoteResult(command, cmd.ExitStatus ?? -1, cmd.Result, cmd.Error, watch.Elapsed);
     }
 
     /// <summary>
