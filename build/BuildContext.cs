@@ -34,9 +34,44 @@ public sealed class BuildContext : FrostingContext
         Output = new RunOutput(context.Log, DryRun ? null : Path.Combine(ArtifactsDir, "log", "run.log"));
         ManifestPath = Path.Combine(ArtifactsDir, "kernel", "manifest.json");
         Commands = new CommandRunner(Output);
-        _journal = new(() => DryRun ? RunJournal.OpenReadOnly(JournalPath) : RunJournal.Open(JournalPath));
+        _journal = new(OpenJournal);
         _steps = new(() => new StepRunner(Journal, Output, DryRun));
     }
+
+    /// <summary>The journal under the campaign's lease; what it could not read and whose lease it took over is said, never skipped.</summary>
+    private RunJournal OpenJournal()
+    {
+        var journal = DryRun ? RunJournal.OpenReadOnly(JournalPath) : RunJournal.Open(JournalPath);
+        if (journal.LeaseNotice is { } notice) Output.Warn(notice);
+        foreach (var damage in journal.Damage) Output.Warn(damage.Describe());
+        return journal;
+    }
+
+    private Lease? _boardLease;
+
+    /// <summary>
+    /// One run per board (host:port), whatever its campaign: two runs would edit extlinux.conf read-modify-write
+    /// and reboot each other's kernels. The lock lives in the machine's cache, which every campaign shares.
+    /// </summary>
+    private void LeaseBoard()
+    {
+        if (DryRun || _boardLease is not null) return;
+        var endpoint = BoardEndpoint;
+        var name = $"{endpoint.Host.ToLowerInvariant()}:{endpoint.Port}";
+        _boardLease = Lease.Acquire(Path.Combine(CacheDir, "leases", $"board-{Uri.EscapeDataString(name)}.lock"), $"the board {name}");
+        if (_boardLease.TakeOverNotice($"the board {name}") is { } notice) Output.Warn(notice);
+    }
+
+    /// <summary>Lets the board and the journal go (the run is over).</summary>
+    public void ReleaseLeases()
+    {
+        _boardLease?.Dispose();
+        _boardLease = null;
+        if (JournalOpen) Journal.Dispose();
+    }
+
+    /// <summary>The journal was opened (and leased) by this run.</summary>
+    public bool JournalOpen => _journal.IsValueCreated;
 
     public static BuildContext Create(ICakeContext context, HostArguments arguments) =>
         new(context, arguments, BuildSetup.For(arguments));
@@ -89,6 +124,7 @@ public sealed class BuildContext : FrostingContext
     /// </summary>
     public async Task<Remote.SshTarget> ConnectBoardAsync()
     {
+        LeaseBoard();
         if (RebootInterrupted() is not { } note)
             return await Remote.SshTarget.ConnectAsync(BoardEndpoint); // a wrong address fails at once, with what to check
         Output.Info($"the previous run rebooted the board in {note.Step} and stopped: waiting up to {Campaign.Boot.TimeoutS} s for its new boot");
@@ -123,6 +159,7 @@ public sealed class BuildContext : FrostingContext
 
     public void AdoptBoardSession(Remote.SshTarget session)
     {
+        LeaseBoard();
         if (!ReferenceEquals(_session, session)) _session?.Dispose();
         _session = session;
         _sessionAnswered.Restart();

@@ -4,7 +4,7 @@ using KernelSoak.Steps;
 
 namespace KernelSoak.Build;
 
-/// <summary>Says which campaign and board the run is about, and closes the journal.</summary>
+/// <summary>Says which campaign and board the run is about, and lets go of the journal and the board.</summary>
 public sealed class BuildLifetime : FrostingLifetime<BuildContext>
 {
     public override void Setup(BuildContext context, ISetupContext info)
@@ -21,8 +21,9 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         else if (!info.Successful && !context.DryRun)
             context.Output.Warn($"the run stopped: re-run the same command to resume; the journal is {context.JournalPath}");
         context.DropBoardSession();
-        if (!context.DryRun) WriteTimeline(context);
-        context.Journal.Dispose();
+        // Only a run that holds the journal writes the timeline (one refused by the lease leaves the holder's alone).
+        if (!context.DryRun && context.JournalOpen) WriteTimeline(context);
+        context.ReleaseLeases();
     }
 
     /// <summary>The journal on a time axis, rewritten after every run (a killed run leaves the last one).</summary>

@@ -6,7 +6,10 @@ using Spectre.Console;
 
 namespace KernelSoak.Build;
 
-/// <summary>The run's voice: Cake's log on the console, and every line also in artifacts/…/log/run.log.</summary>
+/// <summary>
+/// The run's voice: Cake's log on the console, and every line also in artifacts/…/log/run.log — readable by
+/// its owner only (0600), and every line with what looks like a credential masked (<see cref="LogMask"/>).
+/// </summary>
 public sealed class RunOutput(ICakeLog log, string? logFile) : IStepLog, ICommandLog
 {
     private readonly Lock _gate = new();
@@ -27,6 +30,7 @@ public sealed class RunOutput(ICakeLog log, string? logFile) : IStepLog, IComman
         await AnsiConsole.Status().Spinner(Spinner.Known.Dots).StartAsync(Markup.Escape(title), async ctx =>
             await work(line =>
             {
+                line = LogMask.Redact(line);
                 ctx.Status(Markup.Escape(line.Length > Console.WindowWidth - 4 ? line[..Math.Max(10, Console.WindowWidth - 4)] : line));
                 Write(LogLevel.Verbose, line);
             }));
@@ -59,15 +63,22 @@ public sealed class RunOutput(ICakeLog log, string? logFile) : IStepLog, IComman
         Write(result.Succeeded ? LogLevel.Verbose : LogLevel.Warning,
             $"  exit {result.ExitCode} in {result.Duration.TotalSeconds:0.0} s: {result.Command.Program}");
 
+    private bool _restricted;
+
     private void Write(LogLevel level, string message)
     {
+        message = LogMask.Redact(message);
         var verbosity = level == LogLevel.Verbose ? Verbosity.Verbose : Verbosity.Normal;
         log.Write(verbosity, level, "{0}", message);
         if (logFile is null) return;
         lock (_gate)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(logFile)!);
-            File.AppendAllText(logFile, $"{DateTimeOffset.Now:O} {level} {message}\n");
+            using (var file = new FileStream(logFile, KernelSoak.Journal.PrivateFile.Options(FileMode.Append, FileAccess.Write, FileShare.ReadWrite)))
+                file.Write(System.Text.Encoding.UTF8.GetBytes($"{DateTimeOffset.Now:O} {level} {message}\n"));
+            if (_restricted) return;
+            KernelSoak.Journal.PrivateFile.Restrict(logFile);   // a run.log an older version left world-readable
+            _restricted = true;
         }
     }
 }

@@ -21,4 +21,6 @@ public static class Outcomes
 {
     public const string Ok = "ok";
     public const string Failed = "failed";
+    /// <summary>Not a recorded outcome: the journal line that held the step's end could not be read (<see cref="JournalDamage"/>).</summary>
+    public const string Unreadable = "unreadable";
 }

@@ -5,8 +5,11 @@ using System.Text.Json.Serialization;
 namespace KernelSoak.Journal;
 
 /// <summary>
-/// The run's truth: an append-only JSON-lines file, each line fsynced before the step goes on.
-/// A process killed mid-write leaves at most one torn last line, which Open drops (and keeps aside).
+/// The run's truth: an append-only JSON-lines file, each line fsynced before the step goes on, private to its
+/// owner (0600), and leased: one run per campaign at a time (<see cref="Lease"/>). A line that cannot be read
+/// is never skipped silently: it is reported (<see cref="Damage"/>) and the step it may have ended is not done.
+/// A torn last line (a crash mid-append) is read as far as it goes and terminated by the next append — kept,
+/// never rewritten.
 /// </summary>
 public sealed class RunJournal : IDisposable
 {
@@ -17,57 +20,76 @@ public sealed class RunJournal : IDisposable
     };
 
     private readonly FileStream? _stream;
+    private readonly Lease? _lease;
     private readonly List<JournalEntry> _entries;
+    private readonly List<JournalDamage> _damage;
     private readonly Lock _gate = new();
+    private bool _unterminated;
 
-    private RunJournal(string path, FileStream? stream, List<JournalEntry> entries, int tornBytes)
+    private RunJournal(string path, FileStream? stream, Lease? lease, Parsed parsed)
     {
         Path = path;
         _stream = stream;
-        _entries = entries;
-        TornBytesDropped = tornBytes;
+        _lease = lease;
+        _entries = parsed.Entries;
+        _damage = parsed.Damage;
+        TornBytes = parsed.TornBytes;
+        _unterminated = parsed.TornBytes > 0;
     }
 
     public string Path { get; }
     public IReadOnlyList<JournalEntry> Entries { get { lock (_gate) return [.. _entries]; } }
-    /// <summary>Bytes of a torn last line found (and set aside in journal.torn) when opening.</summary>
-    public int TornBytesDropped { get; }
+    /// <summary>Lines that could not be read, in file order: each is reported, and revokes the steps it may have ended.</summary>
+    public IReadOnlyList<JournalDamage> Damage => _damage;
+    /// <summary>Bytes of a last line without its newline found when opening (terminated by the next append).</summary>
+    public int TornBytes { get; }
+    /// <summary>Said when the campaign's lease was taken over from a run that died holding it.</summary>
+    public string? LeaseNotice => _lease?.TakeOverNotice($"the campaign journal {Path}");
 
+    /// <summary>Opens for appending under the campaign's lease; a second run gets <see cref="LeaseHeldException"/>.</summary>
     public static RunJournal Open(string path)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
-        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.None);
-        var bytes = new byte[stream.Length];
-        stream.ReadExactly(bytes);
-        var end = Array.LastIndexOf(bytes, (byte)'\n') + 1;
-        var torn = bytes.Length - end;
-        if (torn > 0)
+        var lease = Lease.Acquire(path + ".lock", $"the campaign journal {path}");
+        try
         {
-            File.WriteAllBytes(path + ".torn", bytes[end..]);
-            stream.SetLength(end);
-            stream.Flush(flushToDisk: true);
+            var stream = new FileStream(path, PrivateFile.Options(FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0));
+            PrivateFile.Restrict(path);   // a journal an older version left world-readable
+            var bytes = new byte[stream.Length];
+            stream.ReadExactly(bytes);
+            stream.Seek(0, SeekOrigin.End);
+            return new RunJournal(path, stream, lease, Parse(bytes));
         }
-        var entries = new List<JournalEntry>();
-        foreach (var line in Encoding.UTF8.GetString(bytes, 0, end).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        catch
         {
-            if (TryParse(line) is { } entry) entries.Add(entry);
+            lease.Dispose();
+            throw;
         }
-        stream.Seek(0, SeekOrigin.End);
-        return new RunJournal(path, stream, entries, torn);
     }
 
     /// <summary>For --dryrun: reads what is there, creates nothing, refuses to write.</summary>
-    public static RunJournal OpenReadOnly(string path)
+    public static RunJournal OpenReadOnly(string path) =>
+        new(path, null, null, Parse(File.Exists(path) ? File.ReadAllBytes(path) : []));
+
+    private sealed record Parsed(List<JournalEntry> Entries, List<JournalDamage> Damage, int TornBytes);
+
+    private static Parsed Parse(byte[] bytes)
     {
         var entries = new List<JournalEntry>();
-        if (File.Exists(path))
+        var damage = new List<JournalDamage>();
+        var (start, number) = (0, 0);
+        while (start < bytes.Length)
         {
-            var text = File.ReadAllText(path);
-            var end = text.LastIndexOf('\n') + 1;
-            foreach (var line in text[..end].Split('\n', StringSplitOptions.RemoveEmptyEntries))
-                if (TryParse(line) is { } entry) entries.Add(entry);
+            var newline = Array.IndexOf(bytes, (byte)'\n', start);
+            var end = newline < 0 ? bytes.Length : newline;
+            var text = Encoding.UTF8.GetString(bytes, start, end - start);
+            number++;
+            start = end + 1;
+            if (text.Trim().Length == 0) continue;
+            if (TryParse(text) is { Step.Length: > 0 } entry) entries.Add(entry);
+            else damage.Add(JournalDamageReader.Read(number, text, entries, torn: newline < 0));
         }
-        return new RunJournal(path, null, entries, 0);
+        return new Parsed(entries, damage, bytes.Length - (Array.LastIndexOf(bytes, (byte)'\n') + 1));
     }
 
     private static JournalEntry? TryParse(string line)
@@ -78,7 +100,6 @@ public sealed class RunJournal : IDisposable
         }
         catch (JsonException)
         {
-            // A whole line that does not parse can only come from outside interference; skip, never die.
             return null;
         }
     }
@@ -99,14 +120,31 @@ public sealed class RunJournal : IDisposable
     /// <summary>The last End of a step, whatever its fingerprint.</summary>
     public JournalEntry? LastEnd(string step)
     {
-        lock (_gate) return _entries.LastOrDefault(e => e.Step == step && e.Event == JournalEvent.End);
+        lock (_gate)
+        {
+            var last = _entries.FindLastIndex(e => e.Step == step && e.Event == JournalEvent.End);
+            return Unreadable(last, s => s == step) ?? (last < 0 ? null : _entries[last]);
+        }
     }
 
     /// <summary>The last End among steps that share one resource (e.g. every "…/build" of one build directory).</summary>
     public JournalEntry? LastEndWhere(Func<string, bool> step)
     {
-        lock (_gate) return _entries.LastOrDefault(e => e.Event == JournalEvent.End && step(e.Step));
+        lock (_gate)
+        {
+            var last = _entries.FindLastIndex(e => e.Event == JournalEvent.End && step(e.Step));
+            return Unreadable(last, step) ?? (last < 0 ? null : _entries[last]);
+        }
     }
+
+    /// <summary>
+    /// A damaged line after the last readable end (at <paramref name="lastEnd"/>) that may have ended one of
+    /// these steps: its end is unknown, so it reads as an end that is not "ok" — the step runs again.
+    /// </summary>
+    private JournalEntry? Unreadable(int lastEnd, Func<string, bool> step) =>
+        _damage.LastOrDefault(d => d.EntriesBefore > lastEnd && d.Affects.Any(step)) is { } damage
+            ? new JournalEntry { Step = damage.Affects.First(step), Event = JournalEvent.End, Outcome = Outcomes.Unreadable, Note = damage.Describe() }
+            : null;
 
     public bool IsDone(string step, string fingerprint) =>
         LastEnd(step) is { Outcome: Outcomes.Ok } end && end.Fingerprint == fingerprint;
@@ -131,12 +169,18 @@ public sealed class RunJournal : IDisposable
         {
             entry = entry with { Seq = _entries.Count == 0 ? 1 : _entries[^1].Seq + 1, At = DateTimeOffset.UtcNow };
             if (_stream is null) throw new InvalidOperationException("the journal is open read-only (dry run)");
-            var line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(entry, Json) + "\n");
+            // A torn last line gets its newline with this entry, in one write: it stays, as a line of its own.
+            var line = Encoding.UTF8.GetBytes((_unterminated ? "\n" : "") + JsonSerializer.Serialize(entry, Json) + "\n");
             _stream.Write(line);
             _stream.Flush(flushToDisk: true);
+            _unterminated = false;
             _entries.Add(entry);
         }
     }
 
-    public void Dispose() => _stream?.Dispose();
+    public void Dispose()
+    {
+        _stream?.Dispose();
+        _lease?.Dispose();
+    }
 }

@@ -9,6 +9,15 @@ public sealed class HostKeyMismatchException(SshEndpoint endpoint, string expect
     public string Actual { get; } = actual;
 }
 
+/// <summary>The board's key is marked @revoked in known_hosts: refused whatever other lines say, as OpenSSH does.</summary>
+public sealed class RevokedHostKeyException(SshEndpoint endpoint, string actual, string file, int line)
+    : Exception($"host key of {endpoint} ({actual}) is revoked: {file} line {line} marks it @revoked, so it is refused even where another line " +
+                "lists it. A revoked key was retired or leaked: give the board a new host key and record that one")
+{
+    public string Actual { get; } = actual;
+    public int Line { get; } = line;
+}
+
 /// <summary>No pin and no known_hosts entry, and trust-on-first-use is off.</summary>
 public sealed class UnknownHostKeyException(SshEndpoint endpoint, string actual)
     : Exception($"host key of {endpoint} is unknown ({actual}): pin it with [Board] HostKey = {actual}, " +

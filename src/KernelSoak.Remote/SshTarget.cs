@@ -41,7 +41,14 @@ public sealed partial class SshTarget : IDisposable
         client.HostKeyReceived += (_, e) =>
         {
             seen = KnownHosts.Fingerprint(e.HostKey);
-            verdict = Verify(endpoint, e.HostKeyName, e.HostKey, seen);
+            try
+            {
+                verdict = Verify(endpoint, e.HostKeyName, e.HostKey, seen);
+            }
+            catch (KnownHostsException unreadable)
+            {
+                verdict = unreadable;   // said as it is, not as whatever SSH.NET makes of a throwing handler
+            }
             e.CanTrust = verdict is null;
         };
         try
@@ -53,7 +60,8 @@ public sealed partial class SshTarget : IDisposable
         catch (Exception e) when (verdict is not null)
         {
             client.Dispose();
-            throw verdict is HostKeyMismatchException or UnknownHostKeyException ? verdict : new BoardUnreachableException(endpoint, e.Message, e);
+            throw verdict is HostKeyMismatchException or UnknownHostKeyException or RevokedHostKeyException or KnownHostsException
+                ? verdict : new BoardUnreachableException(endpoint, e.Message, e);
         }
         catch (Exception e) when (e is SocketException or SshConnectionException or SshOperationTimeoutException or OperationCanceledException or ProxyException or TimeoutException)
         {
@@ -107,7 +115,10 @@ public sealed partial class SshTarget : IDisposable
         }
         if (endpoint.KnownHostsFile.Length == 0)
             return new UnknownHostKeyException(endpoint, fingerprint);
-        var entries = KnownHosts.Find(endpoint.KnownHostsFile, endpoint.KnownHostsName);
+        var lookup = KnownHosts.Find(endpoint.KnownHostsFile, endpoint.KnownHostsName);
+        if (lookup.Revoked.FirstOrDefault(e => e.KeyBase64 == Convert.ToBase64String(blob)) is { } revoked)
+            return new RevokedHostKeyException(endpoint, fingerprint, endpoint.KnownHostsFile, revoked.Line);
+        var entries = lookup.Known;
         var sameType = entries.Where(e => e.KeyType == keyType).ToList();
         if (sameType.Any(e => e.KeyBase64 == Convert.ToBase64String(blob))) return null;
         if (entries.Count > 0)
@@ -132,9 +143,23 @@ public sealed partial class SshTarget : IDisposable
         if (timeout is { } t) limit.CancelAfter(t);
         var running = cmd.ExecuteAsync(CancellationToken.None);
         var hangup = cmd.CreateInputStream();
+        await WatchOrHangUpAsync(running, running, hangup, cmd, command, timeout, cancellation, limit.Token);
+        try { await hangup.DisposeAsync(); } catch (Exception e) when (e is SshException or ObjectDisposedException) { }
+        using (cmd)
+            return new RemoteResult(command, cmd.ExitStatus ?? -1, cmd.Result, cmd.Error, watch.Elapsed);
+    }
+
+    /// <summary>
+    /// Waits for <paramref name="work"/> (the command, or the command and what reads it) under the keep-alive
+    /// watch: on a timeout or cancel the command is hung up (its process group killed); a frozen peer is hung
+    /// up in the background.
+    /// </summary>
+    private async Task WatchOrHangUpAsync(Task work, Task running, Stream hangup, SshCommand cmd, string command,
+        TimeSpan? timeout, CancellationToken cancellation, CancellationToken limit)
+    {
         try
         {
-            await WatchAsync(running, command, limit.Token);
+            await WatchAsync(work, command, limit);
         }
         catch (OperationCanceledException)
         {
@@ -148,9 +173,6 @@ public sealed partial class SshTarget : IDisposable
             _ = Task.Run(() => { HangUp(hangup); cmd.Dispose(); });
             throw;
         }
-        try { await hangup.DisposeAsync(); } catch (Exception e) when (e is SshException or ObjectDisposedException) { }
-        using (cmd)
-            return new RemoteResult(command, cmd.ExitStatus ?? -1, cmd.Result, cmd.Error, watch.Elapsed);
     }
 
     /// <summary>

@@ -9,9 +9,12 @@ public sealed record PowerCommands(string Cycle, string Off, string On, TimeSpan
 /// A power switch driven by the user's own command lines. A reset runs the cycle command when there is one,
 /// else off, a pause (a board's capacitors and its ramoops need the time off to mean anything), then on.
 /// A command that fails is the switch's failure, never the kernel's.
+/// A line may name secrets as {secret:NAME} (<see cref="SecretReference"/>): taken from the environment, never logged.
 /// </summary>
-public sealed class CommandPowerSwitch(PowerCommands commands, CommandRunner runner) : IPowerSwitch
+public sealed class CommandPowerSwitch(PowerCommands commands, CommandRunner runner, Func<string, string?>? environment = null) : IPowerSwitch
 {
+    private readonly Func<string, string?> _environment = environment ?? Environment.GetEnvironmentVariable;
+
     /// <summary>A relay has no way to ask; the board is taken to be on (SSH tells the rest).</summary>
     public bool IsOn => true;
 
@@ -36,16 +39,23 @@ public sealed class CommandPowerSwitch(PowerCommands commands, CommandRunner run
     {
         if (line.Length == 0) throw new PowerSwitchException($"[Power] {key} is not set: the command switch cannot do that");
         CommandResult result;
+        IReadOnlyDictionary<string, string> secrets;
         try
         {
-            result = await runner.RunAsync(CommandLine.Of("sh", "-c", line), cancellation: cancellation);
+            (var shell, secrets) = SecretReference.Resolve(line, $"[Power] {key}", _environment);
+            result = await runner.RunAsync(CommandLine.Of("sh", "-c", shell) with { Shown = "sh -c " + CommandLine.Quote(line) },
+                environment: secrets.ToDictionary(s => s.Key, s => (string?)s.Value), cancellation: cancellation);
+        }
+        catch (MissingSecretException e)
+        {
+            throw new PowerSwitchException(e.Message, e);
         }
         catch (InvalidOperationException e)
         {
             throw new PowerSwitchException($"[Power] {key} could not run: {e.Message}", e);
         }
         if (!result.Succeeded)
-            throw new PowerSwitchException($"[Power] {key} failed (exit {result.ExitCode}): {string.Join(" | ", result.Output.TakeLast(3))} — the board's power is in an unknown state; check the switch");
+            throw new PowerSwitchException($"[Power] {key} failed (exit {result.ExitCode}): {LogMask.Redact(SecretReference.Hide(string.Join(" | ", result.Output.TakeLast(3)), secrets))} — the board's power is in an unknown state; check the switch");
     }
 }
 

@@ -45,24 +45,30 @@ public class RunJournalTests
     }
 
     [Test]
-    public void Torn_last_line_is_dropped_kept_aside_and_appending_goes_on()
+    public void Torn_last_line_is_read_as_far_as_it_goes_reported_and_terminated_by_the_next_append()
     {
         using (var j = RunJournal.Open(JournalPath))
         {
             j.Begin("a", "fp");
             j.Complete("a", "fp", Outcomes.Ok);
         }
-        File.AppendAllText(JournalPath, "{\"seq\":3,\"step\":\"b\",\"fp\":\"f");   // power cut mid-line
+        const string fragment = "{\"seq\":3,\"step\":\"b\",\"fp\":\"f";   // power cut mid-line
+        File.AppendAllText(JournalPath, fragment);
+        var before = File.ReadAllBytes(JournalPath);
         using (var j = RunJournal.Open(JournalPath))
         {
-            Assert.That(j.TornBytesDropped, Is.GreaterThan(0));
+            Assert.That(j.TornBytes, Is.EqualTo(fragment.Length));
             Assert.That(j.Entries, Has.Count.EqualTo(2));
-            Assert.That(File.ReadAllText(JournalPath + ".torn"), Does.StartWith("{\"seq\":3"));
+            Assert.That(j.Damage.Single(), Has.Property("Torn").True.And.Property("Step").EqualTo("b").And.Property("Line").EqualTo(3));
+            Assert.That(File.ReadAllBytes(JournalPath), Is.EqualTo(before), "opening changes nothing");
             j.Begin("b", "fp");
         }
+        Assert.That(File.ReadAllText(JournalPath), Does.Contain(fragment + "\n{"), "the fragment is kept, as a line of its own");
         using var again = RunJournal.Open(JournalPath);
         Assert.That(again.Entries.Select(e => e.Seq), Is.EqualTo(new long[] { 1, 2, 3 }));
-        Assert.That(again.TornBytesDropped, Is.Zero);
+        Assert.That(again.TornBytes, Is.Zero);
+        Assert.That(again.Damage.Single().Torn, Is.False, "now a garbled middle line, still reported");
+        Assert.That(again.WasInterrupted("b"), Is.True);
     }
 
     [Test]
@@ -97,8 +103,9 @@ public class RunJournalTests
         if (last.Event == JournalEvent.Start)
             Assert.That(journal.WasInterrupted(last.Step), Is.True, "the step being written when killed is seen as interrupted");
         journal.Begin("after-kill", "fp");
+        journal.Dispose();   // the next run (a journal is leased to one holder at a time)
         using var again = RunJournal.Open(JournalPath);
         Assert.That(again.Entries[^1].Step, Is.EqualTo("after-kill"));
-        Assert.That(again.TornBytesDropped, Is.Zero);
+        Assert.That(again.TornBytes, Is.Zero);
     }
 }
