@@ -13,6 +13,11 @@ public sealed class ReportClassifier(string source)
 {
     private const int MaxLines = 400;        // lines kept per report: the title needs the first stack or two
     private const int MaxLinesSeen = 4000;   // lines passed while one is open, most of them other tasks'
+    /// <summary>A line's message is cut after this many characters, and ends in <see cref="CutMark"/>.</summary>
+    public const int MaxLineChars = 4096;
+    public const string CutMark = " [line cut]";
+    private static readonly System.Buffers.SearchValues<string> InfoWithStack = System.Buffers.SearchValues.Create(
+        ["vmalloc: allocation failure:", "FAULT_INJECTION: forcing a failure", "FAULT_FLAG_ALLOW_RETRY missing"], StringComparison.Ordinal);
     private readonly Queue<(LogLine Line, int Number)> _recent = new();
     private Open? _open;
     private int _number;
@@ -35,6 +40,8 @@ public sealed class ReportClassifier(string source)
         public bool AllCpus { get; set; }
         /// <summary>The report proper is over (a panic or lockdep splat it caused follows): later lines are not kept.</summary>
         public bool Muted { get; set; }
+        /// <summary>Lines past this one are not read for the title: another message with a stack of its own began there.</summary>
+        public int? TitleEnd { get; set; }
     }
 
     public static IReadOnlyList<KernelReport> Classify(IEnumerable<string> lines, string source)
@@ -63,6 +70,8 @@ public sealed class ReportClassifier(string source)
         _number++;
         var (start, length, timestamp) = LogLine.Locate(raw, out var caller);
         var text = raw.Slice(start, length);
+        // printk writes at most 1 KiB a line: anything much longer is junk, and would cost the title patterns dearly.
+        if (text.Length > MaxLineChars) text = string.Concat(text[..MaxLineChars], CutMark);
         var header = Headers.Match(text);
         if (header is not null && _open is not null && (BelongsToOpen(_open, header) || !SameContext(_open, raw, caller)))
             header = null;
@@ -79,9 +88,19 @@ public sealed class ReportClassifier(string source)
             _recent.Clear();
             return closed;
         }
+        if (_open is not null && _open.Lines.Count - _open.Prelude == 1 && text.Contains("** replaying previous printk message **", StringComparison.Ordinal))
+        {
+            // The header was cut short and printk prints it again, whole, on the next line: that one opens the report.
+            _open.Lines.Clear();
+            _open = null;
+        }
         if (_open is not null)
         {
             _open.Seen++;
+            // Messages that print a stack but are no bug (an allocation failure, injected faults): mixed into a
+            // report on a console without caller ids, their stack would be taken for the report's.
+            if (_open.TitleEnd is null && _open.Context is "" or "console" && text.ContainsAny(InfoWithStack))
+                _open.TitleEnd = _open.Lines.Count;
             if (Keeps(_open, raw, caller, text))
             {
                 _open.Lines.Add(text);
@@ -196,7 +215,7 @@ public sealed class ReportClassifier(string source)
 
     private KernelReport Close(Open open)
     {
-        var name = TitleEngine.Name(open.Header.Kind, open.Lines.TextFrom(open.Prelude));
+        var name = TitleEngine.Name(open.Header.Kind, open.Lines.TextFrom(open.Prelude, open.TitleEnd ?? open.Lines.Count));
         var cls = name.Format?.Class ?? open.Header.Class;
         var culprit = Culprits.Find(cls, open.Header.Line, open.Lines.Borrow());
         var lines = KeepText?.Invoke(name.Title) == false ? ReportLines.Empty : open.Lines.Copy();

@@ -48,7 +48,7 @@ public class SyzkallerCorpusTests
         for (; at < lines.Count && lines[at].Length > 0; at++)
         {
             var line = Encoding.UTF8.GetString(lines[at]);
-            if (line.StartsWith("TITLE: ", StringComparison.Ordinal)) title = line[7..];
+            if (line.StartsWith("TITLE: ", StringComparison.Ordinal) && line.Length > 7) title = line[7..];
             if (line.StartsWith("ALT: ", StringComparison.Ordinal)) alt.Add(line[5..]);
             if (line.StartsWith("FRAME: ", StringComparison.Ordinal)) frame = line[7..];
             if (line.StartsWith("CORRUPTED: Y", StringComparison.Ordinal)) corrupted = true;
