@@ -198,10 +198,12 @@ public sealed class ReportClassifier(string source)
         if (Headers.ContinuesReport(next.Line)) return true;
         var first = open.Header.Class;
         var fresh = open.Lines.Count - open.Prelude <= 6;
-        return next.Class switch
+        return fresh && next.Class switch
         {
-            ReportClass.Warning => fresh && first is ReportClass.Odebug or ReportClass.Refcount or ReportClass.ListCorruption,
-            ReportClass.Bug => fresh && first is ReportClass.ListCorruption,
+            ReportClass.Warning => first is ReportClass.Odebug or ReportClass.Refcount or ReportClass.ListCorruption,
+            ReportClass.Bug => first is ReportClass.ListCorruption,
+            // Some architectures print the checker's line after its WARNING's.
+            ReportClass.Odebug or ReportClass.Refcount or ReportClass.ListCorruption => first is ReportClass.Warning or ReportClass.Bug,
             _ => false,
         };
     }

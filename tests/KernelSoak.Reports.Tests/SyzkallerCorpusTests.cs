@@ -112,7 +112,8 @@ public class SyzkallerCorpusTests
     /// <summary>A little under what the classifier reaches on the shared half (bench/RESULTS.md has the numbers).</summary>
     private static class Floors
     {
-        public const double Detected = 0.0, Exact = 0.0, ExactClean = 0.0, Frame = 0.0;
-        public const int FalseReports = 99;
+        // Reached (2026-12-01): detected 100 %, exact 99.4 %, exact on files not marked corrupted 99.3 %, frame 98.6 %, 0 false.
+        public const double Detected = 0.99, Exact = 0.97, ExactClean = 0.97, Frame = 0.96;
+        public const int FalseReports = 1;
     }
 }

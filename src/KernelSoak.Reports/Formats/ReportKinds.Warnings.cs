@@ -24,7 +24,8 @@ public static partial class ReportKinds
     [
         // KernelSoak's own rows: these checkers print a line of their own before the WARNING or BUG that
         // syzkaller names them by; the report opens there, and is named by that later line when it comes.
-        new("ODEBUG:", ReportClass.Odebug, [OdebugWarning, new("ODEBUG: ", "WARNING: ODEBUG bug in {0}") { Stack = WarningStack(OdebugWarning.Stack!.Skip!.ToArray()) }], []),
+        new("ODEBUG:", ReportClass.Odebug, [OdebugWarning, new("ODEBUG: ", "WARNING: ODEBUG bug in {0}") { Stack = WarningStack(OdebugWarning.Stack!.Skip!.ToArray()) }],
+            ["ODEBUG: (?!.* object type: )"]), // "ODEBUG: Out of memory. ODEBUG disabled", selftest lines
         new("refcount_t:", ReportClass.Refcount, [RefcountWarning, new("refcount_t: ", "WARNING: refcount bug in {0}") { Stack = WarningStack("refcount", "kobject_") }], []),
         new("list_add corruption", ReportClass.ListCorruption, [ListBug, new("list_add corruption", "BUG: corrupted list in {0}") { Stack = Trace() }], []),
         new("list_del corruption", ReportClass.ListCorruption, [ListBug, new("list_del corruption", "BUG: corrupted list in {0}") { Stack = Trace() }], []),
