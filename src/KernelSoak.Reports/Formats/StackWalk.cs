@@ -17,7 +17,7 @@ internal static class StackWalk
             return Parts.TryGetValue(pattern, out var re) ? re : Parts[pattern] = Pattern.Compile(pattern);
     }
 
-    public static List<(string Canonical, string Raw)> Walk(IReadOnlyList<string> parts, ReadOnlySpan<char> text, Regex? skip, FrameChoice choice, out bool ok)
+    public static List<(string Canonical, string Raw)> Walk(IReadOnlyList<string> parts, ReadOnlySpan<char> text, TitleEngine.SkipList skip, FrameChoice choice, out bool ok)
     {
         var results = new List<(string, string)>();
         var frames = new List<string>();
@@ -100,13 +100,13 @@ internal static class StackWalk
         return (frame, raw[index]);
     }
 
-    private static void Append(List<string> frames, Match m, Regex? skip)
+    private static void Append(List<string> frames, Match m, TitleEngine.SkipList skip)
     {
         for (var g = 1; g < m.Groups.Count; g++)
         {
             if (!m.Groups[g].Success) continue;
             var frame = m.Groups[g].Value;
-            if (skip is null || !skip.IsMatch(frame)) frames.Add(frame);
+            if (!skip.Skips(frame)) frames.Add(frame);
         }
     }
 

@@ -13,7 +13,7 @@ public sealed record ReportName(string Title, IReadOnlyList<string> AltTitles, s
 /// </summary>
 public static partial class TitleEngine
 {
-    private static readonly Dictionary<StackRule, Regex?> SkipCache = new(ReferenceEqualityComparer.Instance);
+    private static readonly Dictionary<StackRule, SkipList> SkipLists = new(ReferenceEqualityComparer.Instance);
 
     public static ReportName Name(ReportKind kind, string text)
     {
@@ -77,13 +77,28 @@ public static partial class TitleEngine
 
     private static List<(string Canonical, string Raw)> ExtractFrames(StackRule rule, ReadOnlySpan<char> text, out bool ok)
     {
-        Regex? skip;
-        lock (SkipCache)
-            if (!SkipCache.TryGetValue(rule, out skip))
-                SkipCache[rule] = skip = new Regex(string.Join('|', StackRules.Skip.Concat(rule.Skip ?? [])), RegexOptions.CultureInvariant);
+        SkipList? skip;
+        lock (SkipLists)
+            if (!SkipLists.TryGetValue(rule, out skip))
+                SkipLists[rule] = skip = new SkipList(StackRules.Skip.Concat(rule.Skip ?? []));
         var result = StackWalk.Walk(rule.Parts, text, skip, rule.Choice, out ok);
         if (!ok && rule.Parts2 is { } second) result = StackWalk.Walk(second, text, skip, rule.Choice, out ok);
         return result;
+    }
+
+    /// <summary>Whether a frame is never guilty; remembered per function (a log repeats its functions, and the list is ~250 patterns).</summary>
+    internal sealed class SkipList(IEnumerable<string> patterns)
+    {
+        private readonly Regex _patterns = new(string.Join('|', patterns), RegexOptions.CultureInvariant);
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _known = new(StringComparer.Ordinal);
+
+        public bool Skips(string frame)
+        {
+            if (_known.TryGetValue(frame, out var skip)) return skip;
+            skip = _patterns.IsMatch(frame);
+            if (_known.Count < 100_000) _known[frame] = skip;
+            return skip;
+        }
     }
 
     /// <summary>
@@ -99,10 +114,10 @@ public static partial class TitleEngine
         {
             var m = start.Match(text);
             if (!m.Success) continue;
-            var lines = text[m.Index..].Split('\n');
-            if (lines.Length < 4) return "the call trace is cut";
+            var lines = FirstLines(text, m.Index, 17);
+            if (lines.Count < 4) return "the call trace is cut";
             var framed = false;
-            for (var i = 1; i < 16 && i < lines.Length; i++)
+            for (var i = 1; i < 16 && i < lines.Count; i++)
             {
                 if (StackRules.StackStarts.Any(s => s.IsMatch(lines[i]))) break;
                 if (lines[i].Contains("(stack is not available)", StringComparison.Ordinal) || StackRules.FrameLines.Any(f => f.IsMatch(lines[i])))
@@ -114,6 +129,19 @@ public static partial class TitleEngine
             if (!framed && !start.ToString().StartsWith("status:", StringComparison.Ordinal)) return "no frames in a stack trace";
         }
         return hasStack ? null : "no stack trace in the report";
+    }
+
+    private static List<string> FirstLines(string text, int from, int count)
+    {
+        var lines = new List<string>(count);
+        while (lines.Count < count)
+        {
+            var end = text.IndexOf('\n', from);
+            lines.Add(end < 0 ? text[from..] : text[from..end]);
+            if (end < 0) break;
+            from = end + 1;
+        }
+        return lines;
     }
 
     [GeneratedRegex(@"\[ *[0-9]+\.[0-9]+\]")] private static partial Regex TimestampInTitle();
