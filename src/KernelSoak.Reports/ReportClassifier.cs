@@ -23,6 +23,7 @@ public sealed class ReportClassifier(string source)
     private int _number;
 
     private readonly ReportLinesBuilder _lines = new(); // the open report's, reused from report to report
+    private readonly Dictionary<string, (ReportName Name, ReportClass Class, string? Culprit)> _named = new(StringComparer.Ordinal);
 
     private sealed class Open(Header header, LogLine first, int number, ReportLinesBuilder lines, string context)
     {
@@ -65,14 +66,17 @@ public sealed class ReportClassifier(string source)
     /// A raw line as a span (the scanner's, inside its read buffer): inside a report it is copied into the
     /// report's buffer, and a string is made only for a line that may be a header or precedes one.
     /// </summary>
-    public KernelReport? FeedOne(ReadOnlySpan<char> raw)
+    public KernelReport? FeedOne(ReadOnlySpan<char> raw) => FeedOne(raw, mayHoldHeader: true);
+
+    /// <summary>As <see cref="FeedOne(ReadOnlySpan{char})"/>; <paramref name="mayHoldHeader"/> false: the caller knows the line holds none of <see cref="Headers.Needles"/>.</summary>
+    public KernelReport? FeedOne(ReadOnlySpan<char> raw, bool mayHoldHeader)
     {
         _number++;
         var (start, length, timestamp) = LogLine.Locate(raw, out var caller);
         var text = raw.Slice(start, length);
         // printk writes at most 1 KiB a line: anything much longer is junk, and would cost the title patterns dearly.
         if (text.Length > MaxLineChars) text = string.Concat(text[..MaxLineChars], CutMark);
-        var header = Headers.Match(text);
+        var header = mayHoldHeader ? Headers.Match(text) : null;
         if (header is not null && _open is not null && (BelongsToOpen(_open, header) || !SameContext(_open, raw, caller)))
             header = null;
         if (header is not null)
@@ -217,9 +221,17 @@ public sealed class ReportClassifier(string source)
 
     private KernelReport Close(Open open)
     {
-        var name = TitleEngine.Name(open.Header.Kind, open.Lines.TextFrom(open.Prelude, open.TitleEnd ?? open.Lines.Count));
-        var cls = name.Format?.Class ?? open.Header.Class;
-        var culprit = Culprits.Find(cls, open.Header.Line, open.Lines.Borrow());
+        // A log repeats its reports (a WARN_ON that fires every second prints the same text, timestamps
+        // aside): each text is named once.
+        var key = $"{open.Header.Kind.Header}\u0001{open.Prelude}\u0001{open.TitleEnd}\u0001{open.Lines.TextFrom(0, open.Lines.Count)}";
+        if (!_named.TryGetValue(key, out var known))
+        {
+            var named = TitleEngine.Name(open.Header.Kind, open.Lines.TextFrom(open.Prelude, open.TitleEnd ?? open.Lines.Count));
+            var namedClass = named.Format?.Class ?? open.Header.Class;
+            if (_named.Count >= 1024) _named.Clear();
+            _named[key] = known = (named, namedClass, Culprits.Find(namedClass, open.Header.Line, open.Lines.Borrow()));
+        }
+        var (name, cls, culprit) = known;
         var lines = KeepText?.Invoke(name.Title) == false ? ReportLines.Empty : open.Lines.Copy();
         open.Lines.Clear();
         return new KernelReport(cls, name.Title, open.First.Text, name.Frame, lines, source, open.First.Timestamp, open.Number)

@@ -93,6 +93,7 @@ public static class ReportScanner
     {
         var pos = 0;   // lines before pos are accounted for: fed to the classifier or counted as skipped
         var scan = 0;  // where the search for the next candidate resumes (a non-header candidate is passed over)
+        var next = -1; // inside a report: the next candidate at or after pos (int.MaxValue: none in this block)
         while (pos < text.Length)
         {
             if (!classifier.InReport)
@@ -117,21 +118,24 @@ public static class ReportScanner
                     from = pos + text[pos..(from - 1)].LastIndexOf('\n') + 1;
                 classifier.Skip(Lines(text[pos..from]));
                 pos = from;
-                while (pos < lineEnd) pos = FeedLine(text, pos, classifier, onReport);
+                while (pos < lineEnd) pos = FeedLine(text, pos, true, classifier, onReport);
                 scan = pos;
                 continue;
             }
-            pos = FeedLine(text, pos, classifier, onReport);
+            // One search over the block tells which of the report's lines may hold a header: the rest are not matched.
+            if (next < pos) next = text[pos..].IndexOfAny(Candidates) is var c and >= 0 ? pos + c : int.MaxValue;
+            var end = text[pos..].IndexOf('\n') is var e and >= 0 ? pos + e : text.Length;
+            pos = FeedLine(text, pos, next < end, classifier, onReport);
             scan = pos;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int FeedLine(ReadOnlySpan<char> text, int pos, ReportClassifier classifier, Action<KernelReport> onReport)
+    private static int FeedLine(ReadOnlySpan<char> text, int pos, bool mayHoldHeader, ReportClassifier classifier, Action<KernelReport> onReport)
     {
         var newline = text[pos..].IndexOf('\n');
         var line = newline < 0 ? text[pos..] : text[pos..(pos + newline)];
-        if (classifier.FeedOne(line) is { } closed) onReport(closed);
+        if (classifier.FeedOne(line, mayHoldHeader) is { } closed) onReport(closed);
         return newline < 0 ? text.Length : pos + newline + 1;
     }
 

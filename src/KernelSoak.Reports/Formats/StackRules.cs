@@ -83,6 +83,14 @@ public static class StackRules
         "do_(kernel|translation)_fault", "do_mem_abort", "el1_abort", "el1h_64_sync(?:_handler)?",
     ];
 
+    // Words every stack heading, and every corrupting line, holds: most lines are ruled out without a regex.
+    private static readonly System.Buffers.SearchValues<string> StackStartWords = System.Buffers.SearchValues.Create(
+        ["Call ", "Allocated", "Freed", "backtrace", "Backtrace:", "Uninit was stored", "badaddr: "], StringComparison.Ordinal);
+
+    public static bool IsStackStart(string line) => line.AsSpan().ContainsAny(StackStartWords) && StackStarts.Any(s => s.IsMatch(line));
+
+    public static bool IsCorruptedLine(string line) => line.Contains("should_fail", StringComparison.Ordinal) && CorruptedLines.Any(c => c.IsMatch(line));
+
     /// <summary>"__x64_sys_ioctl" → "ioctl": the shortest of the frame with one known prefix taken off.</summary>
     public static string Strip(string frame)
     {

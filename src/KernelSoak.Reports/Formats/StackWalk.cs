@@ -53,12 +53,12 @@ internal static class StackWalk
                 stacks++;
                 while (NextLine(out var line))
                 {
-                    if (Any(StackRules.CorruptedLines, line))
+                    if (StackRules.IsCorruptedLine(line))
                     {
                         ok = false;
                         break;
                     }
-                    if (Any(StackRules.StackStarts, line)) break;
+                    if (StackRules.IsStackStart(line)) break;
                     if (i != parts.Count - 1 && Part(parts[i + 1]) is var next && next.Match(line) is { Success: true } nm)
                     {
                         Append(frames, nm, skip);
@@ -78,7 +78,7 @@ internal static class StackWalk
                 var re = Part(parts[i]);
                 while (NextLine(out var line))
                 {
-                    if (Any(StackRules.CorruptedLines, line))
+                    if (StackRules.IsCorruptedLine(line))
                     {
                         ok = false;
                         break;
@@ -110,10 +110,4 @@ internal static class StackWalk
         }
     }
 
-    private static bool Any(Regex[] patterns, string line)
-    {
-        foreach (var p in patterns)
-            if (p.IsMatch(line)) return true;
-        return false;
-    }
 }

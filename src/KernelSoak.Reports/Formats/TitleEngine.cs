@@ -119,7 +119,7 @@ public static partial class TitleEngine
             var framed = false;
             for (var i = 1; i < 16 && i < lines.Count; i++)
             {
-                if (StackRules.StackStarts.Any(s => s.IsMatch(lines[i]))) break;
+                if (StackRules.IsStackStart(lines[i])) break;
                 if (lines[i].Contains("(stack is not available)", StringComparison.Ordinal) || StackRules.FrameLines.Any(f => f.IsMatch(lines[i])))
                 {
                     (hasStack, framed) = (true, true);
