@@ -19,19 +19,16 @@ public sealed class ClassifyTask : FrostingTask<BuildContext>
 /// </summary>
 public static class ClassifyCommand
 {
-    public static void Run(string? log, string? format, IReadOnlyList<string> suppress, Action<string> info)
+    public static void Run(string? log, string? format, IReadOnlyList<string> suppress, Action<string> info, bool quiet = false)
     {
-        if (log is null) throw new UserErrorException("Classify needs --log=FILE (a dmesg, console capture, journalctl or pstore file)");
-        if (LogPath.Problem(log) is { } problem) throw new UserErrorException(problem);
-        var classified = SavedLog.Classify(log, suppress);
-        if (string.Equals(format, "json", StringComparison.OrdinalIgnoreCase))
+        try
         {
-            using var stdout = Console.OpenStandardOutput();
-            classified.WriteJson(stdout);
-            stdout.Write("\n"u8);
-            return;
+            ClassifyRun.Run(log, format, quiet, suppress, info);
         }
-        foreach (var line in classified.Lines()) info(line);
+        catch (ArgumentException e)
+        {
+            throw new UserErrorException(e.Message);
+        }
     }
 
     /// <summary>
@@ -40,6 +37,8 @@ public static class ClassifyCommand
     /// </summary>
     public static int? TryRun(IReadOnlyList<string> args)
     {
+        // The same parser as the native program's: what it leaves to the host (--help, --tree, …), the host answers.
+        if (ClassifyCommandLine.Parse(args) is not { } commandLine) return null;
         HostArguments arguments;
         try
         {
@@ -49,14 +48,11 @@ public static class ClassifyCommand
         {
             return null; // the host says what is wrong with the arguments
         }
-        if (!string.Equals(arguments.Target, "Classify", StringComparison.OrdinalIgnoreCase) || arguments.Help || arguments.Tree || arguments.Description || arguments.DryRun)
-            return null;
         try
         {
             var setup = BuildSetup.For(arguments);
             string? Arg(string name) => setup.Arguments.LastOrDefault(a => a.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
-            var quiet = arguments.Verbosity == Verbosity.Quiet;
-            Run(Arg("log"), Arg("format"), setup.Campaign.Monitor.Suppress, line => { if (!quiet) Console.Out.WriteLine(line); });
+            Run(Arg("log"), Arg("format"), setup.Campaign.Monitor.Suppress, Console.Out.WriteLine, commandLine.Quiet);
             return 0;
         }
         catch (UserErrorException e)

@@ -1,13 +1,12 @@
 using System.Collections;
 using KernelSoak.Campaigns;
-using KernelSoak.Classify;
 using KernelSoak.Reports;
 using KernelSoak.Settings;
 
 // Exit codes as the task host's Classify: 0 done, 2 a user error; 100 = not a Classify command line this
 // program reads (build.sh then runs the task host, which answers every command line).
 const int NotMine = 100;
-if (ClassifyArguments.Parse(args) is not { } arguments) return NotMine;
+if (ClassifyCommandLine.Parse(args) is not { } arguments) return NotMine;
 try
 {
     var root = Environment.GetEnvironmentVariable("KERNELSOAK_ROOT") is { Length: > 0 } r ? Path.GetFullPath(r) : Environment.CurrentDirectory;
@@ -16,18 +15,7 @@ try
     var (settings, rest) = KernelSoakSettings.Load(root, environment, arguments.Values);
     var campaign = CampaignLoader.Load(CampaignLoader.Resolve(settings.Campaign.Name, root));
     string? Arg(string name) => rest.LastOrDefault(a => a.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
-    var log = Arg("log");
-    if (log is null) throw new ArgumentException("Classify needs --log=FILE (a dmesg, console capture, journalctl or pstore file)");
-    if (LogPath.Problem(log) is { } problem) throw new ArgumentException(problem);
-    var classified = SavedLog.Classify(log, campaign.Monitor.Suppress);
-    if (string.Equals(Arg("format"), "json", StringComparison.OrdinalIgnoreCase))
-    {
-        using var stdout = Console.OpenStandardOutput();
-        classified.WriteJson(stdout);
-        stdout.Write("\n"u8);
-    }
-    else if (!arguments.Quiet)
-        foreach (var line in classified.Lines()) Console.Out.WriteLine(line);
+    ClassifyRun.Run(Arg("log"), Arg("format"), arguments.Quiet, campaign.Monitor.Suppress, Console.Out.WriteLine);
     return 0;
 }
 catch (Exception e) when (e is ArgumentException or SettingsException or CampaignException)

@@ -21,31 +21,45 @@ public readonly record struct LogLine(string Text, double? Timestamp)
     }
 
     /// <summary>Where the message sits in a raw line, and the line's kernel time in seconds.</summary>
-    public static (int Start, int Length, double? Timestamp) Locate(ReadOnlySpan<char> raw)
+    public static (int Start, int Length, double? Timestamp) Locate(ReadOnlySpan<char> raw) => Locate(raw, out _);
+
+    /// <summary>
+    /// As <see cref="Locate(ReadOnlySpan{char})"/>, and who printed the line (<see cref="Caller"/>).
+    /// </summary>
+    public static (int Start, int Length, double? Timestamp) Locate(ReadOnlySpan<char> raw, out Caller context)
     {
+        context = Caller.None;
         var length = raw.Length;
         while (length > 0 && raw[length - 1] is '\r' or '\n') length--;
         var s = raw[..length];
-        if (s.Length == 0) return (0, 0, null);
-        if (char.IsAsciiDigit(s[0]) && Kmsg(s) is var (textStart, micros) && textStart > 0)
-            return (textStart, s.Length - textStart, micros / 1e6);
-        var at = 0;
-        if (s[0] == '<')
+        // Serial-console noise before the prefix: NULs and 0xFF (U+FFFD once decoded) at a reset, other control characters.
+        var from = 0;
+        while (from < s.Length && (s[from] < ' ' || s[from] is '\uFFFD' or '\u007F')) from++;
+        if (from == s.Length) return (0, 0, null);
+        if (char.IsAsciiDigit(s[from]) && Kmsg(s[from..]) is var (textStart, micros) && textStart > 0)
+            return (from + textStart, s.Length - from - textStart, micros / 1e6);
+        var at = from;
+        // "syzkaller login: [  12.3] …": a console's login prompt, then the kernel's line.
+        if (s[at] is not ('<' or '[') && s.IndexOf(" login: [", StringComparison.Ordinal) is var login and >= 0) at = login + " login: ".Length;
+        if (s[at] == '<')
         {
-            var close = s.IndexOf('>');
-            if (close > 1 && close < 5 && AllDigits(s[1..close])) at = close + 1;
+            var close = s[at..].IndexOf('>');
+            if (close > 1 && close < 5 && AllDigits(s[(at + 1)..(at + close)])) at += close + 1;
         }
-        if (at >= s.Length || s[at] != '[' || Stamp(s, at + 1, out var end) is not { } time) return (0, s.Length, null);
+        if (at >= s.Length || s[at] != '[' || Stamp(s, at + 1, out var end) is not { } time) return (from, s.Length - from, null);
         at = end + 1;
+        context = Caller.Console;
         if (at < s.Length && s[at] == ' ') at++;
         // journalctl -o short-monotonic: "[  12.3] host kernel: message"
         var rest = s[at..];
         var space = rest.IndexOf(' ');
         if (space > 0 && rest[(space + 1)..].StartsWith("kernel: ", StringComparison.Ordinal)) at += space + 1 + "kernel: ".Length;
-        // CONFIG_PRINTK_CALLER: "[T70]" or "[C1]"
+        // CONFIG_PRINTK_CALLER: "[T70]", "[C1]", padded "[ T1194]"; right after the timestamp or after a space.
         rest = s[at..];
-        if (rest.Length > 3 && rest[0] == '[' && rest[1] is 'T' or 'C' && rest.IndexOf(']') is var cid and > 2 && AllDigits(rest[2..cid].Trim()))
+        if (rest.Length > 3 && rest[0] == '[' && rest.IndexOf(']') is var cid and > 2 && rest[1..cid].TrimStart(' ') is var id
+            && id.Length > 1 && id[0] is 'T' or 'C' && AllDigits(id[1..]))
         {
+            context = new Caller(at + 1 + (cid - 1 - id.Length), id.Length);
             at += cid + 1;
             if (at < s.Length && s[at] == ' ') at++;
         }
@@ -113,4 +127,18 @@ public readonly record struct LogLine(string Text, double? Timestamp)
             if (!char.IsAsciiDigit(c)) return false;
         return true;
     }
+}
+
+/// <summary>
+/// Who printed a line: the caller id ("T1194", "C1") under CONFIG_PRINTK_CALLER, as a range of the raw
+/// line; <see cref="Console"/> for a timestamped line without one; <see cref="None"/> for a line without a
+/// timestamp (a continuation, another program's output).
+/// </summary>
+public readonly record struct Caller(int Start, int Length)
+{
+    public static Caller None => new(0, -1);
+    public static Caller Console => new(0, 0);
+    public bool IsId => Length > 0;
+    public bool IsNone => Length < 0;
+    public string Of(ReadOnlySpan<char> raw) => IsId ? raw.Slice(Start, Length).ToString() : IsNone ? "" : "console";
 }

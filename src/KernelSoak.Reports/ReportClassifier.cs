@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using KernelSoak.Reports.Formats;
 
 namespace KernelSoak.Reports;
 
@@ -6,23 +6,43 @@ namespace KernelSoak.Reports;
 /// Splits a kernel log (any capture: dmesg, console with bootloader noise, journalctl, /dev/kmsg,
 /// netconsole, pstore) into reports, streaming: feed lines, get each report when it closes (an end
 /// marker, the next report, a length cap, or Flush — the live monitor flushes after a quiet second).
+/// A report keeps the lines of the task (or CPU) that printed its header when the kernel names callers
+/// (CONFIG_PRINTK_CALLER): other tasks' lines interleaved with it are left out, as syzkaller does.
 /// </summary>
-public sealed partial class ReportClassifier(string source)
+public sealed class ReportClassifier(string source)
 {
-    private const int MaxLines = 400;
+    private const int MaxLines = 400;        // lines kept per report: the title needs the first stack or two
+    private const int MaxLinesSeen = 4000;   // lines passed while one is open, most of them other tasks'
+    /// <summary>A line's message is cut after this many characters, and ends in <see cref="CutMark"/>.</summary>
+    public const int MaxLineChars = 4096;
+    public const string CutMark = " [line cut]";
+    private static readonly System.Buffers.SearchValues<string> InfoWithStack = System.Buffers.SearchValues.Create(
+        ["vmalloc: allocation failure:", "FAULT_INJECTION: forcing a failure", "FAULT_FLAG_ALLOW_RETRY missing"], StringComparison.Ordinal);
     private readonly Queue<(LogLine Line, int Number)> _recent = new();
     private Open? _open;
     private int _number;
 
     private readonly ReportLinesBuilder _lines = new(); // the open report's, reused from report to report
+    private readonly Dictionary<string, (ReportName Name, ReportClass Class, string? Culprit)> _named = new(StringComparer.Ordinal);
 
-    private sealed class Open(Header header, LogLine first, int number, ReportLinesBuilder lines)
+    private sealed class Open(Header header, LogLine first, int number, ReportLinesBuilder lines, string context)
     {
         public Header Header { get; } = header;
         public LogLine First { get; } = first;
         public int Number { get; } = number;
         public ReportLinesBuilder Lines { get; } = lines;
+        /// <summary>The header's caller id ("T1194"), "console" (timestamps, no ids) or "" (no timestamps).</summary>
+        public string Context { get; } = context;
         public bool HasLeadingSeparator { get; set; }
+        public int Prelude { get; set; }
+        public int Seen { get; set; }
+        public int Last { get; set; }
+        /// <summary>Other CPUs' backtraces were asked for ("Sending NMI from CPU"): their lines belong too.</summary>
+        public bool AllCpus { get; set; }
+        /// <summary>The report proper is over (a panic or lockdep splat it caused follows): later lines are not kept.</summary>
+        public bool Muted { get; set; }
+        /// <summary>Lines past this one are not read for the title: another message with a stack of its own began there.</summary>
+        public int? TitleEnd { get; set; }
     }
 
     public static IReadOnlyList<KernelReport> Classify(IEnumerable<string> lines, string source)
@@ -46,30 +66,52 @@ public sealed partial class ReportClassifier(string source)
     /// A raw line as a span (the scanner's, inside its read buffer): inside a report it is copied into the
     /// report's buffer, and a string is made only for a line that may be a header or precedes one.
     /// </summary>
-    public KernelReport? FeedOne(ReadOnlySpan<char> raw)
+    public KernelReport? FeedOne(ReadOnlySpan<char> raw) => FeedOne(raw, mayHoldHeader: true);
+
+    /// <summary>As <see cref="FeedOne(ReadOnlySpan{char})"/>; <paramref name="mayHoldHeader"/> false: the caller knows the line holds none of <see cref="Headers.Needles"/>.</summary>
+    public KernelReport? FeedOne(ReadOnlySpan<char> raw, bool mayHoldHeader)
     {
         _number++;
-        var (start, length, timestamp) = LogLine.Locate(raw);
+        var (start, length, timestamp) = LogLine.Locate(raw, out var caller);
         var text = raw.Slice(start, length);
-        var header = Headers.Match(text);
-        if (header is not null && _open is not null && BelongsToOpen(_open, header))
+        // printk writes at most 1 KiB a line: anything much longer is junk, and would cost the title patterns dearly.
+        if (text.Length > MaxLineChars) text = string.Concat(text[..MaxLineChars], CutMark);
+        var header = mayHoldHeader ? Headers.Match(text) : null;
+        if (header is not null && _open is not null && (BelongsToOpen(_open, header) || !SameContext(_open, raw, caller)))
             header = null;
         if (header is not null)
         {
             var closed = _open is null ? null : Close(_open);
-            _open = new Open(header, new LogLine(text.ToString(), timestamp), _number, _lines);
+            _open = new Open(header, new LogLine(header.Line, timestamp), _number, _lines, caller.Of(raw));
             var prelude = Prelude();
             foreach (var (line, _) in prelude) _open.Lines.Add(line.Text);
             _open.HasLeadingSeparator = prelude.Any(p => Headers.IsSeparator(p.Line.Text));
+            _open.Prelude = prelude.Count;
             _open.Lines.Add(text);
+            _open.Last = _number;
             _recent.Clear();
             return closed;
         }
+        if (_open is not null && _open.Lines.Count - _open.Prelude == 1 && text.Contains("** replaying previous printk message **", StringComparison.Ordinal))
+        {
+            // The header was cut short and printk prints it again, whole, on the next line: that one opens the report.
+            _open.Lines.Clear();
+            _open = null;
+        }
         if (_open is not null)
         {
-            _open.Lines.Add(text);
+            _open.Seen++;
+            // Messages that print a stack but are no bug (an allocation failure, injected faults): mixed into a
+            // report on a console without caller ids, their stack would be taken for the report's.
+            if (_open.TitleEnd is null && _open.Context is "" or "console" && text.ContainsAny(InfoWithStack))
+                _open.TitleEnd = _open.Lines.Count;
+            if (Keeps(_open, raw, caller, text))
+            {
+                _open.Lines.Add(text);
+                _open.Last = _number;
+            }
             var ends = Headers.IsEndMarker(text) || (Headers.IsSeparator(text) && _open.HasLeadingSeparator && _open.Lines.Count > 3);
-            if (ends || _open.Lines.Count >= MaxLines)
+            if (ends || _open.Lines.Count >= MaxLines || _open.Seen >= MaxLinesSeen)
             {
                 var closed = Close(_open);
                 _open = null;
@@ -80,6 +122,41 @@ public sealed partial class ReportClassifier(string source)
         _recent.Enqueue((new LogLine(text.ToString(), timestamp), _number));
         while (_recent.Count > 4) _recent.Dequeue();
         return null;
+    }
+
+    /// <summary>Whether a line printed while a report is open is part of it.</summary>
+    private static bool Keeps(Open open, ReadOnlySpan<char> raw, Caller caller, ReadOnlySpan<char> text)
+    {
+        if (!SameContext(open, raw, caller)) return false;
+        if (IsQuestionable(text) || text.Contains("Disabling lock debugging due to kernel taint", StringComparison.Ordinal)) return false;
+        if (text.Contains("Sending NMI from CPU", StringComparison.Ordinal)) open.AllCpus = true;
+        // A panic (panic_on_warn) or a lockdep splat the report's own locking caused: the report is whole without it.
+        else if (open.Lines.Count - open.Prelude > (open.Header.Class == ReportClass.Kmsan ? 16 : 22)
+                 && (text.Contains("Kernel panic - not syncing", StringComparison.Ordinal) || text.Contains("WARNING: possible circular locking dependency detected", StringComparison.Ordinal)))
+            open.Muted = true;
+        return !open.Muted;
+    }
+
+    /// <summary>Whether a line comes from the task (CPU) the report's header came from.</summary>
+    private static bool SameContext(Open open, ReadOnlySpan<char> raw, Caller caller)
+    {
+        if (open.Context.Length == 0) return true;
+        if (open.Context == "console") return !caller.IsNone;
+        if (!caller.IsId) return false;
+        var id = raw.Slice(caller.Start, caller.Length);
+        return id.SequenceEqual(open.Context) || (open.AllCpus && id[0] == 'C');
+    }
+
+    /// <summary>x86's unreliable frames ("? f+0x…"), powerpc's "(unreliable)": guesses, not part of the trace.</summary>
+    private static bool IsQuestionable(ReadOnlySpan<char> text) =>
+        (text.Contains(" ? ", StringComparison.Ordinal) || text.StartsWith("? ", StringComparison.Ordinal) || text.EndsWith(" (unreliable)", StringComparison.Ordinal))
+        && !text.Contains("<EOI>", StringComparison.Ordinal) && QuestionableFrame(text);
+
+    private static bool QuestionableFrame(ReadOnlySpan<char> text)
+    {
+        var t = text.TrimStart(' ');
+        if (t.StartsWith("[<", StringComparison.Ordinal) && t.IndexOf("] ", StringComparison.Ordinal) is var close and > 0) t = t[(close + 2)..];
+        return t.StartsWith("? ", StringComparison.Ordinal) || text.EndsWith(" (unreliable)", StringComparison.Ordinal);
     }
 
     /// <summary>Whether a line would open a report when no report is open (no state is touched).</summary>
@@ -116,15 +193,21 @@ public sealed partial class ReportClassifier(string source)
         return start < 0 ? [] : items[start..];
     }
 
-    /// <summary>Headers that continue the open report rather than start one (the WARNING under ODEBUG, …).</summary>
+    /// <summary>
+    /// Headers that continue the open report rather than start one: the WARNING or BUG a checker's own
+    /// line announces (ODEBUG, refcount_t, list corruption), and the lines an oops or a panic prints inside it.
+    /// </summary>
     private static bool BelongsToOpen(Open open, Header next)
     {
+        if (Headers.ContinuesReport(next.Line)) return true;
         var first = open.Header.Class;
-        var fresh = open.Lines.Count <= 6;
-        return next.Class switch
+        var fresh = open.Lines.Count - open.Prelude <= 6;
+        return fresh && next.Class switch
         {
-            ReportClass.Warning => fresh && first is ReportClass.Odebug or ReportClass.Refcount or ReportClass.ListCorruption,
-            ReportClass.Bug => fresh && first is ReportClass.ListCorruption,
+            ReportClass.Warning => first is ReportClass.Odebug or ReportClass.Refcount or ReportClass.ListCorruption,
+            ReportClass.Bug => first is ReportClass.ListCorruption,
+            // Some architectures print the checker's line after its WARNING's.
+            ReportClass.Odebug or ReportClass.Refcount or ReportClass.ListCorruption => first is ReportClass.Warning or ReportClass.Bug,
             _ => false,
         };
     }
@@ -138,154 +221,23 @@ public sealed partial class ReportClassifier(string source)
 
     private KernelReport Close(Open open)
     {
-        var (title, guilty) = Title(open.Header, open.Lines.Borrow());
-        var lines = KeepText?.Invoke(title) == false ? ReportLines.Empty : open.Lines.Copy();
+        // A log repeats its reports (a WARN_ON that fires every second prints the same text, timestamps
+        // aside): each text is named once.
+        var key = $"{open.Header.Kind.Header}\u0001{open.Prelude}\u0001{open.TitleEnd}\u0001{open.Lines.TextFrom(0, open.Lines.Count)}";
+        if (!_named.TryGetValue(key, out var known))
+        {
+            var named = TitleEngine.Name(open.Header.Kind, open.Lines.TextFrom(open.Prelude, open.TitleEnd ?? open.Lines.Count));
+            var namedClass = named.Format?.Class ?? open.Header.Class;
+            if (_named.Count >= 1024) _named.Clear();
+            _named[key] = known = (named, namedClass, Culprits.Find(namedClass, open.Header.Line, open.Lines.Borrow()));
+        }
+        var (name, cls, culprit) = known;
+        var lines = KeepText?.Invoke(name.Title) == false ? ReportLines.Empty : open.Lines.Copy();
         open.Lines.Clear();
-        return new KernelReport(open.Header.Class, title, open.First.Text, guilty, lines, source, open.First.Timestamp, open.Number);
-    }
-
-    private static (string Title, string? Guilty) Title(Header h, ReportLines lines)
-    {
-        string? Stack() => GuiltyFromStack(lines);
-        // arm64's pc then lr, x86's RIP: the first that names kernel code other than generic machinery.
-        string? Registers()
+        return new KernelReport(cls, name.Title, open.First.Text, name.Frame, lines, source, open.First.Timestamp, open.Number)
         {
-            foreach (var register in (ReadOnlySpan<string>)["pc", "lr", "RIP"])
-            {
-                for (var i = 0; i < lines.Count; i++)
-                {
-                    if (Frames.Register(lines.Span(i), register) is not { } f) continue;
-                    if (!Frames.IsGeneric(f)) return f;
-                    break;
-                }
-            }
-            return null;
-        }
-        switch (h.Class)
-        {
-            case ReportClass.Kasan:
-            {
-                var inHeader = Frames.Function(h.Match.Groups[2].Value);
-                // A double free's culprit frees twice; x86 tail calls can drop it from the second free's
-                // stack, but the first free's stack ("Freed by task") names it.
-                var doubleFree = h.Match.Groups[1].Value == "double-free";
-                var guilty = !Frames.IsGeneric(inHeader) ? (doubleFree ? TailCaller(lines, inHeader) : null) ?? inHeader
-                    : (doubleFree ? GuiltyFromSection(lines, "Freed by task") : null) ?? Stack() ?? inHeader;
-                var access = Access(lines);
-                return ($"KASAN: {h.Match.Groups[1].Value}{(access is null ? "" : " " + access)} in {guilty}", guilty);
-            }
-            case ReportClass.Kcsan:
-            {
-                var funcs = string.Join(" / ", h.Match.Groups[2].Value.Split(" / ").Select(Frames.Function));
-                return ($"KCSAN: {h.Match.Groups[1].Value} in {funcs}", funcs.Split(" / ")[0]);
-            }
-            case ReportClass.Lockdep:
-            {
-                var acquire = lines.SkipWhile(l => !l.Contains("is trying to acquire lock", StringComparison.Ordinal)).Skip(1).FirstOrDefault() ?? "";
-                var at = AtFunction().Match(acquire);
-                var guilty = at.Success ? Frames.Function(at.Groups[1].Value) : Stack();
-                var what = h.Match.Groups[1].Value switch
-                {
-                    "possible circular locking dependency detected" or "possible recursive locking detected" => "possible deadlock",
-                    "inconsistent lock state" => "inconsistent lock state",
-                    "suspicious RCU usage" => "WARNING: suspicious RCU usage",
-                    var other => "WARNING: " + other.TrimEnd('!'),
-                };
-                return ($"{what} in {guilty ?? "?"}", guilty);
-            }
-            case ReportClass.AtomicSleep:
-            {
-                var guilty = Stack();
-                return ($"BUG: {h.Kind} in {guilty ?? "?"}", guilty);
-            }
-            case ReportClass.Odebug: { var g = Stack(); return ($"WARNING: ODEBUG bug in {g ?? "?"}", g); }
-            case ReportClass.Refcount: { var g = Stack(); return ($"WARNING: refcount bug in {g ?? "?"}", g); }
-            case ReportClass.ListCorruption: { var g = Stack(); return ($"BUG: corrupted list in {g ?? "?"}", g); }
-            case ReportClass.Warning:
-            {
-                var inHeader = Frames.Function(h.Match.Groups[2].Value);
-                var guilty = Frames.IsGeneric(inHeader) ? Stack() ?? inHeader : inHeader;
-                return ($"WARNING in {guilty}", guilty);
-            }
-            case ReportClass.Bug: { var g = Registers() ?? Stack(); return ($"kernel BUG in {g ?? "?"}", g); }
-            case ReportClass.Oops:
-            {
-                var g = Registers() ?? Stack();
-                var what = h.Kind switch
-                {
-                    "oops-arm64" when h.Match.Groups[1].Value.Contains("NULL pointer", StringComparison.Ordinal) => "unable to handle kernel NULL pointer dereference",
-                    "oops-arm64" => "unable to handle kernel paging request",
-                    "oops-x86-null" => "BUG: unable to handle kernel NULL pointer dereference",
-                    "gpf" => "general protection fault",
-                    _ => "BUG: unable to handle kernel paging request",
-                };
-                return ($"{what} in {g ?? "?"}", g);
-            }
-            case ReportClass.Panic:
-            {
-                var message = Numbers().Replace(h.Match.Groups[1].Value.Trim(), "X");
-                return ($"kernel panic: {message}", Stack() ?? Registers());
-            }
-            case ReportClass.SoftLockup: { var g = Registers() ?? Stack(); return ($"BUG: soft lockup in {g ?? "?"}", g); }
-            case ReportClass.HungTask: { var g = Stack(); return ($"INFO: task hung in {g ?? "?"}", g); }
-            case ReportClass.RcuStall: { var g = Registers() ?? Stack(); return ($"INFO: rcu detected stall in {g ?? "?"}", g); }
-            case ReportClass.Ubsan: { var g = Stack(); return ($"UBSAN: {h.Match.Groups[1].Value} in {g ?? "?"}", g); }
-            default: return (lines.Count > 0 ? lines[0] : "", null);
-        }
+            AltTitles = name.AltTitles, Corrupted = name.Corrupted, EndsBoot = open.Header.Kind.EndsBoot, Culprit = culprit,
+            PreludeLines = open.Prelude, EndLineNumber = open.Last,
+        };
     }
-
-    /// <summary>The first non-generic frame of the first stack trace (not the allocation/free stacks of KASAN).</summary>
-    private static string? GuiltyFromStack(ReportLines lines)
-    {
-        for (var i = 0; i < lines.Count; i++)
-        {
-            var line = lines.Span(i);
-            if (line.StartsWith("Allocated by task", StringComparison.Ordinal) || line.StartsWith("Freed by task", StringComparison.Ordinal)
-                || line.StartsWith("The buggy address", StringComparison.Ordinal) || line.StartsWith("Last potentially related", StringComparison.Ordinal))
-                break;
-            if (Frames.StackFrame(line) is { } f && !Frames.IsGeneric(f)) return f;
-        }
-        return null;
-    }
-
-    /// <summary>KASAN's "Read of size 8 at addr …" → "Read".</summary>
-    private static string? Access(ReportLines lines)
-    {
-        for (var i = 0; i < lines.Count; i++)
-        {
-            var line = lines.Span(i);
-            if (line.StartsWith("Read of size", StringComparison.Ordinal)) return "Read";
-            if (line.StartsWith("Write of size", StringComparison.Ordinal)) return "Write";
-        }
-        return null;
-    }
-
-    /// <summary>The frames of the stack under a heading ("Freed by task 1:"), up to the blank line that ends it.</summary>
-    private static List<string> SectionFrames(ReportLines lines, string heading)
-    {
-        var frames = new List<string>();
-        var i = 0;
-        while (i < lines.Count && !lines.Span(i).StartsWith(heading, StringComparison.Ordinal)) i++;
-        for (i++; i < lines.Count && !lines.Span(i).Trim().IsEmpty; i++)
-            if (Frames.StackFrame(lines.Span(i)) is { } f) frames.Add(f);
-        return frames;
-    }
-
-    private static string? GuiltyFromSection(ReportLines lines, string heading) =>
-        SectionFrames(lines, heading).FirstOrDefault(f => !Frames.IsGeneric(f));
-
-    /// <summary>
-    /// A double free whose header names <paramref name="inHeader"/> only because the second kfree was a
-    /// tail call (x86: the function that frees twice is gone from that stack): the first free's stack shows
-    /// it, right above <paramref name="inHeader"/>.
-    /// </summary>
-    private static string? TailCaller(ReportLines lines, string inHeader)
-    {
-        var frames = SectionFrames(lines, "Freed by task");
-        var at = frames.IndexOf(inHeader);
-        return at > 0 && !Frames.IsGeneric(frames[at - 1]) ? frames[at - 1] : null;
-    }
-
-    [GeneratedRegex(@"at: (\S+\+0x[0-9a-f]+/0x[0-9a-f]+)")] private static partial Regex AtFunction();
-    [GeneratedRegex(@"0x[0-9a-f]+|\b\d+\b")] private static partial Regex Numbers();
 }

@@ -34,7 +34,7 @@ public sealed class SavedLog
             yield return $"  {e.First.ClassName,-16} {e.First.Title}   (line {e.First.LineNumber}{(e.First.Timestamp is { } t ? $", {t:0.000000} s" : "")}{(e.Count > 1 ? $", ×{e.Count}" : "")})";
     }
 
-    /// <summary>One object per title: class, title, first line, guilty frame, where and when first seen, count, text.</summary>
+    /// <summary>One object per title, first seen first (fields: docs/classify.md).</summary>
     public void WriteJson(Stream output)
     {
         using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
@@ -45,10 +45,18 @@ public sealed class SavedLog
             json.WriteStartObject();
             json.WriteString("class", r.ClassName);
             json.WriteString("title", r.Title);
-            json.WriteString("first_line", r.FirstLine);
+            json.WriteStartArray("alt_titles");
+            foreach (var alt in r.AltTitles) json.WriteStringValue(alt);
+            json.WriteEndArray();
             json.WriteString("guilty", r.GuiltyFunction);
+            json.WriteString("culprit", r.Culprit);
+            json.WriteBoolean("corrupted", r.Corrupted is not null);
+            json.WriteString("corrupted_reason", r.Corrupted);
+            json.WriteBoolean("ends_boot", r.EndsBoot);
+            json.WriteString("first_line", r.FirstLine);
             json.WriteString("source", r.Source);
             json.WriteNumber("line", r.LineNumber);
+            json.WriteNumber("end_line", r.EndLineNumber);
             if (r.Timestamp is { } t) json.WriteNumber("timestamp", t);
             else json.WriteNull("timestamp");
             json.WriteNumber("count", e.Count);

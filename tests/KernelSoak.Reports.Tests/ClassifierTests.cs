@@ -54,7 +54,7 @@ public class ClassifierTests
         var mixed = noise.Concat(a.Skip(170)).Concat(noise).Concat(b.Skip(170)).Concat(noise);
         var titles = ReportClassifier.Classify(mixed, "serial").Select(r => r.Title).ToList();
         Assert.That(titles, Does.Contain("BUG: corrupted list in lkdtm_CORRUPT_LIST_ADD"));
-        Assert.That(titles, Does.Contain("KASAN: slab-out-of-bounds Write in corpus_kasan_oob_write"));
+        Assert.That(titles, Does.Contain("KASAN: slab-out-of-bounds Write in corpus_trigger_write"));
     }
 
     [Test]

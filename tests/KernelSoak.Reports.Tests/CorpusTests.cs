@@ -49,7 +49,7 @@ public class CorpusTests
             Assert.That(first.ClassName, Is.EqualTo(expected.Class), "class");
             Assert.That(first.FirstLine, Is.EqualTo(expected.FirstLine), "first line");
             if (expected.GuiltyInReport == true)
-                Assert.That(first.GuiltyFunction, Is.EqualTo(expected.GuiltyFunction), "guilty frame");
+                Assert.That(first.Culprit, Is.EqualTo(expected.GuiltyFunction), "the function at fault");
             if (expected.SyzTitle is not null && expected.GuiltyInReport == true)
                 Assert.That(first.Title, Is.EqualTo(expected.SyzTitle), "title");
         });

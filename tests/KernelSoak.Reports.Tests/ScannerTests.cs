@@ -50,6 +50,74 @@ public class ScannerTests
         Assert.That(fromBytes, Is.Not.Empty, "the report after the long line is found");
     }
 
+    [TestCase(9)]
+    [TestCase(100)]
+    public void A_line_of_many_megabytes_is_cut_and_marked_in_bounded_memory(int megabytes)
+    {
+        // Issue 16: the buffer doubled on every read without a newline (a 9 MiB line took 2.1 GB; 11 MiB failed).
+        var report = File.ReadAllText(Files().First(f => f.Contains("lkdtm_READ_AFTER_FREE", StringComparison.Ordinal)));
+        var head = "[ 0.5] before\n"u8.ToArray();
+        var tail = System.Text.Encoding.UTF8.GetBytes("\n" + report);
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var reports = new List<KernelReport>();
+        ReportScanner.Scan(new OneLongLine(head, (long)megabytes << 20, tail), "log", reports.Add);
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        var expected = ReportScanner.Scan(new StringReader(report), "log");
+        Assert.Multiple(() =>
+        {
+            Assert.That(allocated, Is.LessThan(64L << 20), "bytes allocated while scanning");
+            Assert.That(reports.Select(r => r.Title), Is.EqualTo(expected.Select(r => r.Title)), "the report after the line is found");
+            Assert.That(reports.Select(r => r.LineNumber), Is.EqualTo(expected.Select(r => r.LineNumber + 2)), "the cut line counts as one line");
+        });
+    }
+
+    [Test]
+    public void A_line_longer_than_the_buffer_holding_a_header_is_cut_with_a_mark()
+    {
+        var line = "[ 1.0] BUG: KCSAN: data-race in f / g" + new string('z', ReportScanner.MaxBuffer + 5000);
+        var reports = ReportScanner.Scan(new StringReader(line + "\n[ 2.0] next\n"), "log");
+        var header = reports.Single().Lines[0];
+        Assert.That(header, Does.EndWith(new string('z', 100) + ReportClassifier.CutMark), "the report keeps the line's start, marked as cut");
+        Assert.That(header, Has.Length.EqualTo(ReportClassifier.MaxLineChars + ReportClassifier.CutMark.Length));
+        Assert.That(reports.Single().Lines, Has.Count.EqualTo(2), "the rest of the cut line is dropped; the next line follows");
+    }
+
+    [TestCase((byte)0x00)]
+    [TestCase((byte)0xFF)]
+    public void A_stray_byte_before_the_timestamp_does_not_hide_the_report(byte stray)
+    {
+        // Serial consoles print NULs and 0xFF at a reset, right before the kernel's next line.
+        var log = "[    1.229000] booting\n"u8.ToArray().Concat([stray]).Concat(
+            "[    1.230000] BUG: kernel NULL pointer dereference, address: 0000000000000000\n[    1.230001] RIP: 0010:corpus_null_deref+0x12/0x30\n[    1.230002] Call Trace:\n[    1.230003]  <TASK>\n[    1.230004]  corpus_trigger_write+0x84/0x90\n[    1.230005]  vfs_write+0x124/0x25c\n"u8.ToArray()).ToArray();
+        var reports = new List<KernelReport>();
+        ReportScanner.Scan(new MemoryStream(log), "serial", reports.Add);
+        Assert.That(reports.Select(r => r.Title), Is.EqualTo(new[] { "BUG: unable to handle kernel NULL pointer dereference in corpus_null_deref" }));
+        Assert.That(reports[0].Timestamp, Is.EqualTo(1.23));
+    }
+
+    /// <summary>A log of one huge line, generated as it is read (the test itself holds no 100 MB).</summary>
+    private sealed class OneLongLine(byte[] head, long length, byte[] tail) : Stream
+    {
+        private long _position;
+        private long Total => head.Length + length + tail.Length;
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = (int)Math.Min(count, Total - _position);
+            for (var i = 0; i < n; i++, _position++)
+                buffer[offset + i] = _position < head.Length ? head[_position] : _position < head.Length + length ? (byte)'A' : tail[_position - head.Length - length];
+            return n;
+        }
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => Total;
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
     [Test]
     public void UTF8_bytes_decode_to_the_same_reports_with_characters_split_between_reads()
     {

@@ -1,13 +1,15 @@
-namespace KernelSoak.Classify;
+namespace KernelSoak.Reports;
 
 /// <summary>
 /// The part of build.sh's command line Classify reads: --target, -v, and --name=value pairs for the log,
 /// the format and cake.config overrides (--campaign=…). Anything else (--help, --tree, --dryrun, another
 /// target) is the task host's to answer: <see cref="Parse"/> gives null and build.sh runs the host.
+/// The one parser of the three Classify entries: the native program, the task host's direct path, and
+/// (for --log and --format, which Cake parses alike) the task.
 /// </summary>
-public sealed record ClassifyArguments(bool Quiet, IReadOnlyList<KeyValuePair<string, string>> Values)
+public sealed record ClassifyCommandLine(bool Quiet, IReadOnlyList<KeyValuePair<string, string>> Values)
 {
-    public static ClassifyArguments? Parse(IReadOnlyList<string> args)
+    public static ClassifyCommandLine? Parse(IReadOnlyList<string> args)
     {
         var values = new List<KeyValuePair<string, string>>();
         string? target = null;
@@ -30,7 +32,7 @@ public sealed record ClassifyArguments(bool Quiet, IReadOnlyList<KeyValuePair<st
                 default: values.Add(new(name, value)); break;
             }
         }
-        return string.Equals(target, "Classify", StringComparison.OrdinalIgnoreCase) ? new ClassifyArguments(quiet, values) : null;
+        return string.Equals(target, "Classify", StringComparison.OrdinalIgnoreCase) ? new ClassifyCommandLine(quiet, values) : null;
     }
 
     public string? this[string name] => Values.LastOrDefault(v => v.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
