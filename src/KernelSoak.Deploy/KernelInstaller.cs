@@ -44,7 +44,7 @@ public sealed partial class KernelInstaller(SshTarget ssh, InstallLayout layout,
         var q = CommandLine.Quote(path);
         var command = $"{(place ? FastSha256.PlaceScript(await File.ReadAllBytesAsync(Sha256Helper!, cancellation)) : "true")}; " +
                       $"echo @@hash; {FastSha256.Command} {q} 2>/dev/null; echo @@free; df -k {CommandLine.Quote(layout.BootDir)} | tail -1; echo @@go; " +
-                      $"read -r go && [ \"$go\" = send ] || exit 0; {RemoteFiles.ReceiveCommand(path, file.Sha256)}";
+                      $"{RemoteFiles.AwaitSend}; {RemoteFiles.ReceiveCommand(path, file.Sha256)}";
         string? probe = null;
         string? onBoard = null;
         long free = 0;

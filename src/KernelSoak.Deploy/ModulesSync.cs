@@ -34,7 +34,7 @@ public sealed partial class KernelInstaller
         // modules.dep, modules.alias … are depmod's output: made on the board, never copied or compared.
         var files = manifest.Modules.Where(m => !IsDepmodOutput(m.RelativePath)).ToList();
         var staging = CommandLine.Quote($"{Path.GetDirectoryName(target)}/.ks-incoming-{manifest.Release}");
-        var command = $"{RemoteFiles.HashesCommand(target)}; echo @@go; read -r go && [ \"$go\" = send ] || exit 0; " +
+        var command = $"{RemoteFiles.HashesCommand(target)}; echo @@go; {RemoteFiles.AwaitSend}; " +
                       $"rm -rf {staging} && mkdir -p {staging} && {{ tar -C {staging} -xf - || {{ {RemoteFiles.Drain}; echo 'unpacking the modules failed' >&2; exit 2; }}; }} && cd / && . {staging}/{SyncScript}";
         List<ManifestFile>? changed = null;
         List<string> stale = [];

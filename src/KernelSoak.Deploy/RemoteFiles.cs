@@ -14,6 +14,14 @@ public static class RemoteFiles
     /// </summary>
     public const string Drain = "cat > /dev/null";
 
+    /// <summary>
+    /// Waits for our word ("send" or "skip"); on anything but "send" it reads to our end of input before it
+    /// exits. Exiting first would close the channel while our side still has to send its end of input, and
+    /// SSH.NET then sends that EOF on a channel OpenSSH has freed: OpenSSH drops the whole connection
+    /// ("ieof packet referred to nonexistent channel"), seen on a loaded host.
+    /// </summary>
+    public const string AwaitSend = "read -r go && [ \"$go\" = send ] || { " + Drain + "; exit 0; }";
+
     /// <summary>sha256 of every file under a directory, as "hash  ./path" lines (nothing when it does not exist).</summary>
     public static string HashesCommand(string directory)
     {
