@@ -27,6 +27,11 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 [ "$(id -u)" = 0 ] || { echo "fresh-machine.sh: needs root (debootstrap, chroot, bind mounts)" >&2; exit 1; }
 case "$ROOT" in /|/usr|/var|/home|/root|"$REPO"*) echo "fresh-machine.sh: refusing ROOT_DIR=$ROOT" >&2; exit 2 ;; esac
 command -v debootstrap >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap >&2; }
+# The root shares the host's network (apt and NuGet need it): the emulated board's SSH port must be free,
+# as on a new machine, or QEMU cannot forward it.
+if ss -ltn 2>/dev/null | grep -q '127.0.0.1:2222 '; then
+  echo "fresh-machine.sh: 127.0.0.1:2222 is taken (an emulated board of this checkout? ./build.sh --target=BoardDown); a fresh machine has it free" >&2; exit 1
+fi
 DOTNET_DIR=$(dirname "$(readlink -f "$(command -v dotnet)")")
 # The host's own Debian mirror (whatever apt uses here), so the root is built from the same packages.
 MIRROR=$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v security | head -1)
