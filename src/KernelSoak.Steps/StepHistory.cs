@@ -15,16 +15,11 @@ public sealed class StepHistory
 
     public StepHistory(IEnumerable<JournalEntry> entries)
     {
-        var open = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        foreach (var e in entries)
+        foreach (var span in StepSpan.Of(entries).Ended.Where(s => s.End.Outcome == Outcomes.Ok))
         {
-            if (e.Event == JournalEvent.Start) open[e.Step] = e.At;
-            else if (e.Event == JournalEvent.End && open.Remove(e.Step, out var start) && e.Outcome == Outcomes.Ok)
-            {
-                var seconds = (e.At - start).TotalSeconds;
-                Add(_byStep, e.Step, seconds);
-                Add(_byKind, Kind(e.Step), seconds);
-            }
+            var seconds = (span.End.At - span.Start).TotalSeconds;
+            Add(_byStep, span.Step, seconds);
+            Add(_byKind, Kind(span.Step), seconds);
         }
     }
 

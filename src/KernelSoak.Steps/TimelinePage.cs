@@ -20,20 +20,9 @@ public static class TimelinePage
     {
         var origin = entries.Count > 0 ? entries.Min(e => e.At) : DateTimeOffset.UnixEpoch;
         double T(DateTimeOffset at) => Math.Round((at - origin).TotalSeconds, 1);
-        var bars = new List<Bar>();
-        var marks = new List<Mark>();
-        var open = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        foreach (var e in entries)
-        {
-            switch (e.Event)
-            {
-                case JournalEvent.Start: open[e.Step] = e.At; break;
-                case JournalEvent.End when open.Remove(e.Step, out var start):
-                    bars.Add(new Bar(e.Step, T(start), T(e.At), e.Outcome ?? "", Detail(e)));
-                    break;
-                case JournalEvent.Note: marks.Add(new Mark(e.Step, T(e.At), e.Note ?? "")); break;
-            }
-        }
+        var (ended, open) = StepSpan.Of(entries);
+        var bars = ended.Select(s => new Bar(s.Step, T(s.Start), T(s.End.At), s.End.Outcome ?? "", Detail(s.End))).ToList();
+        var marks = entries.Where(e => e.Event == JournalEvent.Note).Select(e => new Mark(e.Step, T(e.At), e.Note ?? "")).ToList();
         // A step still open (the run was killed inside it) ends at the journal's last entry.
         var last = entries.Count > 0 ? T(entries.Max(e => e.At)) : 0;
         bars.AddRange(open.Select(o => new Bar(o.Key, T(o.Value), last, "interrupted", null)));
