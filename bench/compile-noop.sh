@@ -5,7 +5,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd); cd "$ROOT"
 CACHE=${KERNELSOAK_CACHE:-$HOME/.cache/kernelsoak}
 SRC=$(ls -d "$CACHE"/src/linux-* | grep -v '\.tmp$' | head -1)
-OBJ=$CACHE/builds/qemu-demo
+OBJ=$SRC/.kernelsoak-build-qemu-demo
 export CCACHE_DIR=$CACHE/ccache
 t() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc; }
 ./build.sh --target=CompileKernel --exclusive >/dev/null   # warm: the host is built, the journal knows

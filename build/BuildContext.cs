@@ -29,6 +29,10 @@ public sealed class BuildContext : FrostingContext
         // One compiler cache for every build of this machine (the board's build-kernel.sh uses the same).
         if (string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable("CCACHE_DIR")))
             System.Environment.SetEnvironmentVariable("CCACHE_DIR", Path.Combine(CacheDir, "ccache"));
+        // Build directories are direct children of their source (KernelTree.BuildDirIn), so compile commands
+        // hold only relative paths; leaving the directory out of the hash lets a worktree hit the base's objects.
+        if (string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable("CCACHE_NOHASHDIR")))
+            System.Environment.SetEnvironmentVariable("CCACHE_NOHASHDIR", "1");
         Kernel = KernelTree.For(Campaign, CacheDir, Path.GetDirectoryName(Campaign.SourcePath)!);
         Make = new KernelMake(Campaign.Kernel, Kernel, System.Environment.ProcessorCount);
         Output = new RunOutput(context.Log, DryRun ? null : Path.Combine(ArtifactsDir, "log", "run.log"));

@@ -23,10 +23,11 @@ public static class KernelPlan
              .. tree.IsWorktree ? new[] { $"git -C {tree.BaseDir} worktree add -B {tree.Branch} {tree.SourceDir} HEAD   # the campaign's own tree for its patches" } : []],
             async ct =>
             {
-                await configurator.PrepareAsync(ct);
+                await configurator.PrepareSourceAsync(ct);
                 await SourceState.EnsureRepositoryAsync(tree.BaseDir, c.Commands, ct);
                 var series = new PatchSeries(tree, c.Commands);
                 await series.EnsureWorktreeAsync(ct);
+                await configurator.PrepareBuildDirAsync(ct);
                 // Until the unpatched kernel is probed (when the campaign probes it), the campaign's tree is the base.
                 if (tree.IsWorktree && c.Campaign.Series.Baseline && HarvestPlan.Verdict(c, "baseline") is null) await series.ResetAsync(await series.BaseAsync(ct), ct);
                 return StepResult.Ok(new Dictionary<string, string> { ["head"] = SourceState.HeadCommit(tree.BaseDir) });
@@ -52,6 +53,7 @@ public static class KernelPlan
              scriptsConfig.ToString(), c.Make.Olddefconfig().ToString()],
             async ct =>
             {
+                await configurator.PrepareBuildDirAsync(ct); // a journal from before the build dir moved into the tree
                 if (spec.Base == BaseConfigKind.Running)
                 {
                     using var ssh = await c.ConnectBoardAsync();

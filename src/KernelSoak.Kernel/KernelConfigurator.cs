@@ -15,9 +15,21 @@ public sealed class KernelConfigurator(KernelTree tree, KernelMake make, Command
 
     public async Task PrepareAsync(CancellationToken cancellation = default)
     {
+        await PrepareSourceAsync(cancellation);
+        await PrepareBuildDirAsync(cancellation);
+    }
+
+    /// <summary>The base tree is there (unpacked when it is Debian's) and is a kernel tree.</summary>
+    public async Task PrepareSourceAsync(CancellationToken cancellation = default)
+    {
         if (tree.DebianTarball is not null) await DebianSource.EnsureUnpackedAsync(tree.DebianTarball, tree.BaseDir, runner, cancellation);
         if (!File.Exists(Path.Combine(tree.BaseDir, "Makefile")) || !File.Exists(Path.Combine(tree.BaseDir, "Kconfig")))
             throw new DirectoryNotFoundException($"{tree.BaseDir} is not a kernel tree (no Makefile/Kconfig): set [kernel] tree in the campaign");
+    }
+
+    /// <summary>The build directory exists and is writable (after the worktree, which may hold it, is made).</summary>
+    public async Task PrepareBuildDirAsync(CancellationToken cancellation = default)
+    {
         try
         {
             Directory.CreateDirectory(tree.BuildDir);

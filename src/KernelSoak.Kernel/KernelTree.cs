@@ -16,9 +16,22 @@ public sealed record KernelTree(string SourceDir, string BuildDir, string? Debia
     public bool IsWorktree => BaseDir != SourceDir;
     public string Branch { get; init; } = "";
 
+    /// <summary>Build directories inside a tree KernelSoak owns start with this (the kernel's .gitignore hides ".*").</summary>
+    public const string BuildDirPrefix = ".kernelsoak-build-";
+
+    /// <summary>
+    /// A build directory that is a direct child of its source: Kbuild then uses srctree="..", so every path
+    /// in a compile command is relative and equal in every tree of this kernel, and ccache (hash_dir off)
+    /// hits across the Debian tree, the board's build and each campaign's worktree. With O= anywhere else
+    /// srctree is absolute and a new worktree path misses every object.
+    /// </summary>
+    public static string BuildDirIn(string sourceDir, string campaignId) => Path.Combine(sourceDir, BuildDirPrefix + campaignId);
+
     /// <summary>
     /// "debian:linux-source-6.1" unpacks /usr/src/linux-source-6.1.tar.xz into the cache; anything else is a path.
-    /// The build directory is per campaign, so a vanilla and a debug build never share objects.
+    /// The build directory is per campaign, so a vanilla and a debug build never share objects. It lives in
+    /// the source tree when KernelSoak owns that tree (the unpacked Debian source, a series worktree); a
+    /// user's own checkout gets nothing written into it and builds in the cache.
     /// </summary>
     public static KernelTree For(Campaign campaign, string cacheDir, string campaignDir)
     {
@@ -28,13 +41,16 @@ public sealed record KernelTree(string SourceDir, string BuildDir, string? Debia
         {
             var tarball = $"/usr/src/{tree[DebianPrefix.Length..]}.tar.xz";
             var source = File.Exists(tarball) ? DebianSource.DirectoryFor(tarball, cacheDir) : Path.Combine(cacheDir, "src", tree[DebianPrefix.Length..]);
-            return WithSeries(new KernelTree(source, build, tarball), campaign, cacheDir);
+            return InOwnedTree(WithSeries(new KernelTree(source, build, tarball), campaign, cacheDir), campaign);
         }
         var expanded = tree.StartsWith("~/", StringComparison.Ordinal)
             ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), tree[2..])
             : tree;
-        return WithSeries(new KernelTree(Path.GetFullPath(expanded, campaignDir), build, null), campaign, cacheDir);
+        var own = WithSeries(new KernelTree(Path.GetFullPath(expanded, campaignDir), build, null), campaign, cacheDir);
+        return own.IsWorktree ? InOwnedTree(own, campaign) : own;
     }
+
+    private static KernelTree InOwnedTree(KernelTree tree, Campaign campaign) => tree with { BuildDir = BuildDirIn(tree.SourceDir, campaign.Id) };
 
     private static KernelTree WithSeries(KernelTree tree, Campaign campaign, string cacheDir) =>
         campaign.Series.Patches.Count == 0 ? tree

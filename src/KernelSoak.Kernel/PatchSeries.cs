@@ -14,13 +14,37 @@ public sealed partial class PatchSeries(KernelTree tree, CommandRunner runner)
 {
     private static readonly string[] Identity = ["-c", "user.name=KernelSoak", "-c", "user.email=kernelsoak@localhost"];
 
-    /// <summary>Creates the worktree on the work branch at the base tree's HEAD (kept if it exists).</summary>
+    /// <summary>
+    /// Creates the worktree on the work branch at the base tree's HEAD (kept if it exists). Build directories
+    /// left in its place (the worktree was removed, its build kept) are moved aside for git and put back;
+    /// anything else there is not ours to remove, so it stops the run.
+    /// </summary>
     public async Task EnsureWorktreeAsync(CancellationToken cancellation = default)
     {
         if (!tree.IsWorktree || File.Exists(Path.Combine(tree.SourceDir, ".git"))) return;
         Directory.CreateDirectory(Path.GetDirectoryName(tree.SourceDir)!);
+        var aside = MoveBuildDirsAside();
         await GitAsync(tree.BaseDir, ["worktree", "prune"], cancellation);
         await GitAsync(tree.BaseDir, ["worktree", "add", "-f", "-B", tree.Branch, tree.SourceDir, "HEAD"], cancellation);
+        if (aside is null) return;
+        foreach (var dir in Directory.EnumerateDirectories(aside)) Directory.Move(dir, Path.Combine(tree.SourceDir, Path.GetFileName(dir)));
+        Directory.Delete(aside);
+    }
+
+    private string? MoveBuildDirsAside()
+    {
+        if (!Directory.Exists(tree.SourceDir)) return null;
+        var entries = Directory.EnumerateFileSystemEntries(tree.SourceDir).ToList();
+        var foreign = entries.Where(e => !Path.GetFileName(e).StartsWith(KernelTree.BuildDirPrefix, StringComparison.Ordinal) || !Directory.Exists(e)).ToList();
+        if (foreign.Count > 0)
+            throw new IOException($"{tree.SourceDir} is meant to be this campaign's git worktree but holds other files ({string.Join(", ", foreign.Take(3).Select(Path.GetFileName))}): move it away and re-run");
+        if (entries.Count == 0) return null;
+        var aside = tree.SourceDir + ".builds-aside";
+        if (Directory.Exists(aside)) throw new IOException($"{aside} is left from an interrupted worktree creation: put its directories back into {tree.SourceDir} or remove it, then re-run");
+        Directory.CreateDirectory(aside);
+        foreach (var dir in entries) Directory.Move(dir, Path.Combine(aside, Path.GetFileName(dir)));
+        Directory.Delete(tree.SourceDir);
+        return aside;
     }
 
     public async Task<string> HeadAsync(CancellationToken cancellation = default) =>

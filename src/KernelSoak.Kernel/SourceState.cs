@@ -19,7 +19,9 @@ public static class SourceState
         using var repo = new Repository(sourceDir);
         var text = new StringBuilder(repo.Head.Tip?.Sha ?? "unborn");
         var status = repo.RetrieveStatus(new StatusOptions { IncludeUntracked = true, RecurseUntrackedDirs = true, IncludeIgnored = false });
-        foreach (var entry in status.Where(e => e.State != FileStatus.Unaltered).OrderBy(e => e.FilePath, StringComparer.Ordinal))
+        // Our own build directories inside the tree are outputs, not sources, whatever the tree's .gitignore says.
+        foreach (var entry in status.Where(e => e.State != FileStatus.Unaltered && !e.FilePath.StartsWith(KernelTree.BuildDirPrefix, StringComparison.Ordinal))
+                     .OrderBy(e => e.FilePath, StringComparer.Ordinal))
         {
             var file = new FileInfo(Path.Combine(sourceDir, entry.FilePath));
             text.Append('\n').Append(entry.FilePath).Append(' ').Append(entry.State)
@@ -51,6 +53,8 @@ public static class SourceState
         string[] identity = ["-c", "user.name=KernelSoak", "-c", "user.email=kernelsoak@localhost"];
         foreach (var args in new[] { new[] { "init", "-q" }, ["add", "-A"], [.. identity, "commit", "-q", "-m", $"base: {Path.GetFileName(sourceDir)}"] })
         {
+            // Build directories already in the tree (the board's) never become part of its base commit.
+            if (args[0] == "add") await File.AppendAllTextAsync(Path.Combine(Directory.CreateDirectory(Path.Combine(sourceDir, ".git", "info")).FullName, "exclude"), $"/{KernelTree.BuildDirPrefix}*/\n", cancellation);
             var result = await runner.RunAsync(new CommandLine("git", ["-C", sourceDir, .. args]), cancellation: cancellation);
             if (!result.Succeeded)
             {

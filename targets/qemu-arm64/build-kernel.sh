@@ -30,11 +30,16 @@ if [ ! -f "$SRC/Makefile" ]; then
   mv "$SRC.tmp" "$SRC"
 fi
 export CCACHE_DIR=$CACHE/ccache
+# Objects are built in a direct child of the source, so Kbuild uses srctree=".." and every compile command
+# is the same in any tree of this kernel (a campaign's worktree): with the directory left out of the hash,
+# ccache hits across trees.
+export CCACHE_NOHASHDIR=1
+OBJ=$SRC/.kernelsoak-build-qemu-arm64-$key
 CC="aarch64-linux-gnu-gcc"; command -v ccache >/dev/null && CC="ccache aarch64-linux-gnu-gcc"
 # Every make gets ARCH (olddefconfig without it rewrites .config for the host), the same CC
 # (Kbuild rebuilds everything when the command line changes) and LOCALVERSION= (no '+').
-KMAKE=(make -C "$SRC" O="$OUT/obj" -j"$JOBS" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- "CC=$CC" LOCALVERSION=)
-mkdir -p "$OUT/obj"
+KMAKE=(make -C "$SRC" O="$OBJ" -j"$JOBS" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- "CC=$CC" LOCALVERSION=)
+mkdir -p "$OBJ"
 run "${KMAKE[@]}" -s tinyconfig
 args=()
 while IFS= read -r l; do
@@ -46,26 +51,26 @@ while IFS= read -r l; do
     CONFIG_*=*) o=${l%%=*}; args+=(--set-val "${o#CONFIG_}" "${l#*=}");;
   esac
 done < "$FRAG"
-run "$SRC/scripts/config" --file "$OUT/obj/.config" "${args[@]}"
+run "$SRC/scripts/config" --file "$OBJ/.config" "${args[@]}"
 run "${KMAKE[@]}" -s olddefconfig
 # olddefconfig exits 0 when it drops an option: the final .config is the judge.
 dropped=0
 while IFS= read -r l; do
   case "$l" in "# CONFIG_"*" is not set"|CONFIG_*) ;; *) continue;; esac
-  grep -qxF -- "$l" "$OUT/obj/.config" || { echo "config line did not stick: $l" >&2; dropped=1; }
+  grep -qxF -- "$l" "$OBJ/.config" || { echo "config line did not stick: $l" >&2; dropped=1; }
 done < "$FRAG"
 [ $dropped = 0 ] || { echo "fix $FRAG (see the unmet 'depends on' in the tree's Kconfig)" >&2; exit 3; }
-say "building Image + modules in $OUT/obj (log: $OUT/build.log)"
+say "building Image + modules in $OBJ (log: $OUT/build.log)"
 if ! run "${KMAKE[@]}" Image modules >"$OUT/build.log" 2>&1; then
   grep -m20 -E 'error|Error' "$OUT/build.log" >&2 || tail -20 "$OUT/build.log" >&2; exit 1
 fi
-rel=$(cat "$OUT/obj/include/config/kernel.release")
+rel=$(cat "$OBJ/include/config/kernel.release")
 rm -rf "$OUT/modules"
 run "${KMAKE[@]}" -s INSTALL_MOD_PATH="$OUT/modules" modules_install >/dev/null
 rm -f "$OUT/modules/lib/modules/$rel/build" "$OUT/modules/lib/modules/$rel/source"
-cp "$OUT/obj/arch/arm64/boot/Image" "$OUT/Image"
-cp "$OUT/obj/.config" "$OUT/config"
-cp "$OUT/obj/System.map" "$OUT/System.map"
+cp "$OBJ/arch/arm64/boot/Image" "$OUT/Image"
+cp "$OBJ/.config" "$OUT/config"
+cp "$OBJ/System.map" "$OUT/System.map"
 echo "$rel" > "$OUT/kernel.release"
 touch "$OUT/done"
 say "kernel $rel ready: $OUT"
