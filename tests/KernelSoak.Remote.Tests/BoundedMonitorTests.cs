@@ -48,8 +48,16 @@ public sealed class BoundedMonitorTests
                 Command = $"head -c {LongLine} /dev/zero | tr '\\0' x; printf '\\n'; cat {KernelSoak.Processes.CommandLine.Quote(report)}",
             };
 
+            var printed = LongLine + 1 + new FileInfo(report).Length;
             using var peak = MemoryPeak.Start();
-            await monitor.RunAsync(new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token);
+            using var stop = new CancellationTokenSource();
+            var running = monitor.RunAsync(stop.Token);
+            // The monitor follows until cancelled (a kernel log never ends): stop once all was printed and the report is in.
+            var deadline = DateTime.UtcNow.AddMinutes(5);
+            while (!running.IsCompleted && DateTime.UtcNow < deadline && !(Reported(reports) && File.Exists(rawLog) && new FileInfo(rawLog).Length >= printed))
+                await Task.Delay(200);
+            await stop.CancelAsync();
+            await running;
             var (heap, resident) = peak.Stop();
             TestContext.Out.WriteLine($"peak growth while streaming: managed heap after a GC {heap / 1048576.0:0.0} MiB, resident {resident / 1048576.0:0.0} MiB");
 
@@ -62,6 +70,11 @@ public sealed class BoundedMonitorTests
         {
             Directory.Delete(dir, true);
         }
+    }
+
+    private static bool Reported(List<KernelReport> reports)
+    {
+        lock (reports) return reports.Any(r => r.Class == ReportClass.Kasan);
     }
 
     /// <summary>The raw log holds the 100 MiB line whole, its newline and the report, byte for byte.</summary>
