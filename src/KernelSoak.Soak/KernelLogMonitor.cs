@@ -45,9 +45,10 @@ public sealed class KernelLogMonitor(SshTarget ssh, string rawLog, string source
         {
             raw.Write(bytes.Span);
             raw.Flush();
+            // The log moves while a long line streams, before the line is whole.
+            Interlocked.Exchange(ref _lastLine, Stopwatch.GetTimestamp());
         }, line =>
         {
-            Interlocked.Exchange(ref _lastLine, Stopwatch.GetTimestamp());
             if (Since is { } since && LogLine.Parse(line).Timestamp is { } t && t < since) return;
             Emit(() => _classifier.Feed(line));
         }, cancellation);
