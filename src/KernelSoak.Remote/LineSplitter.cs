@@ -41,6 +41,24 @@ public sealed class LineSplitter
     /// <summary>Lines handed on cut so far.</summary>
     public long CutLines { get; private set; }
 
+    /// <summary>A saved capture's lines, read lazily and split the same way (a raw log keeps a long line whole; its reader must not).</summary>
+    public static IEnumerable<string> ReadLines(string path, Encoding encoding, int maxLineBytes = DefaultMaxLineBytes)
+    {
+        var splitter = new LineSplitter(encoding, maxLineBytes);
+        var lines = new List<string>();
+        var buffer = new byte[64 * 1024];
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        int read;
+        while ((read = file.Read(buffer)) > 0)
+        {
+            splitter.Feed(buffer.AsSpan(0, read), lines.Add);
+            foreach (var line in lines) yield return line;
+            lines.Clear();
+        }
+        splitter.Flush(lines.Add);
+        foreach (var line in lines) yield return line;
+    }
+
     /// <summary>Hands on every line <paramref name="bytes"/> completes; keeps the unfinished end for the next call.</summary>
     public void Feed(ReadOnlySpan<byte> bytes, Action<string> onLine)
     {

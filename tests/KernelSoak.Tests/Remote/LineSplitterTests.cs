@@ -120,4 +120,23 @@ public class LineSplitterTests
         var splitter = new LineSplitter(Encoding.Latin1, 4);
         Assert.That(Split(splitter, B("abcdefgh")), Is.EqualTo(new[] { "abcd" + splitter.CutMark }));
     }
+
+    [Test]
+    public void A_saved_capture_is_read_back_with_the_same_cut_and_the_file_is_not_changed()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            var bytes = B("[ 1.0] first\r\n" + new string('q', 300_000) + "\n[ 2.0] BUG: after it\nlast");
+            File.WriteAllBytes(path, bytes);
+            var cut = new LineSplitter(Utf8).CutMark;
+            Assert.That(LineSplitter.ReadLines(path, Utf8).ToList(),
+                Is.EqualTo(new[] { "[ 1.0] first", new string('q', LineSplitter.DefaultMaxLineBytes) + cut, "[ 2.0] BUG: after it", "last" }));
+            Assert.That(File.ReadAllBytes(path), Is.EqualTo(bytes));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
