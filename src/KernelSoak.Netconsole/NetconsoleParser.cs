@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using KernelSoak.Remote;
 
 namespace KernelSoak.Netconsole;
 
@@ -12,22 +13,32 @@ public readonly record struct NetconsoleLine(string Line, long? Sequence);
 /// <summary>
 /// Turns netconsole datagrams into log lines. Extended ("+") datagrams carry one record, or one fragment
 /// of a record over ~1000 bytes ("ncfrag=offset/total"), optionally after the kernel release ("r" flag);
-/// plain datagrams carry console text that may end mid-line. Pure: no sockets, no clock.
+/// plain datagrams carry console text that may end mid-line. Pure: no sockets, no clock. Bounded whatever
+/// arrives: plain text is split by a <see cref="LineSplitter"/>, a record is reassembled only up to the
+/// same cap (a longer one is handed on cut from its first fragment), and at most
+/// <see cref="MaxPendingRecords"/> unfinished records wait for their fragments.
 /// </summary>
 public sealed class NetconsoleParser
 {
-    private readonly StringBuilder _partial = new();
+    /// <summary>The kernel's extended records stop at 8 KiB; more unfinished at once is loss, not a burst.</summary>
+    public const int MaxPendingRecords = 64;
+    private readonly LineSplitter _plain = new(new UTF8Encoding(false));
     private readonly Dictionary<string, Fragments> _fragments = new(StringComparer.Ordinal);
+    private int _abandoned;
 
-    private sealed class Fragments(int total)
+    private sealed class Fragments(int total, long sequence)
     {
+        public long Sequence { get; } = sequence;
         public byte[] Bytes { get; } = new byte[total];
         public HashSet<int> Offsets { get; } = [];
         public int Received { get; set; }
     }
 
     /// <summary>Records that began but never completed (a fragment lost on the way): counted, never guessed.</summary>
-    public int IncompleteRecords => _fragments.Count;
+    public int IncompleteRecords => _fragments.Count + _abandoned;
+
+    /// <summary>Records waiting for their other fragments now: at most <see cref="MaxPendingRecords"/>.</summary>
+    public int WaitingRecords => _fragments.Count;
 
     public IEnumerable<NetconsoleLine> Feed(ReadOnlySpan<byte> datagram)
     {
@@ -35,31 +46,16 @@ public sealed class NetconsoleParser
         if (Extended(datagram) is { } header)
             AddExtended(datagram, header, lines);
         else
-            AddPlain(Encoding.UTF8.GetString(datagram), lines);
+            _plain.Feed(datagram, line => lines.Add(new NetconsoleLine(line, null)));
         return lines;
     }
 
     /// <summary>The plain text held back waiting for its newline.</summary>
     public IEnumerable<NetconsoleLine> Flush()
     {
-        if (_partial.Length == 0) return [];
-        var line = _partial.ToString();
-        _partial.Clear();
-        return [new NetconsoleLine(line, null)];
-    }
-
-    private void AddPlain(string text, List<NetconsoleLine> lines)
-    {
-        var start = 0;
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (text[i] != '\n') continue;
-            _partial.Append(text, start, i - start);
-            lines.Add(new NetconsoleLine(_partial.ToString().TrimEnd('\r'), null));
-            _partial.Clear();
-            start = i + 1;
-        }
-        _partial.Append(text, start, text.Length - start);
+        var lines = new List<NetconsoleLine>();
+        _plain.Flush(line => lines.Add(new NetconsoleLine(line, null)));
+        return lines;
     }
 
     private readonly record struct Header(int Start, int Semicolon, string Prefix, long Sequence, int FragOffset, int FragTotal);
@@ -95,8 +91,18 @@ public sealed class NetconsoleParser
             return;
         }
         if (h.FragTotal == 0 || h.FragOffset < 0 || h.FragOffset + body.Length > h.FragTotal) return; // malformed: dropped
+        if (h.FragTotal > _plain.MaxLineBytes)
+        {
+            // No kernel record is this long: its first fragment stands for it, cut (the datagrams are in the raw log).
+            if (h.FragOffset == 0 && Record(h, body) is var first) lines.Add(first with { Line = first.Line + _plain.CutMark });
+            return;
+        }
         var key = h.Prefix;
-        if (!_fragments.TryGetValue(key, out var record)) _fragments[key] = record = new Fragments(h.FragTotal);
+        if (!_fragments.TryGetValue(key, out var record))
+        {
+            if (_fragments.Count == MaxPendingRecords && _fragments.Remove(_fragments.MinBy(f => f.Value.Sequence).Key)) _abandoned++;
+            _fragments[key] = record = new Fragments(h.FragTotal, h.Sequence);
+        }
         if (record.Bytes.Length != h.FragTotal || !record.Offsets.Add(h.FragOffset)) return; // duplicate
         body.CopyTo(record.Bytes.AsSpan(h.FragOffset));
         record.Received += body.Length;

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Text;
 using Renci.SshNet;
 using Renci.SshNet.Common;
 using KernelSoak.Processes;
@@ -260,7 +261,16 @@ public sealed partial class SshTarget : IDisposable
     /// Streams a long-running command's output line by line until it ends or is cancelled; cancelling
     /// kills the remote process group (see <see cref="KillOnHangup"/>).
     /// </summary>
-    public async Task StreamAsync(string command, Action<string> onLine, CancellationToken cancellation)
+    public Task StreamAsync(string command, Action<string> onLine, CancellationToken cancellation) =>
+        StreamAsync(command, static _ => { }, onLine, cancellation);
+
+    /// <summary>
+    /// Streams a long-running command's output: <paramref name="onBytes"/> gets every byte as printed (for
+    /// the kept log; the memory is lent for the call only), <paramref name="onLine"/> the same split by a
+    /// <see cref="LineSplitter"/> (UTF-8), so a line of any length holds at most its cap in memory.
+    /// Ends when the command does or on cancel, which kills the remote process group (see <see cref="KillOnHangup"/>).
+    /// </summary>
+    public async Task StreamAsync(string command, Action<ReadOnlyMemory<byte>> onBytes, Action<string> onLine, CancellationToken cancellation)
     {
         using var cmd = _client.CreateCommand(KillOnHangup(AsRoot(command)));
         var running = cmd.ExecuteAsync(CancellationToken.None);
@@ -271,12 +281,16 @@ public sealed partial class SshTarget : IDisposable
         // nothing will ever end it, the stream is closed under the reader.
         var reading = Task.Run(async () =>
         {
-            using var reader = new StreamReader(output);
-            while (await reader.ReadLineAsync(CancellationToken.None) is { } line)
+            var lines = new LineSplitter(new UTF8Encoding(false));
+            var buffer = new byte[64 * 1024];
+            int read;
+            while ((read = await output.ReadAsync(buffer, CancellationToken.None)) > 0)
             {
-                if (cancellation.IsCancellationRequested) break;
-                onLine(line);
+                if (cancellation.IsCancellationRequested) return;
+                onBytes(buffer.AsMemory(0, read));
+                lines.Feed(buffer.AsSpan(0, read), onLine);
             }
+            if (!cancellation.IsCancellationRequested) lines.Flush(onLine);
         }, CancellationToken.None);
         try
         {

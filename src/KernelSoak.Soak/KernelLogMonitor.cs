@@ -15,6 +15,9 @@ public sealed class KernelLogMonitor(SshTarget ssh, string rawLog, string source
     /// <summary>Records printed before this kernel time are kept in the raw log but not classified (an earlier probe on the same boot).</summary>
     public double? Since { get; init; }
 
+    /// <summary>What prints the kernel log on the board (a test replays a saved log through a real sshd instead).</summary>
+    public string Command { get; init; } = "cat /dev/kmsg";
+
     private readonly ReportClassifier _classifier = new(source);
     private readonly Lock _gate = new();
     private long _lastLine = Stopwatch.GetTimestamp();
@@ -26,7 +29,8 @@ public sealed class KernelLogMonitor(SshTarget ssh, string rawLog, string source
     public async Task RunAsync(CancellationToken cancellation)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(rawLog)!);
-        await using var raw = new StreamWriter(rawLog, append: true) { AutoFlush = true };
+        // Byte for byte as the board sent it: lines are cut for the classifier (LineSplitter), never here.
+        await using var raw = new FileStream(rawLog, FileMode.Append, FileAccess.Write, FileShare.Read);
         using var quiet = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
         var flusher = Task.Run(async () =>
         {
@@ -37,10 +41,14 @@ public sealed class KernelLogMonitor(SshTarget ssh, string rawLog, string source
             }
             catch (OperationCanceledException) { }
         }, CancellationToken.None);
-        await ssh.StreamAsync("cat /dev/kmsg", line =>
+        await ssh.StreamAsync(Command, bytes =>
         {
-            raw.WriteLine(line);
+            raw.Write(bytes.Span);
+            raw.Flush();
+            // The log moves while a long line streams, before the line is whole.
             Interlocked.Exchange(ref _lastLine, Stopwatch.GetTimestamp());
+        }, line =>
+        {
             if (Since is { } since && LogLine.Parse(line).Timestamp is { } t && t < since) return;
             Emit(() => _classifier.Feed(line));
         }, cancellation);

@@ -144,5 +144,6 @@ public sealed class Probe(SshEndpoint endpoint, ProbeSettings settings, Action<s
         };
     }
 
-    private static string[] ReadAll(string path) => File.Exists(path) ? File.ReadAllLines(path) : [];
+    /// <summary>Lazily, each line at most <see cref="LineSplitter.DefaultMaxLineBytes"/>: kmsg.log keeps a runaway line whole.</summary>
+    private static IEnumerable<string> ReadAll(string path) => File.Exists(path) ? LineSplitter.ReadLines(path, new System.Text.UTF8Encoding(false)) : [];
 }

@@ -26,11 +26,11 @@ public static class StressSession
                        "n=$((n+1)); [ $rc = 0 ] || [ $rc = 124 ] || bad=$((bad+1)); echo \"ks-stress iteration $n exit $rc\"; done; echo \"ks-stress done $n $bad\"";
             var iterations = 0;
             var bad = 0;
-            await using var log = new StreamWriter(Path.Combine(logDir, $"stress-{c.Profile}-{n + 1}.log"));
-            await log.WriteLineAsync($"$ {c.Command}   (for {seconds} s, restarted on exit)");
-            await ssh.StreamAsync(loop, line =>
+            await using var log = new FileStream(Path.Combine(logDir, $"stress-{c.Profile}-{n + 1}.log"), FileMode.Create, FileAccess.Write, FileShare.Read);
+            await log.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"$ {c.Command}   (for {seconds} s, restarted on exit)\n"), cancellation);
+            // The program's output as printed (a line of any length kept whole here); lines are only read for the loop's markers.
+            await ssh.StreamAsync(loop, bytes => log.Write(bytes.Span), line =>
             {
-                log.WriteLine(line);
                 var parts = line.Split(' ');
                 if (line.StartsWith("ks-stress done ", StringComparison.Ordinal) && parts.Length >= 4)
                 {

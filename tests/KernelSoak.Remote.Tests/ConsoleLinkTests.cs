@@ -102,6 +102,26 @@ public class ConsoleLinkTests
         Assert.That(board.Heard[heardBefore..], Is.EqualTo(Encoding.Latin1.GetBytes(typed)), "typed bytes arrive once each (0xFF not doubled on the board's side)");
     }
 
+    [Test]
+    public async Task Megabytes_of_junk_without_a_newline_before_a_panic_are_captured_whole_and_the_panic_still_ends_the_watch()
+    {
+        var (console, boardEnd) = await OpenAsync("tty");
+        await using var _ = console;
+        await using var board = new BoardOnTty(boardEnd);
+        await SyncAsync(console, board);
+        // A baud mismatch or a runaway program: 8 MiB of every byte value but the newline, then a real panic.
+        var junk = Enumerable.Range(0, 8 << 20).Select(i => (byte)(i % 255 == 10 ? 11 : i % 255)).ToArray();
+        var sent = junk.Concat(Encoding.Latin1.GetBytes("\r\n" + ScriptedBoard.Scripts.PanicTranscript("6.12.0-ks"))).ToArray();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var watching = new FatalReportWatch(console).FirstFatalAsync(0, timeout.Token);
+        for (var at = 0; at < sent.Length; at += 64 * 1024) await board.SendAsync(sent.AsMemory(at, Math.Min(64 * 1024, sent.Length - at)).ToArray());
+        var panic = await watching;
+        Assert.That(panic?.Class, Is.EqualTo(ReportClass.Panic));
+        Assert.That(panic!.Title, Does.Contain("Unable to mount root fs"));
+        await console.ExpectAsync(new System.Text.RegularExpressions.Regex("end Kernel panic[^\n]*\n"), 0, TimeSpan.FromSeconds(10));
+        Assert.That(File.ReadAllBytes(console.CapturePath), Is.EqualTo(sent), "the capture is every byte the board sent, the long line whole");
+    }
+
     [TestCase("tty")]
     [TestCase("raw")]
     [TestCase("telnet")]

@@ -39,8 +39,10 @@ public sealed class SshResilienceTests
         using var ssh = await SshTarget.ConnectAsync(sshd.Endpoint());
         var lines = new List<string>();
         using var cts = new CancellationTokenSource();
-        var streaming = ssh.StreamAsync("echo first; sleep 60", lines.Add, cts.Token);
-        await Task.Delay(500);
+        var streaming = ssh.StreamAsync("echo first; sleep 60", line => { lock (lines) lines.Add(line); }, cts.Token);
+        // Freeze once the command runs (a fixed 500 ms was too short for a login on a loaded machine: no line yet).
+        var started = Stopwatch.StartNew();
+        while (started.Elapsed < TimeSpan.FromSeconds(15) && lines.Count == 0) await Task.Delay(50);
         sshd.FreezeSessions();
         try
         {

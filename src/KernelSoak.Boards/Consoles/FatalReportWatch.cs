@@ -1,5 +1,6 @@
 using System.Text;
 using System.Threading.Channels;
+using KernelSoak.Remote;
 using KernelSoak.Reports;
 
 namespace KernelSoak.Boards.Consoles;
@@ -40,20 +41,12 @@ public sealed class FatalReportWatch(IConsole console, IReadOnlySet<ReportClass>
 
     private async Task SplitLinesAsync(long offset, ChannelWriter<string> lines, CancellationToken cancellation)
     {
-        var partial = new StringBuilder();
+        // Latin-1 as the console's own text (one byte, one char); a line of any length holds at most the cap.
+        var splitter = new LineSplitter(Encoding.Latin1);
         try
         {
             await foreach (var chunk in console.ReadAsync(offset, cancellation))
-                foreach (var c in Encoding.Latin1.GetString(chunk.Bytes.Span))
-                {
-                    if (c != '\n')
-                    {
-                        partial.Append(c);
-                        continue;
-                    }
-                    lines.TryWrite(partial.ToString().TrimEnd('\r'));
-                    partial.Clear();
-                }
+                splitter.Feed(chunk.Bytes.Span, line => lines.TryWrite(line));
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using KernelSoak.Netconsole;
+using KernelSoak.Remote;
 using KernelSoak.Reports;
 
 namespace KernelSoak.Tests.Netconsole;
@@ -61,6 +62,41 @@ public class NetconsoleParserTests
         lines.AddRange(parser.Feed(B("half\n[   12.5] tail without newline")).Select(l => l.Line));
         lines.AddRange(parser.Flush().Select(l => l.Line));
         Assert.That(lines, Is.EqualTo(new[] { "[   12.345678] first line", "[   12.400000] second half", "[   12.5] tail without newline" }));
+    }
+
+    [Test]
+    public void Plain_text_with_no_newline_for_megabytes_is_cut_at_the_cap_marked_and_the_next_line_is_whole()
+    {
+        var parser = new NetconsoleParser();
+        var lines = parser.Feed(B("[ 1.0] start ")).ToList();
+        for (var i = 0; i < 3000; i++) lines.AddRange(parser.Feed(B(new string('j', 1000)))); // 3 MB, as ~1 KB datagrams
+        lines.AddRange(parser.Feed(B("jjj\n[ 2.0] BUG: KASAN: use-after-free in f+0x1/0x2\n")));
+        Assert.That(lines.Select(l => l.Line.Length), Is.EqualTo(new[] { LineSplitter.DefaultMaxLineBytes + CutMark.Length, "[ 2.0] BUG: KASAN: use-after-free in f+0x1/0x2".Length }));
+        Assert.That(lines[0].Line, Does.StartWith("[ 1.0] start jjj").And.EndWith(CutMark));
+        Assert.That(lines[1].Line, Is.EqualTo("[ 2.0] BUG: KASAN: use-after-free in f+0x1/0x2"));
+    }
+
+    private static readonly string CutMark = new LineSplitter(Encoding.UTF8).CutMark;
+
+    [Test]
+    public void A_record_announcing_more_than_the_cap_is_handed_on_cut_from_its_first_fragment_and_never_allocated()
+    {
+        var parser = new NetconsoleParser();
+        var first = parser.Feed(B("4,50,1000,-,ncfrag=0/2000000000;BUG: huge record\n")).ToList();
+        var later = parser.Feed(B("4,50,1000,-,ncfrag=1000/2000000000;more")).ToList();
+        Assert.That(first.Single(), Is.EqualTo(new NetconsoleLine("4,50,1000,-;BUG: huge record" + CutMark, 50)));
+        Assert.That((later.Count, parser.IncompleteRecords), Is.EqualTo((0, 0)));
+    }
+
+    [Test]
+    public void Records_whose_other_fragments_never_come_are_bounded_in_number_and_still_counted()
+    {
+        var parser = new NetconsoleParser();
+        for (var seq = 0; seq < 1000; seq++) Assert.That(parser.Feed(B($"4,{seq},1000,-,ncfrag=0/8000;lost {seq}")), Is.Empty);
+        Assert.That(parser.IncompleteRecords, Is.EqualTo(1000), "every one counted");
+        Assert.That(parser.WaitingRecords, Is.EqualTo(NetconsoleParser.MaxPendingRecords), "only the newest wait for their fragments");
+        var late = parser.Feed(B("4,999,1000,-,ncfrag=8/8000;" + new string('x', 7992))).ToList();
+        Assert.That(late.Single().Line, Is.EqualTo("4,999,1000,-;lost 999" + new string('x', 7992)), "a recent record still completes");
     }
 
     [Test]
