@@ -57,6 +57,16 @@ public sealed class SavedLog
             json.WriteString("source", r.Source);
             json.WriteNumber("line", r.LineNumber);
             json.WriteNumber("end_line", r.EndLineNumber);
+            if (r.StartOffset is { } start && r.EndOffset is { } end)
+            {
+                json.WriteNumber("start", start);
+                json.WriteNumber("end", end);
+            }
+            else
+            {
+                json.WriteNull("start");
+                json.WriteNull("end");
+            }
             if (r.Timestamp is { } t) json.WriteNumber("timestamp", t);
             else json.WriteNull("timestamp");
             json.WriteNumber("count", e.Count);
