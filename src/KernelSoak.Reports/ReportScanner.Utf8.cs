@@ -89,7 +89,13 @@ public static partial class ReportScanner
                     var hit = Prefilter.IndexOf(text[scan..]);
                     if (hit < 0)
                     {
-                        classifier.Skip(Lines(text[pos..]));
+                        // The block's last lines are fed, not skipped: they may be the prelude ("[ cut here ]") of a
+                        // header at the start of the next block. None holds a header (no candidate, or one that is not).
+                        var last = text.Length;
+                        for (var k = 0; k < Prelude && last > pos; k++)
+                            last = pos + text[pos..(last - 1)].LastIndexOf((byte)'\n') + 1;
+                        classifier.Skip(Lines(text[pos..last]));
+                        for (pos = last; pos < text.Length;) pos = FeedLine(text, pos, false);
                         return;
                     }
                     var lineStart = scan + text[scan..(scan + hit)].LastIndexOf((byte)'\n') + 1;

@@ -22,7 +22,8 @@ public sealed class SavedLog
         var book = new ReportBook(suppress);
         var total = 0;
         using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0))
-            ReportScanner.Scan(file, System.IO.Path.GetFileName(path), report => { total++; book.Add(report); }, keepText: title => !book.Knows(title));
+        using (var ahead = new ReadAheadStream(file))
+            ReportScanner.Scan(ahead, System.IO.Path.GetFileName(path), report => { total++; book.Add(report); }, keepText: title => !book.Knows(title));
         return new SavedLog(path, total, book);
     }
 
