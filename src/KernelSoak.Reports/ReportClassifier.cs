@@ -27,6 +27,7 @@ public sealed class ReportClassifier(string source)
 
     private readonly ReportLinesBuilder _lines = new(); // the open report's, reused from report to report
     private readonly Dictionary<string, (ReportName Name, ReportClass Class, string? Culprit)> _named = new(StringComparer.Ordinal);
+    private char[] _key = new char[16 * 1024];
 
     private sealed class Open(Header header, LogLine first, int number, ReportLinesBuilder lines, string context)
     {
@@ -239,13 +240,21 @@ public sealed class ReportClassifier(string source)
     {
         // A log repeats its reports (a WARN_ON that fires every second prints the same text, timestamps
         // aside): each text is named once.
-        var key = $"{open.Header.Kind.Header}\u0001{open.Prelude}\u0001{open.TitleEnd}\u0001{open.Lines.TextFrom(0, open.Lines.Count)}";
-        if (!_named.TryGetValue(key, out var known))
+        // The key is built in a buffer kept from report to report: a string of it per report was most of what a
+        // report-dense log allocated (a string is made only for a text not seen before).
+        var text = open.Lines.SpanFrom(0, open.Lines.Count);
+        var need = open.Header.Kind.Header.Length + 32 + text.Length;
+        if (_key.Length < need) _key = new char[Math.Max(need, _key.Length * 2)];
+        if (!_key.AsSpan().TryWrite($"{open.Header.Kind.Header}\u0001{open.Prelude}\u0001{open.TitleEnd}\u0001", out var headLength))
+            throw new InvalidOperationException("report key buffer too small");
+        text.CopyTo(_key.AsSpan(headLength));
+        var key = _key.AsSpan(0, headLength + text.Length);
+        if (!_named.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var known))
         {
             var named = TitleEngine.Name(open.Header.Kind, open.Lines.TextFrom(open.Prelude, open.TitleEnd ?? open.Lines.Count));
             var namedClass = named.Format?.Class ?? open.Header.Class;
             if (_named.Count >= 1024) _named.Clear();
-            _named[key] = known = (named, namedClass, Culprits.Find(namedClass, open.Header.Line, open.Lines.Borrow()));
+            _named[key.ToString()] = known = (named, namedClass, Culprits.Find(namedClass, open.Header.Line, open.Lines.Borrow()));
         }
         var (name, cls, culprit) = known;
         var lines = KeepText?.Invoke(name.Title) == false ? ReportLines.Empty : open.Lines.Copy();

@@ -21,9 +21,9 @@ public sealed class SavedLog
     {
         var book = new ReportBook(suppress);
         var total = 0;
+        // Read on this thread: a read-ahead thread was tried (bench/RESULTS.md, session 8) and cost more CPU than it saved.
         using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0))
-        using (var ahead = new ReadAheadStream(file))
-            ReportScanner.Scan(ahead, System.IO.Path.GetFileName(path), report => { total++; book.Add(report); }, keepText: title => !book.Knows(title));
+            ReportScanner.Scan(file, System.IO.Path.GetFileName(path), report => { total++; book.Add(report); }, keepText: title => !book.Knows(title));
         return new SavedLog(path, total, book);
     }
 
