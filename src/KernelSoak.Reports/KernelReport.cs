@@ -42,6 +42,14 @@ public sealed record KernelReport(
     /// <summary>The log's line number of the report's last line.</summary>
     public int EndLineNumber { get; init; }
 
+    /// <summary>
+    /// Where the report's text sits in the log, in bytes (syzkaller's StartPos/EndPos): the start of its first
+    /// line (the prelude's, when it has one) and the end of its last, before that line's "\n" or "\r\n".
+    /// Null when the lines came without their place in a file (a live stream, text handed over as strings).
+    /// </summary>
+    public long? StartOffset { get; init; }
+    public long? EndOffset { get; init; }
+
     public string Text => Lines is ReportLines joined ? joined.ToString() : string.Join('\n', Lines);
 
     /// <summary>syzkaller's class names (KASAN, ATOMIC_SLEEP …) as the corpus labels them.</summary>

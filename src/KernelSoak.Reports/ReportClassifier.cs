@@ -18,12 +18,16 @@ public sealed class ReportClassifier(string source)
     public const string CutMark = " [line cut]";
     private static readonly System.Buffers.SearchValues<string> InfoWithStack = System.Buffers.SearchValues.Create(
         ["vmalloc: allocation failure:", "FAULT_INJECTION: forcing a failure", "FAULT_FLAG_ALLOW_RETRY missing"], StringComparison.Ordinal);
-    private readonly Queue<(LogLine Line, int Number)> _recent = new();
+    private readonly Queue<Recent> _recent = new();
+
+    /// <summary>A line seen outside a report, kept while it may still be a header's prelude; Start/End: its bytes in the log (-1: unknown).</summary>
+    private readonly record struct Recent(LogLine Line, int Number, long Start, long End);
     private Open? _open;
     private int _number;
 
     private readonly ReportLinesBuilder _lines = new(); // the open report's, reused from report to report
     private readonly Dictionary<string, (ReportName Name, ReportClass Class, string? Culprit)> _named = new(StringComparer.Ordinal);
+    private char[] _key = new char[16 * 1024];
 
     private sealed class Open(Header header, LogLine first, int number, ReportLinesBuilder lines, string context)
     {
@@ -43,6 +47,9 @@ public sealed class ReportClassifier(string source)
         public bool Muted { get; set; }
         /// <summary>Lines past this one are not read for the title: another message with a stack of its own began there.</summary>
         public int? TitleEnd { get; set; }
+        /// <summary>Byte offsets in the log: where the first kept line starts, where the last kept line ends (-1: unknown).</summary>
+        public long StartOffset { get; set; } = -1;
+        public long EndOffset { get; set; } = -1;
     }
 
     public static IReadOnlyList<KernelReport> Classify(IEnumerable<string> lines, string source)
@@ -69,11 +76,18 @@ public sealed class ReportClassifier(string source)
     public KernelReport? FeedOne(ReadOnlySpan<char> raw) => FeedOne(raw, mayHoldHeader: true);
 
     /// <summary>As <see cref="FeedOne(ReadOnlySpan{char})"/>; <paramref name="mayHoldHeader"/> false: the caller knows the line holds none of <see cref="Headers.Needles"/>.</summary>
-    public KernelReport? FeedOne(ReadOnlySpan<char> raw, bool mayHoldHeader)
+    public KernelReport? FeedOne(ReadOnlySpan<char> raw, bool mayHoldHeader) => FeedOne(raw, mayHoldHeader, -1, -1);
+
+    /// <summary>
+    /// As <see cref="FeedOne(ReadOnlySpan{char}, bool)"/>, with where the line's bytes sit in the log: <paramref name="start"/>
+    /// its first byte, <paramref name="end"/> just past its last (before its "\n" or "\r\n"); a report then carries
+    /// <see cref="KernelReport.StartOffset"/> and <see cref="KernelReport.EndOffset"/>. -1: not known.
+    /// </summary>
+    public KernelReport? FeedOne(ReadOnlySpan<char> raw, bool mayHoldHeader, long start, long end)
     {
         _number++;
-        var (start, length, timestamp) = LogLine.Locate(raw, out var caller);
-        var text = raw.Slice(start, length);
+        var (textStart, length, timestamp) = LogLine.Locate(raw, out var caller);
+        var text = raw.Slice(textStart, length);
         // printk writes at most 1 KiB a line: anything much longer is junk, and would cost the title patterns dearly.
         if (text.Length > MaxLineChars) text = string.Concat(text[..MaxLineChars], CutMark);
         var header = mayHoldHeader ? Headers.Match(text) : null;
@@ -84,11 +98,13 @@ public sealed class ReportClassifier(string source)
             var closed = _open is null ? null : Close(_open);
             _open = new Open(header, new LogLine(header.Line, timestamp), _number, _lines, caller.Of(raw));
             var prelude = Prelude();
-            foreach (var (line, _) in prelude) _open.Lines.Add(line.Text);
+            foreach (var p in prelude) _open.Lines.Add(p.Line.Text);
             _open.HasLeadingSeparator = prelude.Any(p => Headers.IsSeparator(p.Line.Text));
             _open.Prelude = prelude.Count;
             _open.Lines.Add(text);
             _open.Last = _number;
+            _open.StartOffset = prelude.Count > 0 ? prelude[0].Start : start;
+            _open.EndOffset = end;
             _recent.Clear();
             return closed;
         }
@@ -109,6 +125,7 @@ public sealed class ReportClassifier(string source)
             {
                 _open.Lines.Add(text);
                 _open.Last = _number;
+                _open.EndOffset = end;
             }
             var ends = Headers.IsEndMarker(text) || (Headers.IsSeparator(text) && _open.HasLeadingSeparator && _open.Lines.Count > 3);
             if (ends || _open.Lines.Count >= MaxLines || _open.Seen >= MaxLinesSeen)
@@ -119,7 +136,7 @@ public sealed class ReportClassifier(string source)
             }
             return null;
         }
-        _recent.Enqueue((new LogLine(text.ToString(), timestamp), _number));
+        _recent.Enqueue(new Recent(new LogLine(text.ToString(), timestamp), _number, start, end));
         while (_recent.Count > 4) _recent.Dequeue();
         return null;
     }
@@ -186,7 +203,7 @@ public sealed class ReportClassifier(string source)
     }
 
     /// <summary>Lines just before a header that belong to it: "[ cut here ]", a separator, a WARN() message.</summary>
-    private List<(LogLine Line, int Number)> Prelude()
+    private List<Recent> Prelude()
     {
         var items = _recent.ToList();
         var start = items.FindLastIndex(i => Headers.IsCutHere(i.Line.Text) || Headers.IsSeparator(i.Line.Text));
@@ -223,13 +240,21 @@ public sealed class ReportClassifier(string source)
     {
         // A log repeats its reports (a WARN_ON that fires every second prints the same text, timestamps
         // aside): each text is named once.
-        var key = $"{open.Header.Kind.Header}\u0001{open.Prelude}\u0001{open.TitleEnd}\u0001{open.Lines.TextFrom(0, open.Lines.Count)}";
-        if (!_named.TryGetValue(key, out var known))
+        // The key is built in a buffer kept from report to report: a string of it per report was most of what a
+        // report-dense log allocated (a string is made only for a text not seen before).
+        var text = open.Lines.SpanFrom(0, open.Lines.Count);
+        var need = open.Header.Kind.Header.Length + 32 + text.Length;
+        if (_key.Length < need) _key = new char[Math.Max(need, _key.Length * 2)];
+        if (!_key.AsSpan().TryWrite($"{open.Header.Kind.Header}\u0001{open.Prelude}\u0001{open.TitleEnd}\u0001", out var headLength))
+            throw new InvalidOperationException("report key buffer too small");
+        text.CopyTo(_key.AsSpan(headLength));
+        var key = _key.AsSpan(0, headLength + text.Length);
+        if (!_named.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var known))
         {
             var named = TitleEngine.Name(open.Header.Kind, open.Lines.TextFrom(open.Prelude, open.TitleEnd ?? open.Lines.Count));
             var namedClass = named.Format?.Class ?? open.Header.Class;
             if (_named.Count >= 1024) _named.Clear();
-            _named[key] = known = (named, namedClass, Culprits.Find(namedClass, open.Header.Line, open.Lines.Borrow()));
+            _named[key.ToString()] = known = (named, namedClass, Culprits.Find(namedClass, open.Header.Line, open.Lines.Borrow()));
         }
         var (name, cls, culprit) = known;
         var lines = KeepText?.Invoke(name.Title) == false ? ReportLines.Empty : open.Lines.Copy();
@@ -238,6 +263,7 @@ public sealed class ReportClassifier(string source)
         {
             AltTitles = name.AltTitles, Corrupted = name.Corrupted, EndsBoot = open.Header.Kind.EndsBoot, Culprit = culprit,
             PreludeLines = open.Prelude, EndLineNumber = open.Last,
+            StartOffset = open.StartOffset >= 0 ? open.StartOffset : null, EndOffset = open.EndOffset >= 0 ? open.EndOffset : null,
         };
     }
 }

@@ -73,6 +73,9 @@ internal sealed class ReportLinesBuilder
     /// <summary>Lines [<paramref name="first"/>, <paramref name="end"/>) joined by '\n' (each line followed by one).</summary>
     public string TextFrom(int first, int end) => first >= Math.Min(end, _count) ? "" : new string(_chars, _starts[first], _starts[Math.Min(end, _count)] - _starts[first]);
 
+    /// <summary>As <see cref="TextFrom"/>, read in place: valid until the builder is cleared or added to.</summary>
+    public ReadOnlySpan<char> SpanFrom(int first, int end) => first >= Math.Min(end, _count) ? [] : _chars.AsSpan(_starts[first], _starts[Math.Min(end, _count)] - _starts[first]);
+
     /// <summary>The lines so far, copied out to keep.</summary>
     public ReportLines Copy() => new(new string(_chars, 0, _length).AsMemory(), _starts[..(_count + 1)], _count);
 

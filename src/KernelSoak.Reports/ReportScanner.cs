@@ -8,11 +8,11 @@ namespace KernelSoak.Reports;
 /// a header (one vectorised multi-string search over a block of text, no per-line string), then feeds the
 /// classifier line by line until that report closes. Gives exactly what feeding every line would.
 /// </summary>
-public static class ReportScanner
+public static partial class ReportScanner
 {
     private static readonly SearchValues<string> Candidates = SearchValues.Create(Headers.Needles, StringComparison.Ordinal);
     private const int Prelude = 4;
-    /// <summary>The read buffer's limit in characters (8 MiB): a longer line is cut, whatever its length.</summary>
+    /// <summary>The read buffer's limit, in characters for text (8 MiB) and in bytes for a stream (4 MiB): a longer line is cut, whatever its length.</summary>
     public const int MaxBuffer = 1 << 22; // the classifier looks this many lines back for "[ cut here ]" and separators
 
     public static IReadOnlyList<KernelReport> Scan(TextReader reader, string source)
@@ -28,10 +28,6 @@ public static class ReportScanner
     /// </summary>
     public static void Scan(TextReader reader, string source, Action<KernelReport> onReport, Func<string, bool>? keepText = null) =>
         Scan(reader.ReadBlock, source, onReport, keepText);
-
-    /// <summary>A saved log as UTF-8 bytes, decoded straight into the scan buffer (a StreamReader copies every char once more).</summary>
-    public static void Scan(Stream utf8, string source, Action<KernelReport> onReport, Func<string, bool>? keepText = null) =>
-        Scan(new Utf8Blocks(utf8).Read, source, onReport, keepText);
 
     private delegate int BlockSource(char[] buffer, int offset, int count);
 
@@ -137,27 +133,6 @@ public static class ReportScanner
         var line = newline < 0 ? text[pos..] : text[pos..(pos + newline)];
         if (classifier.FeedOne(line, mayHoldHeader) is { } closed) onReport(closed);
         return newline < 0 ? text.Length : pos + newline + 1;
-    }
-
-    /// <summary>UTF-8 bytes decoded block by block, a sequence split between two reads carried over; 0 only at the end.</summary>
-    private sealed class Utf8Blocks(Stream stream)
-    {
-        private readonly byte[] _bytes = new byte[1 << 20];
-        private readonly System.Text.Decoder _decoder = new System.Text.UTF8Encoding(false).GetDecoder();
-        private bool _ended;
-
-        public int Read(char[] buffer, int offset, int count)
-        {
-            while (!_ended)
-            {
-                // A char per byte at most, plus what a sequence left over from the last read completes.
-                var n = stream.Read(_bytes, 0, Math.Min(_bytes.Length, count - 2));
-                _ended = n == 0;
-                var chars = _decoder.GetChars(_bytes.AsSpan(0, n), buffer.AsSpan(offset, count), flush: _ended);
-                if (chars > 0) return chars;
-            }
-            return 0;
-        }
     }
 
     /// <summary>Lines in a run of text: its newlines, plus a last line without one.</summary>

@@ -21,6 +21,7 @@ public sealed class SavedLog
     {
         var book = new ReportBook(suppress);
         var total = 0;
+        // Read on this thread: a read-ahead thread was tried (bench/RESULTS.md, session 8) and cost more CPU than it saved.
         using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0))
             ReportScanner.Scan(file, System.IO.Path.GetFileName(path), report => { total++; book.Add(report); }, keepText: title => !book.Knows(title));
         return new SavedLog(path, total, book);
@@ -57,6 +58,16 @@ public sealed class SavedLog
             json.WriteString("source", r.Source);
             json.WriteNumber("line", r.LineNumber);
             json.WriteNumber("end_line", r.EndLineNumber);
+            if (r.StartOffset is { } start && r.EndOffset is { } end)
+            {
+                json.WriteNumber("start", start);
+                json.WriteNumber("end", end);
+            }
+            else
+            {
+                json.WriteNull("start");
+                json.WriteNull("end");
+            }
             if (r.Timestamp is { } t) json.WriteNumber("timestamp", t);
             else json.WriteNull("timestamp");
             json.WriteNumber("count", e.Count);

@@ -50,6 +50,27 @@ public class ScannerTests
         Assert.That(fromBytes, Is.Not.Empty, "the report after the long line is found");
     }
 
+    [Test]
+    public void A_cut_here_line_at_the_end_of_a_read_block_stays_the_prelude_of_the_header_after_it()
+    {
+        // The scanner reads 1 MiB blocks: "[ cut here ]" as the block's last line, the header as the next block's first.
+        var file = Files().First(f => f.EndsWith("08-lkdtm_WARNING_MESSAGE/dmesg.txt", StringComparison.Ordinal));
+        var report = File.ReadAllText(file);
+        var cut = report.IndexOf("[ cut here ]", StringComparison.Ordinal);
+        var cutLineEnd = report.IndexOf('\n', cut) + 1;
+        var beforeEnd = System.Text.Encoding.UTF8.GetByteCount(report[..cutLineEnd]);
+        var fill = (1 << 20) - beforeEnd;
+        var line = "[    0.000001] filler\n";
+        var filler = string.Concat(Enumerable.Repeat(line, fill / line.Length)) + new string('f', fill % line.Length - 1) + "\n";
+        var text = filler + report;
+        Assert.That(System.Text.Encoding.UTF8.GetByteCount(text[..(filler.Length + cutLineEnd)]), Is.EqualTo(1 << 20), "the cut-here line ends the first block");
+        var fromBytes = new List<KernelReport>();
+        ReportScanner.Scan(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)), "log", fromBytes.Add);
+        var lineByLine = ReportClassifier.Classify(text.Split('\n')[..^1], "log");
+        Assert.That(fromBytes.Select(Describe), Is.EqualTo(lineByLine.Select(Describe)));
+        Assert.That(fromBytes[0].PreludeLines, Is.GreaterThan(0), "the report keeps its cut-here line");
+    }
+
     [TestCase(9)]
     [TestCase(100)]
     public void A_line_of_many_megabytes_is_cut_and_marked_in_bounded_memory(int megabytes)

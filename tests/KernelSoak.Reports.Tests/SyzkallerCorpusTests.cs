@@ -11,7 +11,7 @@ namespace KernelSoak.Reports.Tests;
 /// </summary>
 public class SyzkallerCorpusTests
 {
-    private static string? DataDir()
+    internal static string? DataDir()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
