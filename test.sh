@@ -16,10 +16,16 @@ dotnet build KernelSoak.slnx -c Release -nologo -v quiet -clp:ErrorsOnly || { ec
 # One suite after another, fast ones first: the kernel and board suites each want both cores.
 status=0
 timings=()
+aborted=()
 for suite in KernelSoak.Tests KernelSoak.Reports.Tests KernelSoak.Remote.Tests KernelSoak.Kernel.Tests KernelSoak.Board.Tests; do
   started=$(date +%s)
   dotnet test "tests/$suite" -c Release --no-build --nologo --logger "trx;LogFileName=$suite.trx" \
-    --logger "console;verbosity=normal" --results-directory "$RESULTS" "$@" || status=1
+    --logger "console;verbosity=normal" --results-directory "$RESULTS" "$@" || {
+    status=1
+    # A crashed or killed test host leaves its unrun tests out of the TRX: the run failed with no failed test in
+    # it. Such a suite counts as one failure, never as a quiet pass.
+    grep -q 'outcome="\(Failed\|Error\|Timeout\|Aborted\)"' "$RESULTS/$suite.trx" 2>/dev/null || aborted+=("$suite")
+  }
   timings+=("$(printf '%-26s %5d s' "$suite" $(( $(date +%s) - started )))")
 done
 echo "== wall time per suite"; printf '   %s\n' "${timings[@]}"
@@ -28,6 +34,10 @@ echo "== wall time per suite"; printf '   %s\n' "${timings[@]}"
 read -r passed failed skipped < <(cat "$RESULTS"/*.trx 2>/dev/null | grep -o '<UnitTestResult [^>]*>' | grep -o ' outcome="[A-Za-z]*"' | awk -F'"' '
   { if ($2 == "Passed") p++; else if ($2 ~ /^(Failed|Error|Timeout|Aborted)$/) f++; else s++ }
   END { printf "%d %d %d\n", p, f, s }')
+for suite in ${aborted[@]+"${aborted[@]}"}; do
+  echo "test.sh: $suite did not finish (its test host crashed or was killed; see 'Test Run Aborted' above): counted as 1 failed"
+  failed=$(( ${failed:-0} + 1 ))
+done
 echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
 if [ "${passed:-0}" -eq 0 ] && [ "${failed:-0}" -eq 0 ]; then echo "no test ran" >&2; exit 1; fi
 [ "$status" -eq 0 ] && [ "${failed:-0}" -eq 0 ]

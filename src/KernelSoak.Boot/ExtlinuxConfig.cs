@@ -82,7 +82,7 @@ public sealed class ExtlinuxConfig
     /// <summary>Refuses configs that strand a headless board or that U-Boot reads otherwise than they look.</summary>
     public void Validate()
     {
-        if (_reading.Labels.Count == 0) throw new ExtlinuxException("no label: U-Boot would have nothing to boot");
+        CheckIntact();
         if (DefaultNamesNoLabel)
         {
             var near = _reading.Labels.FirstOrDefault(l => Clean(l.RawName) == Default);
@@ -94,10 +94,19 @@ public sealed class ExtlinuxConfig
             throw new ExtlinuxException("a menu or prompt without 'timeout' waits for a key forever: a headless board hangs");
         if (_reading.Includes.Count > 0)
             throw new ExtlinuxException($"line {_reading.Includes[0]}: 'include' reads another file, whose labels and default KernelSoak cannot see: inline it");
-        foreach (var label in _reading.Labels.Where(l => l.Kernel is null && !l.LocalBoot))
-            throw new ExtlinuxException($"label {Clean(label.RawName)} (line {label.Line}) has no kernel");
         foreach (var label in _reading.Labels.Where(l => Clean(l.Append ?? "").EndsWith('\\')))
             throw new ExtlinuxException($"label {Clean(label.RawName)}: its append (line {label.AppendLine}) ends with '\\', but extlinux.conf has no continuation lines: U-Boot ends the label there and boots without the rest");
+    }
+
+    /// <summary>
+    /// Refuses a file that is damaged rather than merely shaped otherwise (empty, cut short, binary): no label
+    /// at all, or a label without a kernel. Checked on every read of the board's file, before any decision.
+    /// </summary>
+    public void CheckIntact()
+    {
+        if (_reading.Labels.Count == 0) throw new ExtlinuxException("no label: U-Boot would have nothing to boot (is the file empty, cut short or not text?)");
+        foreach (var label in _reading.Labels.Where(l => l.Kernel is null && !l.LocalBoot))
+            throw new ExtlinuxException($"label {Clean(label.RawName)} (line {label.Line}) has no kernel");
     }
 
     /// <summary>Adds the label, or replaces the block(s) of the label with that name, in the file's own indentation.</summary>

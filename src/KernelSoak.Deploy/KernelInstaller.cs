@@ -205,7 +205,11 @@ public sealed partial class KernelInstaller(SshTarget ssh, InstallLayout layout,
         var text = await ssh.CheckAsync($"cat {CommandLine.Quote(layout.ExtlinuxPath)}", TimeSpan.FromSeconds(30), cancellation);
         try
         {
-            return (text, ExtlinuxConfig.Parse(text));
+            // A damaged file (empty, truncated, binary) is never rewritten: a change would be made on a guess,
+            // and the backup would keep only the damage. Other problems are the writes' Validate's to name.
+            var config = ExtlinuxConfig.Parse(text);
+            config.CheckIntact();
+            return (text, config);
         }
         catch (ExtlinuxException e)
         {

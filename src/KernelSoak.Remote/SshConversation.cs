@@ -74,6 +74,15 @@ public sealed partial class SshTarget
         {
             throw new TimeoutException($"'{command}' on {Endpoint} did not finish within {timeout?.TotalSeconds} s");
         }
+        catch (Renci.SshNet.Common.SshOperationTimeoutException)
+        {
+            // SSH.NET gave up waiting for the board to take more data (its window): the same silence the keep-alive watches for.
+            throw new PeerFrozenException(Endpoint, command, Endpoint.ConnectTimeout);
+        }
+        catch (Exception e) when (e is Renci.SshNet.Common.SshConnectionException or System.Net.Sockets.SocketException)
+        {
+            throw new BoardLinkLostException(Endpoint, command, e);
+        }
         string output;
         lock (printed) output = printed.ToString();
         return new RemoteResult(command, cmd.ExitStatus ?? -1, output, cmd.Error, watch.Elapsed);

@@ -26,7 +26,7 @@ public sealed partial class SshTarget
         {
             await WatchOrHangUpAsync(BothOrFirstFailure(running, copying), running, hangup, cmd, command, timeout, cancellation, limit.Token);
         }
-        catch (Exception e) when (copying.IsFaulted && e is not PeerFrozenException)
+        catch (Exception e) when (copying.IsFaulted && e is not (PeerFrozenException or BoardLinkLostException))
         {
             // The host side failed (ENOSPC, EIO): stop the remote command and say what failed, not the SSH fallout.
             await HangUpAsync(hangup, running);

@@ -30,9 +30,18 @@ public sealed class UnknownHostKeyException(SshEndpoint endpoint, string actual)
 public sealed class BoardUnreachableException(SshEndpoint endpoint, string reason, Exception? inner = null)
     : Exception($"cannot reach the board at {endpoint}: {reason}. Check [Board] Host/Port (or BOARD_HOST/--board-host) and that the board is powered and booted", inner);
 
+/// <summary>The connection went away under a running command (a cut link, the board's sshd killed, a reboot we did not ask for).</summary>
+public sealed class BoardLinkLostException(SshEndpoint endpoint, string command, Exception inner)
+    : Exception($"the connection to {endpoint} was lost while running '{Shorten(command)}' ({inner.Message}): the link or the board's sshd went away. " +
+                "A half-sent file never replaces the board's copy; re-run when the board answers: finished steps are not redone", inner)
+{
+    /// <summary>Commands carry scripts and file lists: the message keeps their start.</summary>
+    internal static string Shorten(string command) => command.Length <= 160 ? command : command[..160] + " …";
+}
+
 /// <summary>The connection is open but the board stopped answering (a wedged kernel, a frozen VM, a cut link).</summary>
 public sealed class PeerFrozenException(SshEndpoint endpoint, string command, TimeSpan silent)
-    : Exception($"{endpoint} stopped answering while running '{command}': no reply to a keep-alive for {silent.TotalSeconds:0} s. " +
+    : Exception($"{endpoint} stopped answering while running '{BoardLinkLostException.Shorten(command)}': no reply to a keep-alive for {silent.TotalSeconds:0} s. " +
                 "The board is wedged or the link is down; power-cycle it ([Power] Switch) and re-run: finished steps are not redone")
 {
 }

@@ -168,7 +168,7 @@ public sealed partial class SshTarget : IDisposable
             if (cancellation.IsCancellationRequested) throw;
             throw new TimeoutException($"'{command}' on {Endpoint} did not finish within {timeout?.TotalSeconds} s (its remote processes were killed)");
         }
-        catch (PeerFrozenException)
+        catch (Exception e) when (e is PeerFrozenException or BoardLinkLostException)
         {
             // Closing a channel waits for the peer's answer, which will not come: let that happen in the background.
             _ = Task.Run(() => { HangUp(hangup); cmd.Dispose(); });
@@ -189,7 +189,8 @@ public sealed partial class SshTarget : IDisposable
             cancellation.ThrowIfCancellationRequested();
             if (finished == running) break;
             if (!await AnswersAsync(Endpoint.DeadPeerAfter, cancellation) && !running.IsCompleted)
-                throw new PeerFrozenException(Endpoint, command, Endpoint.DeadPeerAfter);
+                throw _client.IsConnected ? new PeerFrozenException(Endpoint, command, Endpoint.DeadPeerAfter)
+                    : new BoardLinkLostException(Endpoint, command, new SshConnectionException("the connection closed"));
         }
         await running;
     }

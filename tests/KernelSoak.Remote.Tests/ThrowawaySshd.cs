@@ -126,6 +126,17 @@ public sealed class ThrowawaySshd : IDisposable
         foreach (var pid in Descendants(_daemon!.Id)) Kill(pid, "CONT");
     }
 
+    /// <summary>Waits until every connection's sshd has gone (after a thaw and a cut: the frozen sessions end).</summary>
+    public void WaitForNoSessions(TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (Descendants(_daemon!.Id).Any())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"sshd sessions still running after {within.TotalSeconds} s");
+            Thread.Sleep(100);
+        }
+    }
+
     private void Launch()
     {
         _daemon = Process.Start(new ProcessStartInfo("/usr/sbin/sshd", ["-D", "-e", "-f", Path.Combine(Dir, "sshd_config"), "-E", Log])

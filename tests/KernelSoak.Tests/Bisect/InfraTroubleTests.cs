@@ -15,6 +15,7 @@ public class InfraTroubleTests
         Assert.Multiple(() =>
         {
             Assert.That(InfraTrouble.Is(new BoardUnreachableException(Board, "connection refused")), Is.True);
+            Assert.That(InfraTrouble.Is(new BoardLinkLostException(Board, "cat > /boot/firmware/Image.ks-tmp", new InvalidOperationException("stream closed"))), Is.True);
             Assert.That(InfraTrouble.Is(new PowerSwitchException("[Power] CycleCommand failed")), Is.True);
             Assert.That(InfraTrouble.Is(new IOException("No space left on device : '/artifacts/x'")), Is.True);
             Assert.That(InfraTrouble.Is(new InvalidOperationException("step bisect/0001/harvest failed", new Renci.SshNet.Common.SshConnectionException("dropped"))), Is.True);
