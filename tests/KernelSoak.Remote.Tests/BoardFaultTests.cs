@@ -131,12 +131,20 @@ public sealed class BoardFaultTests : ScratchBoardFixture
     }
 
     [Test]
-    public async Task A_board_frozen_during_the_Image_copy_is_found_by_the_keep_alive_and_the_next_run_completes()
+    public Task A_board_frozen_during_the_Image_copy_is_found_by_the_keep_alive_and_the_next_run_completes() =>
+        FrozenAsync(1024 * 1024, i => i.CopyImageAsync(Board.Manifest()));
+
+    [Test]
+    public Task A_board_frozen_during_the_module_sync_is_found_by_the_keep_alive_and_nothing_is_half_installed() =>
+        FrozenAsync(64 * 1024, i => i.SyncModulesAsync(Board.Manifest()));
+
+    /// <summary>Freezes the board's sshd once <paramref name="bytes"/> of <paramref name="step"/> went through; then the power cycle and the next run.</summary>
+    private async Task FrozenAsync(long bytes, Func<KernelInstaller, Task> step)
     {
         var knownGood = KnownGood();
         try
         {
-            var e = await FailsAsync(1024 * 1024, Sshd.FreezeSessions, i => i.CopyImageAsync(Board.Manifest()));
+            var e = await FailsAsync(bytes, Sshd.FreezeSessions, step);
             Assert.That(e, Is.TypeOf<PeerFrozenException>());
             Assert.That(e.Message, Does.Contain("stopped answering").And.Contain("power-cycle"));
             NothingHalf(knownGood);
@@ -144,25 +152,6 @@ public sealed class BoardFaultTests : ScratchBoardFixture
         finally
         {
             // The power cycle: the frozen sessions go (their half-written temp file is the next run's to replace).
-            _relay.Cut();
-            Sshd.ThawSessions();
-            Sshd.WaitForNoSessions(TimeSpan.FromSeconds(20));
-        }
-        await NextRunCompletesAsync(knownGood);
-    }
-
-    [Test]
-    public async Task A_board_frozen_during_the_module_sync_is_found_by_the_keep_alive_and_nothing_is_half_installed()
-    {
-        var knownGood = KnownGood();
-        try
-        {
-            var e = await FailsAsync(64 * 1024, Sshd.FreezeSessions, i => i.SyncModulesAsync(Board.Manifest()));
-            Assert.That(e, Is.TypeOf<PeerFrozenException>());
-            NothingHalf(knownGood);
-        }
-        finally
-        {
             _relay.Cut();
             Sshd.ThawSessions();
             Sshd.WaitForNoSessions(TimeSpan.FromSeconds(20));
