@@ -225,5 +225,5 @@ public sealed class BuildContext : FrostingContext
     }
 
     /// <summary>A path of the campaign, relative to the campaign file.</summary>
-    public string CampaignPath(string path) => Path.GetFullPath(path, Path.GetDirectoryName(Campaign.SourcePath)!);
+    public string CampaignPath(string path) => CampaignPaths.Resolve(path, Path.GetDirectoryName(Campaign.SourcePath)!);
 }

@@ -43,10 +43,7 @@ public sealed record KernelTree(string SourceDir, string BuildDir, string? Debia
             var source = File.Exists(tarball) ? DebianSource.DirectoryFor(tarball, cacheDir) : Path.Combine(cacheDir, "src", tree[DebianPrefix.Length..]);
             return InOwnedTree(WithSeries(new KernelTree(source, build, tarball), campaign, cacheDir), campaign);
         }
-        var expanded = tree.StartsWith("~/", StringComparison.Ordinal)
-            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), tree[2..])
-            : tree;
-        var own = WithSeries(new KernelTree(Path.GetFullPath(expanded, campaignDir), build, null), campaign, cacheDir);
+        var own = WithSeries(new KernelTree(CampaignPaths.Resolve(tree, campaignDir), build, null), campaign, cacheDir);
         return own.IsWorktree ? InOwnedTree(own, campaign) : own;
     }
 

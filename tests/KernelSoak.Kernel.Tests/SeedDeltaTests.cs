@@ -90,6 +90,20 @@ public class SeedDeltaTests
         Assert.That(await _configurator.ReleaseAsync(), Does.Match(@"^6\.1\.\d+-lockdep-kasan(-g[0-9a-f]{12})?$"));
     }
 
+    /// <summary>The seed campaign split as the plan meant it: each half's delta, read from its file, holds on arm64.</summary>
+    [TestCase("iter6-v3.toml", "KASAN")]
+    [TestCase("iter6-v3-kcsan.toml", "KCSAN")]
+    public async Task Each_half_of_the_seed_campaign_holds_its_sanitizer(string file, string sanitizer)
+    {
+        var root = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "campaigns", file))) root = root.Parent ?? throw new FileNotFoundException(file);
+        var campaign = Campaigns.CampaignLoader.Load(Path.Combine(root.FullName, "campaigns", file));
+        var checks = await Configure([.. campaign.Config.SelectMany(ConfigDelta.ArgumentsFor)]);
+        Assert.That(checks.Single(c => c.Requested.Name == sanitizer).Stuck, Is.True, $"{sanitizer} is in the final .config");
+        // DEBUG_PREEMPT needs PREEMPTION, which the board's own config (the campaign's base) decides; defconfig has none.
+        Assert.That(checks.Where(c => !c.Stuck && c.Requested.Name != "DEBUG_PREEMPT").Select(c => c.ToString()), Is.Empty, "every other option holds");
+    }
+
     [Test]
     public async Task Kcsan_alone_needs_expert_on_arm64_and_says_so()
     {

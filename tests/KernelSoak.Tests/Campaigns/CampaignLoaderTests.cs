@@ -11,14 +11,16 @@ public class CampaignLoaderTests
     public void Seed_campaign_holds_the_plan()
     {
         var c = Seed();
-        Assert.That(c.Id, Is.EqualTo("iter6-v3-kasan-kcsan"));
+        Assert.That(c.Id, Is.EqualTo("iter6-v3-kasan"));
         Assert.That(c.Kernel.Arch, Is.EqualTo("arm64"));
         Assert.That(c.Kernel.Localversion, Is.EqualTo("-lockdep-kasan"));
         Assert.That(c.Series.Patches.Select(p => p.Id), Is.EqualTo(new[] { "0004", "0005", "0006", "0007-v2" }));
         Assert.That(c.Install.DefaultLabel, Is.EqualTo("arch_devices"));
         Assert.That(c.Install.FallbackLabels, Is.EqualTo(new[] { "arch_devices_lockdep" }));
         Assert.That(c.Install.Label, Is.EqualTo("arch_devices_lockdep_kasan"));
-        Assert.That(c.Install.AppendExtra, Does.Contain("page_poison=1"));
+        Assert.That(c.Install.AppendExtra, Does.Contain("page_poison=1").And.Contain("panic=10"), "a test kernel that panics reboots into the default by itself");
+        Assert.That(c.Install.BootSelection, Is.EqualTo(BootSelection.Manual), "no console, no power switch: the default is never edited");
+        Assert.That(c.Config.Select(o => o.Name), Does.Contain("KASAN").And.Not.Contain("KCSAN"), "KCSAN depends on !KASAN: the other half's");
         Assert.That(c.Stress.Select(s => s.Name), Is.SupersetOf(new[] { "mpv-v4l2m2m", "mpv-rkmpp", "glmark2-ffmpeg", "headless-drm", "plasma-login" }));
         Assert.That(c.Stress.Single(s => s.Name == "mpv-v4l2m2m").DurationS, Is.EqualTo(1200), "the plan's 20 minutes");
         Assert.That(c.Stress.Single(s => s.Name == "plasma-login").Kind, Is.EqualTo(StressKind.Manual));
@@ -27,13 +29,27 @@ public class CampaignLoaderTests
     }
 
     [Test]
+    public void The_KCSAN_half_is_the_same_campaign_on_its_own_kernel_and_label()
+    {
+        var kasan = Seed();
+        var c = CampaignLoader.Load(Path.Combine(Repo.Root, "campaigns", "iter6-v3-kcsan.toml"));
+        Assert.That(c.Id, Is.EqualTo("iter6-v3-kcsan"));
+        Assert.That(c.Config.Where(o => o.Value == "y").Select(o => o.Name), Does.Contain("KCSAN").And.Contain("EXPERT").And.Not.Contain("KASAN"));
+        Assert.That((c.Kernel.Localversion, c.Install.Label), Is.Not.EqualTo((kasan.Kernel.Localversion, kasan.Install.Label)), "both stay installed side by side");
+        Assert.That(c.Series.Patches.Select(p => p.Id), Is.EqualTo(kasan.Series.Patches.Select(p => p.Id)));
+        Assert.That(c.Stress.Select(s => s.Name), Is.EqualTo(kasan.Stress.Select(s => s.Name)));
+        Assert.That(c.Install.DefaultLabel, Is.EqualTo(kasan.Install.DefaultLabel));
+    }
+
+    [Test]
     public void Seed_delta_has_typed_options()
     {
-        var c = Seed();
+        var c = CampaignLoader.Load(Path.Combine(Repo.Root, "campaigns", "iter6-v3-kcsan.toml"));
         var once = c.Config.Single(o => o.Name == "KCSAN_REPORT_ONCE_IN_MS");
         Assert.That(ConfigDelta.ArgumentsFor(once), Is.EqualTo(new[] { "--set-val", "KCSAN_REPORT_ONCE_IN_MS", "2000" }),
             "an int goes through --set-val, never --enable X=2000");
-        Assert.That(ConfigDelta.ArgumentsFor(c.Config.Single(o => o.Name == "KASAN")), Is.EqualTo(new[] { "--enable", "KASAN" }));
+        Assert.That(ConfigDelta.ArgumentsFor(Seed().Config.Single(o => o.Name == "KASAN")), Is.EqualTo(new[] { "--enable", "KASAN" }));
+        Assert.That(ConfigDelta.ArgumentsFor(c.Config.Single(o => o.Name == "KASAN")), Is.EqualTo(new[] { "--disable", "KASAN" }));
         Assert.That(ConfigDelta.ArgumentsFor(c.Config.Single(o => o.Name == "PAGE_POISONING_NO_SANITY")), Is.EqualTo(new[] { "--disable", "PAGE_POISONING_NO_SANITY" }));
         Assert.That(ConfigDelta.ExpectedLine(once), Is.EqualTo("CONFIG_KCSAN_REPORT_ONCE_IN_MS=2000"));
     }

@@ -46,13 +46,13 @@ public class BuildCommandLineTests
     [Test]
     public void Dryrun_of_Bisect0004_prints_every_step_in_order_with_exact_commands_and_changes_nothing()
     {
-        var artifacts = Path.Combine(Repo.Root, "artifacts", "iter6-v3-kasan-kcsan");
+        var artifacts = Path.Combine(Repo.Root, "artifacts", "iter6-v3-kasan");
         var existed = Directory.Exists(artifacts);
         var (exit, output, err) = Run("--target=Bisect0004", "--dryrun", "--campaign=iter6-v3");
         Assert.That(exit, Is.Zero, err);
         string[] inOrder =
         [
-            "step preflight:", "scripts/config --file", "--set-val KCSAN_REPORT_ONCE_IN_MS 2000", "olddefconfig",
+            "step preflight:", "scripts/config --file", "--enable KASAN_OUTLINE", "olddefconfig",
             "-s kernelrelease", "Image modules dtbs", "depmod", "/boot/firmware/Image-", "mkinitcpio -k",
             "extlinux.conf.kernelsoak-", "step baseline/boot:", "reboot", "git -C", "am --3way",
             "step bisect/0004/boot:", "mpv --hwdec=v4l2m2m", "sys/fs/pstore", "journalctl -k -b -1", "step bisect/0004/verdict",
@@ -65,6 +65,8 @@ public class BuildCommandLineTests
             at = found;
         }
         Assert.That(output, Does.Not.Contain("Bisect0005"), "a target runs only what it needs");
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        Assert.That(output, Does.Contain($"am --3way {home}/src/patches/iter6/0004"), "the series' ~/ is the user's home (was campaigns/~/src/…)");
         Assert.That(output.Contains('\u001b', StringComparison.Ordinal), Is.False, "NO_COLOR: plain lines, no escape codes");
         Assert.That(Directory.Exists(artifacts), Is.EqualTo(existed), "dry run writes nothing");
     }
