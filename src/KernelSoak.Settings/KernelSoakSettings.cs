@@ -35,14 +35,14 @@ public sealed class BoardSettings
     [Range(1, 65535)] public int Port { get; set; } = 2222;
     public string User { get; set; } = "root";
     /// <summary>Private key; empty = the emulated board's own key.</summary>
-    public string IdentityFile { get; set; } = "";
+    [HostPath] public string IdentityFile { get; set; } = "";
     /// <summary>Offer the keys of an ssh-agent first (OpenSSH's order), then IdentityFile if it exists.</summary>
     public bool Agent { get; set; }
     /// <summary>The agent's socket; empty = $SSH_AUTH_SOCK.</summary>
-    public string AgentSocket { get; set; } = "";
+    [HostPath] public string AgentSocket { get; set; } = "";
     /// <summary>Pinned host key, "SHA256:…"; empty = use KnownHosts.</summary>
     public string HostKey { get; set; } = "";
-    public string KnownHosts { get; set; } = "";
+    [HostPath] public string KnownHosts { get; set; } = "";
     /// <summary>Record an unknown host key on first use (never replaces a known one).</summary>
     public bool TrustOnFirstUse { get; set; }
     [Range(1, 600)] public int ConnectTimeoutSeconds { get; set; } = 10;
@@ -55,7 +55,7 @@ public sealed class BoardSettings
     /// <summary>A lost connection is retried with backoff for this long before the run stops.</summary>
     [Range(0, 86400)] public int ReconnectSeconds { get; set; } = 60;
     /// <summary>The emulated board's directory (images, sockets, console.log).</summary>
-    public string Directory { get; set; } = ".board";
+    [HostPath] public string Directory { get; set; } = ".board";
 }
 
 public sealed class PowerSettings

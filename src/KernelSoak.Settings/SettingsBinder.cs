@@ -26,6 +26,17 @@ public sealed class RangeAttribute(int min, int max) : Attribute
     public int Max { get; } = max;
 }
 
+/// <summary>
+/// A path on this host: a leading "~/" is the user's home. A shell expands ~ only at the start of a word or
+/// in an assignment, so --board-identity-file=~/.ssh/key and cake.config's values reach us with it.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class HostPathAttribute : Attribute
+{
+    public static string Expand(string path) => path.StartsWith("~/", StringComparison.Ordinal)
+        ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..]) : path;
+}
+
 /// <summary>A directory KernelSoak writes into (and may clear parts of): never a filesystem root; empty only when allowed.</summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class WritableDirectoryAttribute(bool allowEmpty) : Attribute
@@ -107,7 +118,9 @@ public static class SettingsBinder
     {
         var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
         object? value;
-        if (type == typeof(string)) value = text;
+        if (type == typeof(string))
+            value = property.GetCustomAttribute<HostPathAttribute>() is not null || property.GetCustomAttribute<WritableDirectoryAttribute>() is not null
+                ? HostPathAttribute.Expand(text) : text;
         else if (type == typeof(int))
             value = int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i
                 : throw new SettingsException($"{where}: '{text}' is not a whole number");

@@ -39,6 +39,23 @@ public class SettingsBinderTests
     }
 
     [Test]
+    public void A_host_path_from_home_is_expanded_wherever_it_is_given_and_other_values_keep_their_tilde()
+    {
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        // bash leaves the ~ of --board-identity-file=~/.ssh/key as it is (not a word start, not an assignment).
+        var (s, _) = Bind("[Board]\nKnownHosts = ~/.ssh/known_hosts\n[Paths]\nCache = ~/.cache/ks\n",
+            new Dictionary<string, string> { ["BOARD_AGENT_SOCKET"] = "~/agent.sock" }, ("board-identity-file", "~/.ssh/id_ed25519"), ("power-cycle-command", "relay ~/on"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(s.Board.IdentityFile, Is.EqualTo(Path.Combine(home, ".ssh/id_ed25519")));
+            Assert.That(s.Board.KnownHosts, Is.EqualTo(Path.Combine(home, ".ssh/known_hosts")));
+            Assert.That(s.Board.AgentSocket, Is.EqualTo(Path.Combine(home, "agent.sock")));
+            Assert.That(s.Paths.Cache, Is.EqualTo(Path.Combine(home, ".cache/ks")));
+            Assert.That(s.Power.CycleCommand, Is.EqualTo("relay ~/on"), "a command line is the shell's to expand");
+        });
+    }
+
+    [Test]
     public void Campaign_alias_and_other_arguments_pass_through()
     {
         var (s, rest) = Bind("", null, ("campaign", "iter6-v3"), ("log", "/tmp/x.log"));
