@@ -129,7 +129,11 @@ public static partial class BootPlan
                 var (up, nowRunning, nowBoot) = await SshWait.UntilNewBootAsync(c.BoardEndpoint, bootId, timeout, ct);
                 c.AdoptBoardSession(up); // the run's session from here on: no second handshake
                 if (nowRunning != release)
+                {
+                    if (c.Campaign.Install.BootSelection == BootSelection.Manual)
+                        await AskWhyAsync(c, nowRunning, release, ct);
                     throw new NoBootException($"the board came up on {nowRunning}, not {release}: the test kernel did not boot (see the serial log)");
+                }
                 var verified = await VerifyAsync(c, up, release, nowBoot, imageSha, ct);
                 await DefaultFlip.RestoreAsync(c, "the test kernel is verified", ct);
                 return verified;
@@ -148,6 +152,19 @@ public static partial class BootPlan
             {
                 throw new NoBootException($"{release} did not come up within {timeout.TotalSeconds:0} s after {c.Campaign.Boot.PowerCycles} power cycle(s): {e.Message}");
             }
+        }
+    }
+
+    /// <summary>Manual selection: only the person at the board knows whether the kernel died or its label was missed; a miss is no verdict.</summary>
+    private static async Task AskWhyAsync(BuildContext c, string running, string release, CancellationToken ct)
+    {
+        var question = new ManualBootQuestion(c.Output.Warn, Path.Combine(c.ArtifactsDir, "confirm"), TimeSpan.FromMinutes(c.Settings.Power.ConfirmMinutes));
+        switch (await question.AskAsync(running, release, c.Campaign.Install.Label, ct))
+        {
+            case ManualBootAnswer.LabelMissed:
+                throw new Cake.Frosting.UserErrorException($"the label {c.Campaign.Install.Label} was not chosen at the U-Boot menu: no verdict. Re-run the same command: the board reboots and you choose it again");
+            case ManualBootAnswer.Unanswered:
+                throw new Cake.Frosting.UserErrorException($"the board came up on {running}, not {release}, and nobody said why: no verdict. Re-run the same command to boot it again");
         }
     }
 
