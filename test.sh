@@ -8,9 +8,9 @@ cd "$ROOT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 KERNELSOAK_ROOT=$ROOT
 RESULTS=$ROOT/artifacts/test-results
 rm -rf "$RESULTS"; mkdir -p "$RESULTS"
-KS_CALLER=./test.sh scripts/setup-host.sh --for-tests || { echo "test.sh: setting up the host failed (above); 0 passed, 1 failed, 0 skipped"; exit 1; }
+KS_CALLER=./test.sh scripts/setup-host.sh --for-tests || { echo "test.sh: setting up the host failed (above)"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 # The sudo tests need two local logins; as root (CI, a fresh machine) the README's command makes them too.
-if [ "$(id -u)" = 0 ]; then scripts/test-users.sh || { echo "test.sh: scripts/test-users.sh failed (above)"; exit 1; }
+if [ "$(id -u)" = 0 ]; then scripts/test-users.sh || { echo "test.sh: scripts/test-users.sh failed (above)"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 else echo "test.sh: not root, so the sudo tests will be skipped (run as root, or scripts/test-users.sh once as root)" >&2; fi
 dotnet build KernelSoak.slnx -c Release -nologo -v quiet -clp:ErrorsOnly || { echo "test.sh: the solution did not build (above)"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 # One suite after another, fast ones first: the kernel and board suites each want both cores.
@@ -24,7 +24,8 @@ for suite in KernelSoak.Tests KernelSoak.Reports.Tests KernelSoak.Remote.Tests K
     status=1
     # A crashed or killed test host leaves its unrun tests out of the TRX: the run failed with no failed test in
     # it. Such a suite counts as one failure, never as a quiet pass.
-    grep -q 'outcome="\(Failed\|Error\|Timeout\|Aborted\)"' "$RESULTS/$suite.trx" 2>/dev/null || aborted+=("$suite")
+    # Test results only: an aborted run's TRX also says outcome="Failed"/"Error" in its summary, about the run.
+    grep -o '<UnitTestResult [^>]*>' "$RESULTS/$suite.trx" 2>/dev/null | grep -q 'outcome="\(Failed\|Error\|Timeout\|Aborted\)"' || aborted+=("$suite")
   }
   timings+=("$(printf '%-26s %5d s' "$suite" $(( $(date +%s) - started )))")
 done

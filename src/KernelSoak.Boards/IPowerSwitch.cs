@@ -9,10 +9,3 @@ public interface IPowerSwitch
     /// <summary>Hard reset, as the reset button or a power cycle.</summary>
     Task ResetAsync(CancellationToken cancellation = default);
 }
-
-/// <summary>A switch that can also stop the board dead (to simulate a wedge) and let it go on.</summary>
-public interface IFreezableSwitch : IPowerSwitch
-{
-    Task FreezeAsync(CancellationToken cancellation = default);
-    Task ThawAsync(CancellationToken cancellation = default);
-}

@@ -205,8 +205,9 @@ public sealed partial class KernelInstaller(SshTarget ssh, InstallLayout layout,
         var text = await ssh.CheckAsync($"cat {CommandLine.Quote(layout.ExtlinuxPath)}", TimeSpan.FromSeconds(30), cancellation);
         try
         {
-            // A damaged file (empty, truncated, binary) is never rewritten: a change would be made on a guess,
-            // and the backup would keep only the damage. Other problems are the writes' Validate's to name.
+            // A file damaged past reading (no label, a label without a kernel: empty, binary, cut inside a label's
+            // head) is never rewritten: a change would be a guess, and the backup would keep only the damage.
+            // Other problems are Validate's to name when writing.
             var config = ExtlinuxConfig.Parse(text);
             config.CheckIntact();
             return (text, config);

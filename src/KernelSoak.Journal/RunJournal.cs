@@ -159,10 +159,6 @@ public sealed class RunJournal : IDisposable
         }
     }
 
-    /// <summary>The first step of a plan that is not done with its fingerprint; null when all are.</summary>
-    public string? FirstUnfinished(IEnumerable<(string Step, string Fingerprint)> plan) =>
-        plan.FirstOrDefault(s => !IsDone(s.Step, s.Fingerprint)).Step;
-
     private void Append(JournalEntry entry)
     {
         lock (_gate)

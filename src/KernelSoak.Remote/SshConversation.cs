@@ -77,7 +77,7 @@ public sealed partial class SshTarget
         catch (Renci.SshNet.Common.SshOperationTimeoutException)
         {
             // SSH.NET gave up waiting for the board to take more data (its window): the same silence the keep-alive watches for.
-            throw new PeerFrozenException(Endpoint, command, Endpoint.ConnectTimeout);
+            throw new PeerFrozenException(Endpoint, command, Endpoint.ConnectTimeout, "the board took none of the data sent");
         }
         catch (Exception e) when (e is Renci.SshNet.Common.SshConnectionException or System.Net.Sockets.SocketException)
         {

@@ -40,8 +40,8 @@ public sealed class BoardLinkLostException(SshEndpoint endpoint, string command,
 }
 
 /// <summary>The connection is open but the board stopped answering (a wedged kernel, a frozen VM, a cut link).</summary>
-public sealed class PeerFrozenException(SshEndpoint endpoint, string command, TimeSpan silent)
-    : Exception($"{endpoint} stopped answering while running '{BoardLinkLostException.Shorten(command)}': no reply to a keep-alive for {silent.TotalSeconds:0} s. " +
+public sealed class PeerFrozenException(SshEndpoint endpoint, string command, TimeSpan silent, string sign = "no reply to a keep-alive")
+    : Exception($"{endpoint} stopped answering while running '{BoardLinkLostException.Shorten(command)}': {sign} for {silent.TotalSeconds:0} s. " +
                 "The board is wedged or the link is down; power-cycle it ([Power] Switch) and re-run: finished steps are not redone")
 {
 }

@@ -92,15 +92,6 @@ public static class SettingsBinder
         return rest;
     }
 
-    /// <summary>Every setting with its current value, for --help and logs.</summary>
-    public static IEnumerable<(string Section, string Key, string Value, string Environment, string Argument)> Describe(object root)
-    {
-        foreach (var (name, section) in Sections(root))
-            foreach (var p in section.Properties)
-                yield return (name, p.Name, Convert.ToString(p.GetValue(section.Instance), CultureInfo.InvariantCulture) ?? "",
-                    EnvironmentName(name, p.Name), "--" + ArgumentName(name, p.Name));
-    }
-
     public static string EnvironmentName(string section, string key) => Snake(section) + "_" + Snake(key);
     public static string ArgumentName(string section, string key) => Kebab(section) + "-" + Kebab(key);
 

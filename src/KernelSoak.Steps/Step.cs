@@ -9,13 +9,11 @@ public sealed record StepResult(string Outcome, IReadOnlyDictionary<string, stri
 
 /// <summary>
 /// One side effect of the run: an id, the fingerprint of its inputs, the exact commands it will run
-/// (printed by --dryrun), and the action. Steps whose capability has not landed yet carry
-/// <see cref="NotImplemented"/> and fail with that reason in a real run.
+/// (printed by --dryrun), and the action.
 /// </summary>
 public sealed record Step(string Id, string Title, string Fingerprint, IReadOnlyList<string> Commands,
     Func<CancellationToken, Task<StepResult>>? Action = null)
 {
-    public string? NotImplemented { get; init; }
     /// <summary>Run even when done with the same fingerprint (checks, reboots, stress windows).</summary>
     public bool AlwaysRun { get; init; }
 
@@ -24,7 +22,4 @@ public sealed record Step(string Id, string Title, string Fingerprint, IReadOnly
     /// group name: such a step is done only when the latest of the group ran with the same inputs.
     /// </summary>
     public string? Group { get; init; }
-
-    public static Step Pending(string id, string title, string capability, params string[] commands) =>
-        new(id, title, "", commands) { NotImplemented = capability };
 }

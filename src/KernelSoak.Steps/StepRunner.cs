@@ -9,10 +9,6 @@ public interface IStepLog
     void Warn(string message);
 }
 
-/// <summary>A step whose capability has not landed yet.</summary>
-public sealed class NotImplementedYetException(string capability)
-    : Exception($"not implemented yet: {capability}");
-
 /// <summary>
 /// Runs steps against the journal: skips what is done with the same inputs, says what it resumes,
 /// records start and end of everything else. In dry-run it prints each step and its exact commands.
@@ -33,13 +29,12 @@ public sealed class StepRunner(RunJournal journal, IStepLog log, bool dryRun)
 
     public async Task<StepResult> RunAsync(Step step, CancellationToken cancellation = default)
     {
-        var done = !step.AlwaysRun && step.NotImplemented is null && (step.Group is null
+        var done = !step.AlwaysRun && (step.Group is null
             ? journal.IsDone(step.Id, step.Fingerprint)
             : journal.LastEndWhere(id => id == step.Group || id.EndsWith("/" + step.Group, StringComparison.Ordinal)) is { Outcome: Outcomes.Ok } last && last.Fingerprint == step.Fingerprint);
         if (dryRun)
         {
-            var state = step.NotImplemented is not null ? $"  [not implemented yet: {step.NotImplemented}]"
-                : done ? "  [done, unchanged: would skip]" : "";
+            var state = done ? "  [done, unchanged: would skip]" : "";
             log.Info($"step {step.Id}: {step.Title}{state} ({_history.Describe(step.Id)})");
             foreach (var command in step.Commands) log.Info($"    $ {command}");
             return StepResult.Ok(note: "dry run");
@@ -51,7 +46,6 @@ public sealed class StepRunner(RunJournal journal, IStepLog log, bool dryRun)
             log.Info($"skip {step.Id}: done at {end.At:u} with the same inputs");
             return new StepResult(end.Outcome!, end.Outputs ?? new Dictionary<string, string>(), end.Note);
         }
-        if (step.NotImplemented is not null) throw new NotImplementedYetException(step.NotImplemented);
         if (journal.WasInterrupted(step.Id)) log.Warn($"resuming {step.Id}: the previous run stopped inside it");
         else log.Info($"step {step.Id}: {step.Title} ({_history.Describe(step.Id)})");
         journal.Begin(step.Id, step.Fingerprint);

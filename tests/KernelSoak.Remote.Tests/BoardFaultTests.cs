@@ -58,6 +58,7 @@ public sealed class BoardFaultTests : ScratchBoardFixture
     /// <summary>The run after the fault (the link back): the whole install completes and verifies, nothing of the fault is left.</summary>
     private async Task NextRunCompletesAsync(Dictionary<string, string> knownGood)
     {
+        WaitForTheFaultedCommandsToEnd();
         var (ssh, installer) = await ConnectAsync();
         using (ssh) await InstallAsync(installer);
         var manifest = Board.Manifest();
@@ -71,6 +72,33 @@ public sealed class BoardFaultTests : ScratchBoardFixture
                 "the known-good kernel, initramfs and the other release's modules byte-identical");
             Assert.That(ExtlinuxConfig.Parse(File.ReadAllText(Board.ExtlinuxPath)).DefaultLabel?.Name, Is.EqualTo("arch_devices"), "U-Boot still boots known-good");
         });
+    }
+
+    /// <summary>
+    /// The faulted step's board-side pipeline (`cat > X.ks-tmp …`) outlives its session by a moment, until its
+    /// stdin closes; the next run writes the same temporary name, so it starts once that pipeline is gone (on
+    /// a real board the power cycle does this).
+    /// </summary>
+    private void WaitForTheFaultedCommandsToEnd()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (Directory.GetDirectories("/proc").Any(d => int.TryParse(Path.GetFileName(d), out var pid) && pid != Environment.ProcessId && CommandLineOf(d).Contains(Board.Root, StringComparison.Ordinal)))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"commands on {Board.Root} still running 20 s after the fault");
+            Thread.Sleep(100);
+        }
+    }
+
+    private static string CommandLineOf(string procDir)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(procDir, "cmdline"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return ""; // gone meanwhile
+        }
     }
 
     /// <summary>Nothing half-installed: every module file present under the release is whole (its final hash); the known-good files unchanged.</summary>

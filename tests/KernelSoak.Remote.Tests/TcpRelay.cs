@@ -71,7 +71,18 @@ public sealed class TcpRelay : IDisposable
                 return;
             }
             var board = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            await board.ConnectAsync(IPAddress.Loopback, _target);
+            try
+            {
+                await board.ConnectAsync(IPAddress.Loopback, _target);
+            }
+            catch (SocketException)
+            {
+                // the daemon is down: the host sees its connection refused, as it would without the relay
+                host.LingerState = new LingerOption(true, 0);
+                host.Close();
+                board.Dispose();
+                continue;
+            }
             lock (_open) _open.AddRange([host, board]);
             _ = PumpAsync(host, board, towardsBoard: true);
             _ = PumpAsync(board, host, towardsBoard: false);

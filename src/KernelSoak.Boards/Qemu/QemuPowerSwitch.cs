@@ -7,7 +7,7 @@ namespace KernelSoak.Boards.Qemu;
 /// monitor's quit, reset = system_reset (RAM kept, so ramoops survives like a warm reset), freeze/thaw
 /// = stop/cont (the board stops answering like a wedged one).
 /// </summary>
-public sealed class QemuPowerSwitch(QemuBoardFiles files) : IFreezableSwitch
+public sealed class QemuPowerSwitch(QemuBoardFiles files) : IPowerSwitch
 {
     public bool IsOn => Pid() is { } pid && IsAlive(pid);
 

@@ -27,6 +27,8 @@ public class TestShCountTests
             result() { echo "<UnitTestResult testName=\"$1\" outcome=\"$2\" />"; }
             { echo '<TestRun>'; result a Passed; result b Passed
               case "$suite" in *Reports*) result c Failed ;; *Kernel.Tests) result d NotExecuted ;; esac
+              # What VSTest writes for a run whose host crashed: the summary says Failed/Error about the run itself.
+              case "$suite" in *Board*) echo '<ResultSummary outcome="Failed"><RunInfos><RunInfo outcome="Error" /></RunInfos></ResultSummary>' ;; esac
               echo '</TestRun>'; } > "$out/$suite.trx"
             case "$suite" in *Reports*|*Board*) exit 1 ;; esac
             """);
