@@ -12,7 +12,13 @@ public sealed class PatchApplyException(string message) : Exception(message);
 /// </summary>
 public sealed partial class PatchSeries(KernelTree tree, CommandRunner runner)
 {
+    /// <summary>
+    /// Given to every git command: am, commit, and also am --abort and reset die ("unable to auto-detect email
+    /// address") on a machine whose root has no git identity — a fresh one — and a failed am then stays in progress.
+    /// </summary>
     private static readonly string[] Identity = ["-c", "user.name=KernelSoak", "-c", "user.email=kernelsoak@localhost"];
+
+    private CommandLine Git(string dir, params string[] args) => new("git", ["-C", dir, .. Identity, .. args]);
 
     /// <summary>
     /// Creates the worktree on the work branch at the base tree's HEAD (kept if it exists). Build directories
@@ -64,21 +70,33 @@ public sealed partial class PatchSeries(KernelTree tree, CommandRunner runner)
         var text = await File.ReadAllTextAsync(patchFile, cancellation);
         var mail = text.StartsWith("From ", StringComparison.Ordinal) || text.Contains("\nSubject:", StringComparison.Ordinal);
         var head = await HeadAsync(cancellation);
+        await EndInterruptedAmAsync(cancellation);
         var result = mail
-            ? await runner.RunAsync(new CommandLine("git", ["-C", tree.SourceDir, .. Identity, "am", "--3way", "--keep-cr", patchFile]), cancellation: cancellation)
-            : await runner.RunAsync(new CommandLine("git", ["-C", tree.SourceDir, "apply", "--index", patchFile]), cancellation: cancellation);
+            ? await runner.RunAsync(Git(tree.SourceDir, "am", "--3way", "--keep-cr", patchFile), cancellation: cancellation)
+            : await runner.RunAsync(Git(tree.SourceDir, "apply", "--index", patchFile), cancellation: cancellation);
         if (result.Succeeded && !mail)
-            result = await runner.RunAsync(new CommandLine("git", ["-C", tree.SourceDir, .. Identity, "commit", "-q", "-m", $"{id}: {Path.GetFileName(patchFile)}"]), cancellation: cancellation);
+            result = await runner.RunAsync(Git(tree.SourceDir, "commit", "-q", "-m", $"{id}: {Path.GetFileName(patchFile)}"), cancellation: cancellation);
         if (!result.Succeeded)
         {
-            if (mail) await runner.RunAsync(new CommandLine("git", ["-C", tree.SourceDir, "am", "--abort"]), cancellation: cancellation);
+            if (mail && !(await runner.RunAsync(Git(tree.SourceDir, "am", "--abort"), cancellation: cancellation)).Succeeded)
+                await runner.RunAsync(Git(tree.SourceDir, "am", "--quit"), cancellation: cancellation);
             await ResetAsync(head, cancellation);
-            await runner.RunAsync(new CommandLine("git", ["-C", tree.SourceDir, "clean", "-fdq"]), cancellation: cancellation);
+            await runner.RunAsync(Git(tree.SourceDir, "clean", "-fdq"), cancellation: cancellation);
             var where = result.Output.Where(l => FailedHunk().IsMatch(l) || l.StartsWith("error:", StringComparison.Ordinal)).Take(4).ToList();
             throw new PatchApplyException($"patch {id} ({patchFile}) does not apply on {head[..12]}: {string.Join("; ", where.Count > 0 ? where : result.Output.TakeLast(3))}. " +
                 "The work tree is back where it was; refresh the patch against this tree.");
         }
         return await HeadAsync(cancellation);
+    }
+
+    /// <summary>
+    /// An am left in progress (the host killed inside git am, or an abort that failed) makes every later am fail
+    /// ("previous rebase directory … still exists"): it is ended first. The caller has reset the tree to the commit it wants.
+    /// </summary>
+    private async Task EndInterruptedAmAsync(CancellationToken cancellation)
+    {
+        var session = Path.GetFullPath((await GitAsync(tree.SourceDir, ["rev-parse", "--git-path", "rebase-apply"], cancellation)).Trim(), tree.SourceDir);
+        if (Directory.Exists(session)) await GitAsync(tree.SourceDir, ["am", "--quit"], cancellation);
     }
 
     /// <summary>The file of a patch: the campaign's name for it, else the first file in the directory starting with its id.</summary>
@@ -93,7 +111,7 @@ public sealed partial class PatchSeries(KernelTree tree, CommandRunner runner)
 
     private async Task<string> GitAsync(string dir, string[] args, CancellationToken cancellation)
     {
-        var result = await runner.RunAsync(new CommandLine("git", ["-C", dir, .. args]), cancellation: cancellation);
+        var result = await runner.RunAsync(Git(dir, args), cancellation: cancellation);
         if (!result.Succeeded) throw new InvalidOperationException($"git {string.Join(' ', args)} in {dir} failed: {string.Join(" | ", result.Output.TakeLast(3))}");
         return string.Join('\n', result.Output);
     }
