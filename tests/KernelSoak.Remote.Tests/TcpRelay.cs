@@ -42,17 +42,7 @@ public sealed class TcpRelay : IDisposable
     {
         lock (_open)
         {
-            foreach (var s in _open)
-            {
-                try
-                {
-                    s.LingerState = new LingerOption(true, 0); // RST, not a polite FIN
-                    s.Close();
-                }
-                catch (ObjectDisposedException)
-                {
-                }
-            }
+            foreach (var s in _open) Reset(s);
             _open.Clear();
         }
     }
@@ -78,8 +68,7 @@ public sealed class TcpRelay : IDisposable
             catch (SocketException)
             {
                 // the daemon is down: the host sees its connection refused, as it would without the relay
-                host.LingerState = new LingerOption(true, 0);
-                host.Close();
+                Reset(host);
                 board.Dispose();
                 continue;
             }
@@ -120,17 +109,22 @@ public sealed class TcpRelay : IDisposable
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
             // Cut, or one side went away: the other side sees a reset, as it would without the relay.
-            foreach (var s in new[] { from, to })
-            {
-                try
-                {
-                    s.LingerState = new LingerOption(true, 0);
-                    s.Close();
-                }
-                catch (ObjectDisposedException)
-                {
-                }
-            }
+            Reset(from);
+            Reset(to);
+        }
+    }
+
+    /// <summary>Closes with an RST, not a polite FIN: the peer sees the connection reset.</summary>
+    private static void Reset(Socket socket)
+    {
+        try
+        {
+            socket.LingerState = new LingerOption(true, 0);
+            socket.Close();
+        }
+        catch (ObjectDisposedException)
+        {
+            // closed already (by the other pump, or a cut)
         }
     }
 
