@@ -66,9 +66,29 @@ public sealed class BuildContext : FrostingContext
         if (_boardLease.TakeOverNotice($"the board {name}") is { } notice) Output.Warn(notice);
     }
 
+    private Boards.Consoles.IConsole? _console;
+    private bool _consoleOpened;
+
+    /// <summary>
+    /// The board's console as [Console] names it, opened once per run and capturing from then on (the
+    /// emulated board's own socket, a tty, ser2net); null for Kind = none.
+    /// </summary>
+    public async Task<Boards.Consoles.IConsole?> ConsoleAsync(CancellationToken ct = default)
+    {
+        if (_consoleOpened) return _console;
+        _console = await Boards.Consoles.ConsoleFactory.OpenAsync(Settings.Console, Path.Combine(ArtifactsDir, "console", "console.log"),
+            Settings.Board.Kind == BoardKind.Qemu ? Tasks.EmulatedBoard.For(this).Console : null, ct);
+        _consoleOpened = true;
+        if (_console is not null && Settings.Console.Kind != ConsoleKind.Qemu) Output.Info($"console: {_console.Description}, captured to {_console.CapturePath}");
+        return _console;
+    }
+
     /// <summary>Lets the board and the journal go (the run is over).</summary>
     public void ReleaseLeases()
     {
+        _console?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _console = null;
+        _consoleOpened = false;
         _boardLease?.Dispose();
         _boardLease = null;
         if (JournalOpen) Journal.Dispose();

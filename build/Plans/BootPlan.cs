@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using KernelSoak.Boards;
+using KernelSoak.Boards.Consoles;
+using KernelSoak.Boards.Strategy;
 using KernelSoak.Campaigns;
 using KernelSoak.Journal;
 using KernelSoak.Kernel;
@@ -39,36 +41,24 @@ public static partial class BootPlan
     {
         try
         {
-            return await BootAsync(c, step, release, imageSha, ct);
+            return await BootAsync(c, prefix, step, release, imageSha, ct);
         }
         catch (NoBootException e)
         {
+            // A kernel that came up but is not the build (VerifyAsync): the board answers, on the wrong kernel.
             c.Output.Warn($"NO-BOOT: {e.Message}");
-            var dir = StressPlan.ProbeDir(c, prefix);
-            Directory.CreateDirectory(dir);
-            if (c.Settings.Board.Kind == BoardKind.Qemu && File.Exists(Tasks.EmulatedBoard.For(c).Files.ConsoleLog))
-                File.Copy(Tasks.EmulatedBoard.For(c).Files.ConsoleLog, Path.Combine(dir, "console.log"), overwrite: true);
-            c.DropBoardSession();
-            SshTarget back;
-            try
-            {
-                back = await SshWait.UntilUpAsync(c.BoardEndpoint, TimeSpan.FromSeconds(c.Campaign.Boot.TimeoutS), ct);
-            }
-            catch (TimeoutException)
-            {
-                throw new Cake.Frosting.UserErrorException($"{release} did not boot and the board did not come back on its own: {DefaultFlip.Instruction(c)}. " +
-                    $"Serial log: {Path.Combine(dir, "console.log")}");
-            }
-            using (back)
-            {
-                var (running, _) = await back.IdentityAsync(ct);
-                c.Output.Info($"the board is back on {running} ({(running == release ? "the test kernel, rejected above" : $"label {c.Campaign.Install.DefaultLabel}")})");
-            }
             await DefaultFlip.RestoreAsync(c, "the test kernel did not boot", ct);
-            var outcome = new Soak.ProbeOutcome(Soak.Verdicts.NoBoot, [], [], [], [], e.Message, 0);
-            await File.WriteAllTextAsync(Path.Combine(dir, "probe.json"), System.Text.Json.JsonSerializer.Serialize(outcome, StressPlan.Json), ct);
-            return StepResult.Ok(new Dictionary<string, string> { ["verdict"] = Soak.Verdicts.NoBoot, ["release"] = release });
+            return await NoBootVerdictAsync(c, prefix, release, e.Message, ct);
         }
+    }
+
+    private static async Task<StepResult> NoBootVerdictAsync(BuildContext c, string prefix, string release, string why, CancellationToken ct)
+    {
+        var dir = StressPlan.ProbeDir(c, prefix);
+        Directory.CreateDirectory(dir);
+        var outcome = new Soak.ProbeOutcome(Soak.Verdicts.NoBoot, [], [], [], [], why, 0);
+        await File.WriteAllTextAsync(Path.Combine(dir, "probe.json"), System.Text.Json.JsonSerializer.Serialize(outcome, StressPlan.Json), ct);
+        return StepResult.Ok(new Dictionary<string, string> { ["verdict"] = Soak.Verdicts.NoBoot, ["release"] = release });
     }
 
     /// <summary>The Image sha256 of the verified boot with this boot id (any probe's), if the journal has one.</summary>
@@ -80,9 +70,8 @@ public static partial class BootPlan
     public static bool DidNotBoot(BuildContext c, string prefix) =>
         c.Journal.LastEnd($"{prefix}/boot")?.Outputs?.GetValueOrDefault("verdict") == Soak.Verdicts.NoBoot;
 
-    private static async Task<StepResult> BootAsync(BuildContext c, string step, string release, string imageSha, CancellationToken ct)
+    private static async Task<StepResult> BootAsync(BuildContext c, string prefix, string step, string release, string imageSha, CancellationToken ct)
     {
-        var timeout = TimeSpan.FromSeconds(c.Campaign.Boot.TimeoutS);
         var ssh = await c.BoardAsync();
         var (running, bootId) = await ssh.IdentityAsync(ct);
         var issued = c.Journal.Entries.LastOrDefault(e => e.Step == step && e.Event == JournalEvent.Note && e.Note == "reboot issued");
@@ -107,52 +96,78 @@ public static partial class BootPlan
                 return StepResult.Ok(new Dictionary<string, string>(verified.Outputs) { ["reloaded"] = string.Join(' ', changed) });
             }
         }
-        if (c.Campaign.Install.BootSelection == BootSelection.FlipDefault) await DefaultFlip.FlipAsync(c, step, ct);
+        var install = c.Campaign.Install;
+        if (install.BootSelection == BootSelection.FlipDefault) await DefaultFlip.FlipAsync(c, step, ct);
+        var console = await c.ConsoleAsync(ct);
+        var (strategy, system) = BootStrategyFor(c, console);
+        var request = new BootRequest(release, install.Label, install.DefaultLabel, Selection(install.BootSelection),
+            DefaultIsTestLabel: DefaultFlip.Pending(c) is not null, bootId, TimeSpan.FromSeconds(c.Campaign.Boot.TimeoutS), c.Campaign.Boot.PowerCycles)
+        {
+            PanicReboots = PanicRebootAppend().IsMatch(string.Join(' ', install.AppendExtra)),
+            MenuTimeout = TimeSpan.FromSeconds(c.Campaign.Boot.TimeoutS),
+        };
         c.Journal.Note(step, "reboot issued", new Dictionary<string, string> { ["boot_id"] = bootId, ["image"] = imageSha });
-        var console = c.Settings.Board.Kind == BoardKind.Qemu ? Tasks.EmulatedBoard.For(c).Console : null;
         var offset = console?.Length ?? 0;
-        await ssh.RunAsync("(sleep 1; reboot) >/dev/null 2>&1 &", TimeSpan.FromSeconds(10), ct);
-        c.DropBoardSession();
         c.Output.Info($"reboot issued (boot id was {bootId})");
-        if (c.Campaign.Install.BootSelection == BootSelection.SerialMenu)
+        BootOutcome outcome;
+        try
         {
-            if (console is null) throw new Cake.Frosting.UserErrorException("boot_selection = serial-menu needs a serial console: the emulated board has one; for a real board use flip-default or manual");
-            await ChooseAtMenuAsync(c, console, offset, c.Campaign.Install.Label, ct);
+            outcome = await strategy.BootAsync(request, ct);
         }
-        else if (c.Campaign.Install.BootSelection == BootSelection.Manual)
-            c.Output.Warn($"at the board's U-Boot menu, choose '{c.Campaign.Install.Label}' now; waiting up to {timeout.TotalSeconds:0} s for SSH");
-        var cycle = 0;
-        while (true)
+        finally
         {
-            try
-            {
-                var (up, nowRunning, nowBoot) = await SshWait.UntilNewBootAsync(c.BoardEndpoint, bootId, timeout, ct);
-                c.AdoptBoardSession(up); // the run's session from here on: no second handshake
-                if (nowRunning != release)
-                {
-                    if (c.Campaign.Install.BootSelection == BootSelection.Manual)
-                        await AskWhyAsync(c, nowRunning, release, ct);
-                    throw new NoBootException($"the board came up on {nowRunning}, not {release}: the test kernel did not boot (see the serial log)");
-                }
-                var verified = await VerifyAsync(c, up, release, nowBoot, imageSha, ct);
+            if (system.Answered is { } up) c.AdoptBoardSession(up); // the run's session from here on: no second handshake
+            if (console is not null) KeepConsole(c, prefix, console, offset);
+        }
+        switch (outcome.Final)
+        {
+            case BootState.Shell:
+                var verified = await VerifyAsync(c, await c.BoardAsync(), release, outcome.System!.BootId, imageSha, ct);
                 await DefaultFlip.RestoreAsync(c, "the test kernel is verified", ct);
                 return verified;
-            }
-            catch (TimeoutException) when (cycle < c.Campaign.Boot.PowerCycles)
-            {
-                c.Output.Warn($"no SSH within {timeout.TotalSeconds:0} s: power-cycling ({cycle + 1}/{c.Campaign.Boot.PowerCycles})");
-                var before = console?.Length ?? 0;
-                cycle++;
-                await PowerCycle.RunAsync(c, $"{release} did not come up", ct);
-                // With the default flipped, the board would boot the same kernel again: take the known-good one.
-                if (DefaultFlip.Pending(c) is { } flip && console is not null)
-                    await ChooseAtMenuAsync(c, console, before, flip.Previous, ct);
-            }
-            catch (TimeoutException e)
-            {
-                throw new NoBootException($"{release} did not come up within {timeout.TotalSeconds:0} s after {c.Campaign.Boot.PowerCycles} power cycle(s): {e.Message}");
-            }
+            case BootState.NoBoot:
+                if (install.BootSelection == BootSelection.Manual && outcome.Cause == NoBootCause.WrongKernel)
+                    await AskWhyAsync(c, outcome.System!.Release, release, ct);
+                c.Output.Warn($"NO-BOOT: {outcome.Detail}{(console is null ? "" : $" (console: {outcome.ConsoleTail})")}");
+                c.Output.Info($"the board is back on {outcome.System!.Release} ({(outcome.System.Release == release ? "the test kernel, rejected above" : $"label {install.DefaultLabel}")})");
+                await DefaultFlip.RestoreAsync(c, "the test kernel did not boot", ct);
+                return await NoBootVerdictAsync(c, prefix, release, outcome.Detail, ct);
+            default:
+                throw new Cake.Frosting.UserErrorException(outcome.Detail + (console is null ? "" : $". Console: {Path.Combine(StressPlan.ProbeDir(c, prefix), "console.log")}"));
         }
+    }
+
+    /// <summary>The boot strategy of this board: SSH to the running kernel, the [Power] switch, the [Console]; each move said as it happens.</summary>
+    private static (BootStrategy Strategy, SshRunningSystem System) BootStrategyFor(BuildContext c, IConsole? console)
+    {
+        var system = new SshRunningSystem(c.BoardEndpoint, _ => c.BoardAsync(), c.DropBoardSession);
+        var strategy = new BootStrategy(system, PowerCycle.ForBoot(c), console, c.Output.Info);
+        strategy.Moved += t =>
+        {
+            c.Output.Info($"boot: {t.To} at {t.At.TotalSeconds:0.0} s: {t.Why}");
+            if (t.To == BootState.PowerCycling) c.Output.Info($"power-cycling the board ([Power] Switch = {c.Settings.Power.Switch.ToString().ToLowerInvariant()})");
+        };
+        strategy.ReportSeen += r => c.Output.Warn($"console during boot: {r.Title}");
+        return (strategy, system);
+    }
+
+    private static LabelSelection Selection(BootSelection selection) => selection switch
+    {
+        BootSelection.SerialMenu => LabelSelection.ConsoleMenu,
+        BootSelection.FlipDefault => LabelSelection.BoardDefault,
+        _ => LabelSelection.Person,
+    };
+
+    /// <summary>The console bytes of this boot, from the reboot on, kept with the probe as they came (console.log).</summary>
+    private static void KeepConsole(BuildContext c, string prefix, IConsole console, long offset)
+    {
+        var dir = StressPlan.ProbeDir(c, prefix);
+        Directory.CreateDirectory(dir);
+        using var from = new FileStream(console.CapturePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        if (offset > from.Length) offset = 0; // the capture restarted (a power-on truncates the emulated board's log)
+        from.Seek(offset, SeekOrigin.Begin);
+        using var to = File.Create(Path.Combine(dir, "console.log"));
+        from.CopyTo(to);
     }
 
     /// <summary>Manual selection: only the person at the board knows whether the kernel died or its label was missed; a miss is no verdict.</summary>
@@ -168,33 +183,13 @@ public static partial class BootPlan
         }
     }
 
-    /// <summary>After a reset of the emulated board while a flip is pending: boot the label the flip replaced, not the test kernel.</summary>
-    public static Task PickPreviousDefaultAsync(BuildContext c, long offset) =>
-        DefaultFlip.Pending(c) is { } flip && c.Settings.Board.Kind == BoardKind.Qemu
-            ? ChooseAtMenuAsync(c, Tasks.EmulatedBoard.For(c).Console, offset, flip.Previous, CancellationToken.None)
-            : Task.CompletedTask;
-
-    /// <summary>U-Boot lists the labels as "N:\tmenu label"; type our number while it waits at "Enter choice:".</summary>
-    private static async Task ChooseAtMenuAsync(BuildContext c, Boards.Qemu.SerialConsole console, long offset, string label, CancellationToken ct)
+    /// <summary>After a reset of the board while a flip is pending: boot the label the flip replaced, not the test kernel.</summary>
+    public static async Task PickPreviousDefaultAsync(BuildContext c, long offset)
     {
-        await console.WaitForAsync(EnterChoice(), offset, TimeSpan.FromSeconds(c.Campaign.Boot.TimeoutS), ct);
-        var menu = console.ReadFrom(offset);
-        var entry = MenuEntry().Matches(menu).Select(m => (Number: m.Groups[1].Value, Text: m.Groups[2].Value.Trim()))
-            .LastOrDefault(e => e.Text.StartsWith(label + " ", StringComparison.Ordinal) || e.Text == label);
-        if (entry.Number is null) throw new NoBootException($"label {label} is not in U-Boot's menu (the serial log shows the menu it printed)");
-        // U-Boot's menu reads the line up to "\n" (a "\r" alone is echoed but never ends the line).
-        await console.WriteAsync(entry.Number + "\n", ct);
-        c.Output.Info($"U-Boot menu: chose {entry.Number} ({entry.Text})");
-        try
-        {
-            await console.WaitForAsync(RetrievingKernel(), offset + menu.Length, TimeSpan.FromSeconds(5), ct);
-        }
-        catch (TimeoutException)
-        {
-            // The line did not end: end it again (an extra newline at a finished prompt is harmless).
-            c.Output.Warn("U-Boot did not take the choice: sending the newline again");
-            await console.WriteAsync("\n", ct);
-        }
+        if (DefaultFlip.Pending(c) is not { } flip || await c.ConsoleAsync() is not { } console) return;
+        // The emulated board's own log is the console the offset was taken on; another console's capture starts with this run.
+        if (c.Settings.Console.Kind != ConsoleKind.Qemu) offset = console.Length;
+        await UBootMenu.ChooseAsync(console, offset, flip.Previous, TimeSpan.FromSeconds(c.Campaign.Boot.TimeoutS), c.Output.Info);
     }
 
     private static async Task<StepResult> VerifyAsync(BuildContext c, SshTarget ssh, string release, string bootId, string imageSha, CancellationToken ct)
@@ -212,9 +207,8 @@ public static partial class BootPlan
         return StepResult.Ok(new Dictionary<string, string> { ["release"] = release, ["boot_id"] = bootId, ["image"] = imageSha });
     }
 
-    [GeneratedRegex(@"Enter choice:")] private static partial Regex EnterChoice();
-    [GeneratedRegex(@"Retrieving file: /Image")] private static partial Regex RetrievingKernel();
-    [GeneratedRegex(@"(?m)^(\d+):\t(.+)$")] private static partial Regex MenuEntry();
+    /// <summary>panic=N with N &gt; 0: the kernel reboots by itself N seconds after a panic.</summary>
+    [GeneratedRegex(@"(?:^|\s)panic=[1-9]\d*(?:\s|$)")] private static partial Regex PanicRebootAppend();
 }
 
 /// <summary>The test kernel did not come up (or came up as something else): verdict no-boot, never a patch's fault of infrastructure.</summary>

@@ -4,24 +4,18 @@ using KernelSoak.Settings;
 
 namespace KernelSoak.Build.Plans;
 
-/// <summary>One way to power-cycle the board, whatever needs it (a boot that timed out, a wedge): the [Power] Switch decides.</summary>
+/// <summary>The board's power switch as [Power] Switch names it, and one way to power-cycle with it (a wedge, a dead board at harvest).</summary>
 public static class PowerCycle
 {
     public static async Task RunAsync(BuildContext c, string why, CancellationToken ct)
     {
         c.DropBoardSession();
-        var power = c.Settings.Power;
-        c.Output.Info($"{why}: power-cycling the board ([Power] Switch = {power.Switch.ToString().ToLowerInvariant()})");
-        if (power.Switch == PowerSwitchKind.Qemu && c.Settings.Board.Kind == BoardKind.Qemu)
-        {
-            var qemu = Tasks.EmulatedBoard.For(c).Power;
-            // A frozen (wedged) board only takes the reset once it runs again; on a running board 'cont' does nothing.
-            await qemu.ThawAsync(ct).ContinueWith(_ => { }, ct);
-            await qemu.ResetAsync(ct);
-            return;
-        }
+        c.Output.Info($"{why}: power-cycling the board ([Power] Switch = {c.Settings.Power.Switch.ToString().ToLowerInvariant()})");
         await Switch(c).ResetAsync(ct);
     }
+
+    /// <summary>The switch for a boot that may need a power cycle: none when [Power] Switch = none (the strategy then never cycles).</summary>
+    public static IPowerSwitch? ForBoot(BuildContext c) => c.Settings.Power.Switch == PowerSwitchKind.None ? null : Switch(c);
 
     /// <summary>The configured switch for a real board (or an emulated one driven like a real one).</summary>
     public static IPowerSwitch Switch(BuildContext c)

@@ -84,6 +84,7 @@ public static partial class PreflightPlan
         }
 
         checks.Add(RamoopsCheck(facts["cmdline"], facts["dt-ramoops"], facts["iomem"]));
+        checks.Add(await ConsoleCheckAsync(c, ct));
 
         var absent = facts["missing"].Split('\n', StringSplitOptions.RemoveEmptyEntries);
         checks.Add(new("tools", absent.Length == 0, absent.Length == 0 ? string.Join(", ", tools) : $"missing on the board: {string.Join(", ", absent)}"));
@@ -95,6 +96,26 @@ public static partial class PreflightPlan
         // A default flipped by a run that never got to restore it goes back first (the board must not keep booting a test kernel).
         await DefaultFlip.RestoreAsync(c, "the previous run stopped before it could", ct);
         return StepResult.Ok(new Dictionary<string, string> { ["host_key"] = ssh.HostKeyFingerprint, ["running"] = id[1].Trim(), ["boot_id"] = id[2].Trim() });
+    }
+
+    /// <summary>The console is opened here, before anything boots, so every boot of the run is captured from its start; serial-menu cannot work without one.</summary>
+    private static async Task<Check> ConsoleCheckAsync(BuildContext c, CancellationToken ct)
+    {
+        Boards.Consoles.IConsole? console;
+        try
+        {
+            console = await c.ConsoleAsync(ct);
+        }
+        catch (Exception e) when (e is KernelSoak.Settings.SettingsException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            return new("console", false, $"[Console] Kind = {c.Settings.Console.Kind.ToString().ToLowerInvariant()}: {e.Message}");
+        }
+        if (console is null)
+            return new("console", c.Campaign.Install.BootSelection != BootSelection.SerialMenu,
+                c.Campaign.Install.BootSelection == BootSelection.SerialMenu
+                    ? "boot_selection = serial-menu needs a console ([Console] Kind = tty, tcp or qemu): without one use flip-default or manual"
+                    : "none ([Console] Kind = none): boots are followed over SSH only, a panic is seen at the boot timeout");
+        return new("console", true, $"{console.Description}, captured to {console.CapturePath}");
     }
 
     private const string NoFile = "@@no-such-file@@";

@@ -2,11 +2,10 @@ namespace KernelSoak.Board.Tests;
 
 /// <summary>
 /// A test kernel that panics at boot (the same build, its label told to run an init that does not exist),
-/// booted the way a board without a serial console is: extlinux's default flipped to the test label. The
-/// boot times out, the board is power-cycled and taken back to the known-good label, the default is
-/// restored, and the probe's verdict is no-boot, with the boot panic kept from pstore as the explanation.
-/// The power cycle goes through the command switch a USB relay would use (off, a pause, on), here as
-/// shell lines that talk to the emulator's monitor socket.
+/// booted by flipping extlinux's default to the test label. The panic on the console ends the boot wait at
+/// once, the board is power-cycled and taken back to the known-good label at U-Boot's menu, the default is
+/// restored, and the probe's verdict is no-boot, with the panic's title and its console log kept.
+/// The console comes through a real ser2net and the power cycle through a real pdudaemon, as in a lab.
 /// </summary>
 [TestFixture, NonParallelizable, Order(8)]
 public class NoBootTests
@@ -16,7 +15,6 @@ public class NoBootTests
     [OneTimeSetUp]
     public void WriteCampaign() => _campaign = new E2eCampaign("e2e", text => E2eCampaign.BinaryOverTwoPatches(text)
         .Replace("append_extra = [\"page_poison=1\", \"kasan_multi_shot\"]", "append_extra = [\"page_poison=1\", \"kasan_multi_shot\", \"init=/kernelsoak-no-such-init\"]", StringComparison.Ordinal)
-        .Replace("timeout_s = 120", "timeout_s = 60", StringComparison.Ordinal)
         .Replace("boot_selection = \"serial-menu\"", "boot_selection = \"flip-default\"", StringComparison.Ordinal));
 
     [OneTimeTearDown]
@@ -25,17 +23,27 @@ public class NoBootTests
     [Test]
     public async Task A_kernel_that_panics_at_boot_is_no_boot_and_the_board_is_back_on_its_default_label()
     {
-        var monitor = BoardFixture.Board.Files.MonitorSocket;
-        var (exit, output) = _campaign.Build("--target=Bisect0001", "--power-switch=command", "--power-off-seconds=2",
-            $"--power-off-command=printf 'stop\\n' | nc -U -q1 {monitor}", $"--power-on-command=printf 'system_reset\\ncont\\n' | nc -U -q1 {monitor}");
+        // As a lab reaches a board: the console through ser2net (telnet, RFC 2217) in front of its serial tty, the power through pdudaemon.
+        using var lab = new LabLinks();
+        var consolePort = lab.StartSer2Net();
+        var pduPort = lab.StartPduDaemon();
+        var (exit, output) = _campaign.Build("--target=Bisect0001", "--console-kind=tcp", "--console-host=127.0.0.1", $"--console-port={consolePort}",
+            "--console-protocol=telnet", "--console-baud=115200", "--power-switch=pdudaemon", $"--power-pdu-daemon-port={pduPort}", "--power-pdu=lab-pdu",
+            "--power-pdu-outlet=1", "--power-off-seconds=1");
         Assert.That(exit, Is.Zero, "no-boot is a verdict, not a failed run");
+        Assert.That(output, Does.Contain($"pass  console     127.0.0.1:{consolePort} (telnet)"), "preflight opens the console through ser2net");
+        Assert.That(lab.OutletLog, Is.EqualTo(new[] { "1 off", "1 on" }), "one power cycle, through pdudaemon's driver");
         Assert.That(output, Does.Contain("extlinux: default known-good → kernelsoak"), "the temporary flip");
-        Assert.That(output, Does.Contain("power-cycling (1/1)"));
-        Assert.That(output, Does.Contain("[Power] Switch = command").And.Contain("stop\\n").And.Contain("system_reset\\ncont"), "the relay's commands, logged as run");
+        Assert.That(output, Does.Contain("died during boot: kernel panic: Requested init /kernelsoak-no-such-init failed"),
+            "the panic on the console ends the boot wait, classified with its title");
+        var recovering = System.Text.RegularExpressions.Regex.Match(output, @"boot: Recovering at (\d+\.\d) s");
+        Assert.That(recovering.Success && double.Parse(recovering.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) < 45, Is.True,
+            $"the panic is noticed when the console shows it, not when the 60 s boot timeout runs out ({recovering.Value})");
+        Assert.That(output, Does.Contain("recovery: power cycle 1/1"));
+        Assert.That(output, Does.Contain("[Power] Switch = pdudaemon"));
         Assert.That(output, Does.Contain("U-Boot menu: chose 1 (known-good"), "after the power cycle the known-good label is taken, not the flipped default");
         Assert.That(output, Does.Contain("default label known-good restored (the test kernel did not boot)"));
-        Assert.That(output, Does.Contain("NO-BOOT: the board came up on").And.Contain("the test kernel did not boot"),
-            "after the power cycle the board runs another release than the one installed: that, not a timeout, is the no-boot");
+        Assert.That(output, Does.Contain("NO-BOOT: ").And.Contain("died during boot"), "the verdict says why: the panic, not a timeout");
         Assert.That(output, Does.Contain("the board is back on").And.Contain("label known-good"));
         Assert.That(output, Does.Contain("no stress window: the test kernel did not boot"));
         Assert.That(_campaign.Verdict("0001"), Is.EqualTo("no-boot"));

@@ -6,7 +6,7 @@ namespace KernelSoak.Board.Tests;
 
 /// <summary>
 /// The whole graph on the emulated board, as a user runs it: configure, build (ccache), install, boot the
-/// test label over the serial menu, stress with a workload that makes the real kernel WARN, harvest,
+/// test label over the serial menu (the console a tty), stress with a workload that makes the real kernel WARN, harvest,
 /// verdict and reports — then the same command again, which rebuilds and re-deploys nothing.
 /// </summary>
 [TestFixture, NonParallelizable, Order(3)]
@@ -25,10 +25,16 @@ public class SoakTests
     [Test, Order(1)]
     public void Soak_catches_the_kernel_WARNING_and_reports_it()
     {
-        var (exit, output) = Build("--target=Soak");
+        // The console is the board's serial line as a tty device (a USB-UART's code path), not QEMU's socket.
+        using var lab = new LabLinks();
+        var (exit, output) = Build("--target=Soak", "--console-kind=tty", $"--console-device={lab.Tty}", "--console-baud=115200");
         Assert.That(exit, Is.Not.Zero, "a report makes the soak fail");
         Assert.That(output, Does.Contain("config verified: "));
-        Assert.That(output, Does.Contain("U-Boot menu: chose 2 (kernelsoak"));
+        Assert.That(output, Does.Contain($"pass  console     {lab.Tty} at 115200 8N1"), "preflight opens the tty before anything boots");
+        Assert.That(output, Does.Contain("U-Boot menu: chose 2 (kernelsoak"), "the label was typed at U-Boot's menu over the tty");
+        Assert.That(output, Does.Contain("boot: Kernel at").And.Contain("boot: Shell at"), "the boot followed on the tty");
+        Assert.That(File.ReadAllText(Path.Combine(_campaign.Dir, "soak", "console.log")), Does.Contain("Enter choice:").And.Contain("Linux version 6."),
+            "the boot's console, captured from the reboot on, is kept with the probe");
         Assert.That(output, Does.Contain("REPORT WARNING: WARNING in lkdtm_WARNING_MESSAGE"));
         Assert.That(output, Does.Contain("extlinux: label kernelsoak"));
         using (var ssh = Remote.SshTarget.ConnectAsync(BoardFixture.Board.Endpoint).GetAwaiter().GetResult())

@@ -46,7 +46,13 @@ public sealed class QemuPowerSwitch(QemuBoardFiles files) : IPowerSwitch
         if (IsAlive(pid)) Process.GetProcessById(pid).Kill();
     }
 
-    public Task ResetAsync(CancellationToken cancellation = default) => Monitor("system_reset", cancellation);
+    /// <summary>system_reset, then cont: a frozen (stopped) board takes the reset only once it runs again; on a running board 'cont' does nothing.</summary>
+    public async Task ResetAsync(CancellationToken cancellation = default)
+    {
+        await Monitor("system_reset", cancellation);
+        await Monitor("cont", cancellation);
+    }
+
     public Task FreezeAsync(CancellationToken cancellation = default) => Monitor("stop", cancellation);
     public Task ThawAsync(CancellationToken cancellation = default) => Monitor("cont", cancellation);
 
