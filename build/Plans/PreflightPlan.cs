@@ -77,6 +77,10 @@ public static partial class PreflightPlan
                 : $"missing label(s) {string.Join(", ", missing)} (has {string.Join(", ", names)})"));
             var (passed, detail) = DefaultFlipJournal.CheckDefault(config, install.DefaultLabel, DefaultFlipJournal.PendingIn(c.Journal));
             checks.Add(new("default", passed, detail));
+            // The release is not known before ConfigureKernel; the names' shapes are what u-boot-update reads.
+            var release = PlanText.Release(c) is var r && r != PlanText.ReleasePlaceholder ? r : "0.0.0-kernelsoak";
+            var regeneration = UBootUpdate.Check(text, InstallPlan.Layout(c).ReleasePaths(release));
+            if (regeneration.Generated) checks.Add(new("u-boot-menu", !regeneration.Strands, regeneration.Detail(install.Label)));
         }
         catch (ExtlinuxException e)
         {
