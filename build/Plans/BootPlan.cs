@@ -26,7 +26,8 @@ public static partial class BootPlan
         var select = i.BootSelection switch
         {
             BootSelection.SerialMenu => $"choose label {i.Label} at U-Boot's menu over the serial console (default stays {i.DefaultLabel})",
-            BootSelection.FlipDefault => $"flip default to {i.Label}, reverted as soon as the kernel is verified",
+            BootSelection.FlipDefault => $"flip default to {i.Label} for one boot: the board's own boot hook puts {i.DefaultLabel} back as soon as it mounts {i.BootDir}, " +
+                $"and this run does once the kernel is verified (a test kernel that panics before that hook reboots into {i.Label} again: the console or a power cycle end that)",
             _ => $"the person at the board picks {i.Label} at the U-Boot menu",
         };
         var step = $"{prefix}/boot";

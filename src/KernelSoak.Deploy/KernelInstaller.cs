@@ -187,8 +187,19 @@ public sealed partial class KernelInstaller(SshTarget ssh, InstallLayout layout,
         // What U-Boot boots now (its own reading: the last default/ontimeout, else a "menu default", else the first label).
         var previous = config.DefaultLabel!.Name;
         var updated = config.WithDefault(label);
-        if (ReferenceEquals(updated, config)) return null;
+        var unflip = new BoardSideUnflip(layout);
+        if (ReferenceEquals(updated, config))
+        {
+            if (label != layout.Label) await unflip.DisarmAsync(ssh, cancellation); // the board's own hook restored it
+            return null;
+        }
+        // The test label as the default always comes with the board's own undo, armed before the flip is written.
+        if (label == layout.Label)
+            say((await unflip.ArmAsync(ssh, updated.Render(), cancellation)) is { } hook
+                ? $"extlinux: the board puts {previous} back itself early in its next boot ({hook} hook {unflip.Script}); before that, a test kernel that panics reboots into {label} again"
+                : $"extlinux: this board has neither systemd nor /etc/init.d: nothing on it puts {previous} back; only this run does, once the test kernel is verified");
         var backup = await WriteExtlinuxAsync(updated, cancellation);
+        if (label != layout.Label) await unflip.DisarmAsync(ssh, cancellation);
         say($"extlinux: default {previous} → {label} (backup {backup})");
         return (previous, config.DefaultMenuNumber);
     }

@@ -35,7 +35,7 @@ ARMPKGS="busybox-static dropbear-bin libc6 libcrypt1 libtomcrypt1 libtommath1 li
 (cd "$W/debs" && apt-get download -qq $(printf '%s:arm64 ' $ARMPKGS) 2>&1 | grep -v 'unsandboxed as root' >&2 || true)
 ls "$W"/debs/busybox-static_*.deb >/dev/null 2>&1 || { echo "could not download the board's arm64 debs: run 'dpkg --add-architecture arm64 && apt-get update'" >&2; exit 1; }
 for d in "$W"/debs/*.deb; do dpkg-deb -x "$d" "$R"; done
-mkdir -p "$R"/{proc,sys,dev,tmp,run,root/.ssh,etc/dropbear,sbin,usr/sbin,var/log,boot/firmware,lib/modules,mnt}
+mkdir -p "$R"/{proc,sys,dev,tmp,run,root/.ssh,etc/dropbear,etc/init.d,sbin,usr/sbin,var/log,boot/firmware,lib/modules,mnt}
 chmod 1777 "$R/tmp"; ln -sfn /run "$R/var/run"
 # Only the links needed to reach /etc/rcS; rcS runs 'busybox --install -s' for the rest
 # (symlink() never overwrites, so /usr/bin/rsync etc. stay the real binaries).
@@ -68,6 +68,8 @@ mount -t vfat -o flush /dev/vda1 /boot/firmware
 mount -t pstore pstore /sys/fs/pstore
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t configfs configfs /sys/kernel/config
+# Boot hooks as busybox-style inits run them (KernelSoak's flip-default undo installs S01kernelsoak-unflip).
+for s in /etc/init.d/S[0-9][0-9]*; do [ -x "$s" ] && "$s" start; done
 hostname -F /etc/hostname
 # QEMU user networking: fixed address, no DHCP client needed
 ip link set lo up; ip link set eth0 up; ip addr add 10.0.2.15/24 dev eth0; ip route add default via 10.0.2.2

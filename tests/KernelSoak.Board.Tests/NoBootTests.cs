@@ -37,12 +37,14 @@ public class NoBootTests
         Assert.That(output, Does.Contain("died during boot: kernel panic: Requested init /kernelsoak-no-such-init failed"),
             "the panic on the console ends the boot wait, classified with its title");
         var recovering = System.Text.RegularExpressions.Regex.Match(output, @"boot: Recovering at (\d+\.\d) s");
-        Assert.That(recovering.Success && double.Parse(recovering.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) < 45, Is.True,
-            $"the panic is noticed when the console shows it, not when the 60 s boot timeout runs out ({recovering.Value})");
+        Assert.That(recovering.Success && double.Parse(recovering.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) < 110, Is.True,
+            $"the panic is noticed when the console shows it, not when the 120 s boot timeout runs out ({recovering.Value})");
+        Assert.That(output, Does.Not.Contain("did not answer within"), "no timeout was waited out");
         Assert.That(output, Does.Contain("recovery: power cycle 1/1"));
         Assert.That(output, Does.Contain("[Power] Switch = pdudaemon"));
         Assert.That(output, Does.Contain("U-Boot menu: chose 1 (known-good"), "after the power cycle the known-good label is taken, not the flipped default");
-        Assert.That(output, Does.Contain("default label known-good restored (the test kernel did not boot)"));
+        Assert.That(output, Does.Contain("default label known-good was already in force (the test kernel did not boot)"),
+            "the known-good kernel's boot hook put the default back before the run could");
         Assert.That(output, Does.Contain("NO-BOOT: ").And.Contain("died during boot"), "the verdict says why: the panic, not a timeout");
         Assert.That(output, Does.Contain("the board is back on").And.Contain("label known-good"));
         Assert.That(output, Does.Contain("no stress window: the test kernel did not boot"));
