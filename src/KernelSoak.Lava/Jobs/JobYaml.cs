@@ -25,7 +25,8 @@ public static class JobYaml
         {
             ["job"] = Duration(job.Timeouts.Deploy + job.Timeouts.Boot + StressTime(job) + job.Timeouts.StressMargin),
             ["action"] = Duration(job.Timeouts.Boot),
-            ["connection"] = Duration(TimeSpan.FromMinutes(2)),
+            // LAVA waits for each interactive command at most min(action, connection): the longest step must fit.
+            ["connection"] = Duration(Max(TimeSpan.FromMinutes(2), LongestStep(job) + job.Timeouts.StressMargin)),
         },
         ["context"] = new OrderedDictionary<string, object>
         {
@@ -38,6 +39,10 @@ public static class JobYaml
         ["actions"] = new List<object> { Deploy(job), Boot(job), Test(job) },
     };
 
+    private static TimeSpan LongestStep(LavaJob job) => job.Stress.Count == 0 ? TimeSpan.Zero : job.Stress.Max(s => s.Duration);
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
     private static TimeSpan StressTime(LavaJob job) => job.Stress.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.Duration);
 
     private static OrderedDictionary<string, object> Deploy(LavaJob job)
@@ -49,6 +54,7 @@ public static class JobYaml
             ["kernel"] = Image(job.Kernel, append.Length == 0 ? "-kernel {kernel}" : $"-kernel {{kernel}} -append \"{append}\""),
         };
         if (job.Ramdisk is { } ramdisk) images["ramdisk"] = Image(ramdisk, "-initrd {ramdisk}");
+        if (job.RootDisk is { } disk) images["rootfs"] = Image(disk, "-drive format=raw,if=virtio,file={rootfs}");
         if (job.Dtb is { } dtb) images["dtb"] = Image(dtb, "-dtb {dtb}");
         return new() { ["deploy"] = new OrderedDictionary<string, object> { ["to"] = "tmpfs", ["timeout"] = Duration(job.Timeouts.Deploy), ["images"] = images } };
     }
@@ -71,7 +77,7 @@ public static class JobYaml
     {
         ["test"] = new OrderedDictionary<string, object>
         {
-            ["timeout"] = Duration(StressTime(job) + job.Timeouts.StressMargin),
+            ["timeout"] = Duration(Max(job.Timeouts.Boot, StressTime(job) + job.Timeouts.StressMargin)),
             ["interactive"] = new List<object>
             {
                 new OrderedDictionary<string, object>

@@ -12,7 +12,10 @@ public sealed record LavaJob
     public required string DeviceType { get; init; }
     public required QemuMachine Machine { get; init; }
     public required Uri Kernel { get; init; }
+    /// <summary>An initramfs, for a kernel built with CONFIG_BLK_DEV_INITRD.</summary>
     public Uri? Ramdisk { get; init; }
+    /// <summary>A raw root filesystem image, attached as the first virtio disk (/dev/vda).</summary>
+    public Uri? RootDisk { get; init; }
     public Uri? Dtb { get; init; }
     public required IReadOnlyList<string> KernelArguments { get; init; }
     /// <summary>The shell prompt the board prints when it is ready for a command.</summary>
@@ -22,7 +25,7 @@ public sealed record LavaJob
     /// <summary>LAVA's job priority (0..100): a bisect's probes may go before a nightly soak.</summary>
     public int Priority { get; init; } = 50;
 
-    public static LavaJob Create(string name, string deviceType, QemuMachine machine, Uri kernel, Uri? ramdisk, Uri? dtb,
+    public static LavaJob Create(string name, string deviceType, QemuMachine machine, JobImages images,
         IEnumerable<string> kernelArguments, string prompt, IEnumerable<StressStep> stress, JobTimeouts timeouts, int priority = 50)
     {
         if (priority is < 0 or > 100) throw new ArgumentException($"priority {priority}: LAVA takes 0..100");
@@ -34,9 +37,10 @@ public sealed record LavaJob
             Name = JobValues.Name("job name", name),
             DeviceType = JobValues.CaseName(deviceType),
             Machine = machine,
-            Kernel = JobValues.ArtifactUrl("kernel", kernel),
-            Ramdisk = ramdisk is null ? null : JobValues.ArtifactUrl("ramdisk", ramdisk),
-            Dtb = dtb is null ? null : JobValues.ArtifactUrl("dtb", dtb),
+            Kernel = JobValues.ArtifactUrl("kernel", images.Kernel),
+            Ramdisk = images.Ramdisk is null ? null : JobValues.ArtifactUrl("ramdisk", images.Ramdisk),
+            RootDisk = images.RootDisk is null ? null : JobValues.ArtifactUrl("root disk", images.RootDisk),
+            Dtb = images.Dtb is null ? null : JobValues.ArtifactUrl("dtb", images.Dtb),
             KernelArguments = kernelArguments.Select(JobValues.KernelArgument).ToList(),
             Prompt = string.IsNullOrEmpty(prompt) || prompt.Any(char.IsControl) ? throw new ArgumentException($"prompt '{prompt}': one line of printable text") : prompt,
             Stress = steps,
@@ -45,6 +49,9 @@ public sealed record LavaJob
         };
     }
 }
+
+/// <summary>Where the dispatcher downloads the probe's artifacts from (see <see cref="Serving.ArtifactServer"/>).</summary>
+public sealed record JobImages(Uri Kernel, Uri? Ramdisk = null, Uri? RootDisk = null, Uri? Dtb = null);
 
 /// <summary>The QEMU guest LAVA's qemu device type starts (its job context): no KVM here, so TCG.</summary>
 public sealed record QemuMachine(string Arch, string Cpu, string MachineType, int MemoryMiB, int Cpus)
@@ -68,7 +75,10 @@ public sealed record StressStep
     }
 }
 
-/// <summary>How long LAVA waits for each phase before it gives the job up (its own timeout is a job error, not ours).</summary>
+/// <summary>
+/// How long LAVA waits for each phase before it gives the job up. A stress line must end within its step's
+/// duration plus <see cref="StressMargin"/>: past that LAVA's interactive test times out (the board stopped answering).
+/// </summary>
 public sealed record JobTimeouts(TimeSpan Deploy, TimeSpan Boot, TimeSpan StressMargin)
 {
     public static JobTimeouts ForTcg { get; } = new(TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(3));
