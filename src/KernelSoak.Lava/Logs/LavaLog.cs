@@ -116,7 +116,8 @@ public sealed partial class LavaLog
     private static DateTime? Time(string? text) =>
         DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t) ? t : null;
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"\x1b\[[0-9;?]*[A-Za-z]")]
+    // LAVA drops the ESC byte itself and leaves "[6n", the cursor query busybox's line editor prints with each prompt.
+    [System.Text.RegularExpressions.GeneratedRegex(@"\x1b\[[0-9;?]*[A-Za-z]|\[6n")]
     private static partial System.Text.RegularExpressions.Regex TerminalEscape();
 
     private static string Cut(string text) => text.Length <= 200 ? text : text[..200] + " …";

@@ -1,0 +1,95 @@
+using KernelSoak.Lava.Api;
+using KernelSoak.Lava.Logs;
+using KernelSoak.Lava.Outcome;
+using KernelSoak.Soak;
+
+namespace KernelSoak.Lava.Tests;
+
+/// <summary>LAVA's health and error type decide whether there is a verdict; our classifier decides which.</summary>
+public class LavaProbeOutcomeTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 12, 2, 18, 26, 58, TimeSpan.Zero);
+
+    private static LavaJobStatus Finished(LavaJobHealth health) =>
+        new(2, LavaJobState.Finished, health, "qemu-01", Start, Start, Start.AddSeconds(66), health == LavaJobHealth.Complete ? null : "the comment");
+
+    private static ProbeOutcome Outcome(LavaJobHealth health, string log, IReadOnlySet<string>? preExisting = null, string[]? suppress = null) =>
+        LavaProbeOutcome.From(Finished(health), LavaLog.Parse(log), TestLogs.CleanJob, suppress ?? [], preExisting ?? new HashSet<string>());
+
+    private static string Clean => TestLogs.Read("complete-clean.yaml");
+
+    [Test]
+    public void A_complete_job_with_a_quiet_kernel_is_clean_with_its_stress_counted()
+    {
+        var outcome = Outcome(LavaJobHealth.Complete, Clean);
+        Assert.That(outcome.Verdict, Is.EqualTo(Verdicts.Clean));
+        Assert.That(outcome.Stress, Is.EqualTo(new[] { new StressOutcome("smoke", "uname -a; sleep 2", 4, 0) }));
+        Assert.That(outcome.Seconds, Is.EqualTo(66));
+        Assert.That(outcome.StressSeconds, Is.InRange(11, 13), "from the typed line to the last pass");
+    }
+
+    [Test]
+    public void A_kernel_report_on_the_console_is_a_report_verdict_with_its_time_in_the_window()
+    {
+        var outcome = Outcome(LavaJobHealth.Complete, TestLogs.WithConsole(Clean, TestLogs.Warning));
+        Assert.That(outcome.Verdict, Is.EqualTo(Verdicts.Report));
+        Assert.That(outcome.Reports.Single().Title, Is.EqualTo("WARNING in lkdtm_WARNING"));
+        Assert.That(outcome.Reports.Single().Source, Is.EqualTo("lava"));
+        Assert.That(outcome.Timeline.Single().Seconds, Is.InRange(4, 6), "18:27:56 less the step typed at 18:27:51");
+    }
+
+    [Test]
+    public void Pre_existing_and_suppressed_reports_give_no_verdict()
+    {
+        var preExisting = Outcome(LavaJobHealth.Complete, TestLogs.WithConsole(Clean, TestLogs.Warning), new HashSet<string> { "WARNING in lkdtm_WARNING" });
+        Assert.That(preExisting.Verdict, Is.EqualTo(Verdicts.Clean));
+        Assert.That(preExisting.PreExisting.Single().Title, Is.EqualTo("WARNING in lkdtm_WARNING"));
+        var suppressed = Outcome(LavaJobHealth.Complete, TestLogs.WithConsole(Clean, TestLogs.Warning), suppress: ["lkdtm"]);
+        Assert.That(suppressed.Verdict, Is.EqualTo(Verdicts.Clean));
+        Assert.That(suppressed.Suppressed, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public void A_boot_that_never_reached_the_prompt_is_no_boot_with_the_panic_that_explains_it()
+    {
+        var outcome = Outcome(LavaJobHealth.Incomplete, TestLogs.Read("no-boot-root-panic.yaml"));
+        Assert.That(outcome.Verdict, Is.EqualTo(Verdicts.NoBoot));
+        Assert.That(outcome.Reports.Single().Title, Does.StartWith("kernel panic: VFS: Unable to mount root fs"));
+        Assert.That(outcome.Note, Does.Contain("never reached the prompt"));
+    }
+
+    [TestCase("Infrastructure")]
+    [TestCase("Configuration")]
+    [TestCase("Bug")]
+    [TestCase("Canceled")]
+    [TestCase("SomethingNew")]
+    public void An_incomplete_job_through_the_labs_fault_is_infra_error_even_with_reports_in_its_log(string errorType)
+    {
+        var log = TestLogs.WithJobResult(TestLogs.WithConsole(Clean, TestLogs.Warning), "fail", errorType, "Unable to power on qemu-01");
+        var outcome = Outcome(LavaJobHealth.Incomplete, log);
+        Assert.That(outcome.Verdict, Is.EqualTo(Verdicts.InfraError));
+        Assert.That(outcome.Note, Does.Contain(errorType).And.Contain("Unable to power on qemu-01").And.Contain("qemu-01"));
+        Assert.That(outcome.Reports, Is.Empty);
+    }
+
+    [Test]
+    public void A_cancelled_job_or_one_without_its_result_is_infra_error()
+    {
+        Assert.That(Outcome(LavaJobHealth.Canceled, Clean).Verdict, Is.EqualTo(Verdicts.InfraError));
+        var cut = string.Join('\n', Clean.Split('\n').Where(l => !l.Contains("\"case\": \"job\"", StringComparison.Ordinal)));
+        Assert.That(Outcome(LavaJobHealth.Incomplete, cut).Note, Does.Contain("no job result"));
+    }
+
+    [Test]
+    public void A_shell_that_stopped_answering_after_boot_is_a_wedge_and_a_report_beats_it()
+    {
+        var timedOut = TestLogs.WithJobResult(Clean, "fail", "LAVATimeout", "lava-test-interactive timed out after 190 seconds");
+        Assert.That(Outcome(LavaJobHealth.Incomplete, timedOut).Verdict, Is.EqualTo(Verdicts.Wedge));
+        Assert.That(Outcome(LavaJobHealth.Incomplete, TestLogs.WithConsole(timedOut, TestLogs.Warning)).Verdict, Is.EqualTo(Verdicts.Report));
+    }
+
+    [Test]
+    public void A_job_still_running_has_no_outcome() =>
+        Assert.That(() => LavaProbeOutcome.From(Finished(LavaJobHealth.Unknown) with { State = LavaJobState.Running }, LavaLog.Parse(Clean), TestLogs.CleanJob, [], new HashSet<string>()),
+            Throws.InvalidOperationException);
+}
