@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -32,7 +31,9 @@ public sealed class LavaClient : IDisposable
     /// <summary>Submits a job definition (YAML); the job's id. A refused definition throws with LAVA's reason.</summary>
     public async Task<int> SubmitAsync(string definition, CancellationToken cancellation = default)
     {
-        var answer = await SendAsync(HttpMethod.Post, "jobs/", JsonContent.Create(new { definition }), cancellation);
+        // A sized body, not JsonContent's chunked stream: Django behind gunicorn reads a chunked request as empty.
+        var body = new StringContent(JsonSerializer.Serialize(new { definition }), System.Text.Encoding.UTF8, "application/json");
+        var answer = await SendAsync(HttpMethod.Post, "jobs/", body, cancellation);
         var ids = answer["job_ids"]?.AsArray();
         if (ids is null || ids.Count != 1) throw new LavaApiException($"LAVA accepted the job but named {ids?.Count ?? 0} job ids (a multinode job?): {answer.ToJsonString()}");
         return ids[0]!.GetValue<int>();
