@@ -89,6 +89,15 @@ public class LavaProbeOutcomeTests
     }
 
     [Test]
+    public void A_job_error_before_the_board_printed_anything_is_infra_error_not_no_boot()
+    {
+        // Real: LAVA calls an artifact URL that answers 404 a "Job" error, as it does a kernel that never boots.
+        var outcome = Outcome(LavaJobHealth.Incomplete, TestLogs.Read("missing-artifact.yaml"));
+        Assert.That(outcome.Verdict, Is.EqualTo(Verdicts.InfraError));
+        Assert.That(outcome.Note, Does.Contain("before the board printed anything").And.Contain("Resource unavailable at 'http://127.0.0.1:18765/NoSuchImage' (404)"));
+    }
+
+    [Test]
     public void A_job_still_running_has_no_outcome() =>
         Assert.That(() => LavaProbeOutcome.From(Finished(LavaJobHealth.Unknown) with { State = LavaJobState.Running }, LavaLog.Parse(Clean), TestLogs.CleanJob, [], new HashSet<string>()),
             Throws.InvalidOperationException);

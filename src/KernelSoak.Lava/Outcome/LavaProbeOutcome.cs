@@ -11,7 +11,8 @@ namespace KernelSoak.Lava.Outcome;
 /// A finished LAVA job as a probe's outcome, the same record a local board's probe gives. The console the job
 /// recorded goes through our classifier, never LAVA's own kernel-message check; what LAVA says decides only
 /// whether there is a verdict at all:
-///   Canceled, or Incomplete through the lab's fault (see <see cref="LavaFailure"/>) → infra-error;
+///   Canceled, or Incomplete through the lab's fault (see <see cref="LavaFailure"/>), or before the console
+///   showed anything → infra-error;
 ///   the prompt never reached → no-boot (with the reports that explain it);
 ///   reports (not suppressed, not pre-existing) → report;
 ///   Complete → clean; Incomplete after boot (the shell stopped answering) → wedge.
@@ -34,6 +35,10 @@ public static partial class LavaProbeOutcome
             return Infra($"LAVA job {status.Id} finished with health {status.Health}", stress, seconds);
 
         var console = log.ConsoleLines().ToList();
+        // LAVA files a job's own faults (an artifact URL that 404s) as "Job" errors too: with nothing on the
+        // console the kernel never ran, so there is nothing to judge.
+        if (console.Count == 0)
+            return Infra($"LAVA job {status.Id} ended {status.Health} before the board printed anything{Device(status)}: {First(jobResult?.ErrorMessage ?? status.FailureComment)}", stress, seconds);
         var book = new ReportBook(suppress);
         var timeline = new List<TimedReport>();
         var window = StressStart(log);
