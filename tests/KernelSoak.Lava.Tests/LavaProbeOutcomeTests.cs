@@ -39,6 +39,19 @@ public class LavaProbeOutcomeTests
     }
 
     [Test]
+    public void A_real_lkdtm_warning_through_LAVA_is_one_report_and_every_pass_counted()
+    {
+        var job = TestLogs.CleanJob with { Stress = [new Jobs.StressStep("lkdtm-warning", LkdtmCommand, TimeSpan.FromSeconds(6))] };
+        var outcome = LavaProbeOutcome.From(Finished(LavaJobHealth.Complete), LavaLog.Parse(TestLogs.Read("complete-lkdtm-warning.yaml")), job, [], new HashSet<string>());
+        Assert.That(outcome.Verdict, Is.EqualTo(Verdicts.Report));
+        Assert.That(outcome.Reports.Select(r => (r.Class, r.Title)), Is.EqualTo(new[] { ("WARNING", "WARNING in lkdtm_WARNING") }));
+        Assert.That(outcome.Reports.Single().Count, Is.GreaterThanOrEqualTo(2), "each pass fired it again");
+        Assert.That(outcome.Stress.Single().Iterations, Is.EqualTo(outcome.Reports.Single().Count));
+    }
+
+    private const string LkdtmCommand = "[ -e /sys/kernel/debug/provoke-crash ] || { insmod /root/lkdtm.ko; mount -t debugfs none /sys/kernel/debug; }; echo WARNING > /sys/kernel/debug/provoke-crash/DIRECT; sleep 2";
+
+    [Test]
     public void Pre_existing_and_suppressed_reports_give_no_verdict()
     {
         var preExisting = Outcome(LavaJobHealth.Complete, TestLogs.WithConsole(Clean, TestLogs.Warning), new HashSet<string> { "WARNING in lkdtm_WARNING" });

@@ -97,20 +97,34 @@ public sealed class LavaClient : IDisposable
 
     private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellation)
     {
-        using var request = new HttpRequestMessage(method, path) { Content = content };
-        try
+        // A reading (GET) is tried again once: the connection it went out on may have been closed under it.
+        for (var attempt = 1; ; attempt++)
         {
-            return await _http.SendAsync(request, cancellation);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new LavaApiException($"LAVA at {Server} did not answer {method} {path}: {_token.Mask(e.Message)}", null, e);
-        }
-        catch (TaskCanceledException e) when (!cancellation.IsCancellationRequested)
-        {
-            throw new LavaApiException($"LAVA at {Server} did not answer {method} {path} within {_http.Timeout.TotalSeconds:0} s", null, e);
+            // One connection a request: gunicorn's eventlet workers drop idle keep-alive connections, and a
+            // pooled one found dead fails the request ("An error occurred while sending the request").
+            using var request = new HttpRequestMessage(method, path) { Content = content };
+            request.Headers.ConnectionClose = true;
+            try
+            {
+                return await _http.SendAsync(request, cancellation);
+            }
+            catch (HttpRequestException) when (method == HttpMethod.Get && attempt == 1)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
+            }
+            catch (HttpRequestException e)
+            {
+                throw new LavaApiException($"LAVA at {Server} did not answer {method} {path}: {_token.Mask(Why(e))}", null, e);
+            }
+            catch (TaskCanceledException e) when (!cancellation.IsCancellationRequested)
+            {
+                throw new LavaApiException($"LAVA at {Server} did not answer {method} {path} within {_http.Timeout.TotalSeconds:0} s", null, e);
+            }
         }
     }
+
+    /// <summary>The innermost reason: HttpClient's own message is only "An error occurred while sending the request".</summary>
+    private static string Why(Exception e) => e.InnerException is { } inner ? $"{e.Message} ({Why(inner)})" : e.Message;
 
     private async Task EnsureSuccessAsync(HttpResponseMessage response, string path, CancellationToken cancellation)
     {
