@@ -46,7 +46,9 @@ public class LavaJobTests
     [Test]
     public async Task A_host_killed_after_submitting_reattaches_to_its_job_and_gets_a_clean_verdict()
     {
-        var job = _lava.Job("kernelsoak clean probe", new StressStep("uname-loop", "uname -r; cat /proc/loadavg; sleep 1", TimeSpan.FromSeconds(15)));
+        var job = _lava.Job("kernelsoak clean probe",
+            new StressStep("uname-loop", "uname -r; cat /proc/loadavg; sleep 1", TimeSpan.FromSeconds(15)),
+            new StressStep("meminfo", "cat /proc/meminfo >/dev/null; sleep 2", TimeSpan.FromSeconds(10)));
         var journal = new List<int>();
         var watch = Stopwatch.StartNew();
         using var killed = new CancellationTokenSource();
@@ -60,8 +62,10 @@ public class LavaJobTests
             .FollowAsync(journal[0], job, [], new HashSet<string>());
         TestContext.Progress.WriteLine($"LAVA job {journal[0]}: {outcome.Verdict} in {watch.Elapsed.TotalSeconds:0} s (LAVA: {outcome.Seconds:0} s)");
         Assert.That(outcome.Verdict, Is.EqualTo(Verdicts.Clean), outcome.Note);
-        Assert.That(outcome.Stress.Single().Iterations, Is.GreaterThanOrEqualTo(3));
-        Assert.That(outcome.Stress.Single().NonZeroExits, Is.Zero);
+        Assert.That(outcome.Stress.Select(s => s.Profile), Is.EqualTo(new[] { "uname-loop", "meminfo" }));
+        Assert.That(outcome.Stress.Select(s => s.Iterations), Is.All.GreaterThanOrEqualTo(3));
+        Assert.That(outcome.Stress.Select(s => s.NonZeroExits), Is.All.Zero);
+        Assert.That(outcome.StressSeconds, Is.LessThan(22), "both ran at once (15 s and 10 s)");
         Assert.That(_lava.Server.Served, Is.GreaterThanOrEqualTo(2), "the dispatcher downloaded the kernel and the root disk from our server");
         var log = Logs.LavaLog.Parse(await restarted.GetLogAsync(journal[0]));
         Assert.That(log.ConsoleLines().Select(l => l.Text), Has.Some.Contains($"Linux version {_lava.KernelRelease}"), "the board's own kernel booted");

@@ -23,9 +23,13 @@ public class LavaProbeOutcomeTests
     {
         var outcome = Outcome(LavaJobHealth.Complete, Clean);
         Assert.That(outcome.Verdict, Is.EqualTo(Verdicts.Clean));
-        Assert.That(outcome.Stress, Is.EqualTo(new[] { new StressOutcome("smoke", "uname -a; sleep 2", 4, 0) }));
+        Assert.That(outcome.Stress, Is.EqualTo(new List<StressOutcome>
+        {
+            new("uname-loop", "uname -r; cat /proc/loadavg; sleep 1", 8, 0),
+            new("meminfo", "cat /proc/meminfo >/dev/null; sleep 2", 4, 0),
+        }));
         Assert.That(outcome.Seconds, Is.EqualTo(66));
-        Assert.That(outcome.StressSeconds, Is.InRange(11, 13), "from the typed line to the last pass");
+        Assert.That(outcome.StressSeconds, Is.InRange(17.2, 17.4), "from the typed line (19:02:46.87) to the last pass (19:03:04.15)");
     }
 
     [Test]
@@ -35,7 +39,7 @@ public class LavaProbeOutcomeTests
         Assert.That(outcome.Verdict, Is.EqualTo(Verdicts.Report));
         Assert.That(outcome.Reports.Single().Title, Is.EqualTo("WARNING in lkdtm_WARNING"));
         Assert.That(outcome.Reports.Single().Source, Is.EqualTo("lava"));
-        Assert.That(outcome.Timeline.Single().Seconds, Is.InRange(4, 6), "18:27:56 less the step typed at 18:27:51");
+        Assert.That(outcome.Timeline.Single().Seconds, Is.InRange(3.6, 3.7), "19:02:50.51 less the line typed at 19:02:46.87");
     }
 
     [Test]

@@ -18,20 +18,25 @@ public class StressScriptTests
     }
 
     [Test]
-    public void Repeats_the_command_until_its_time_is_up_printing_each_exit_then_the_marker()
+    public void Runs_every_step_at_once_each_until_its_time_is_up_printing_each_exit_then_the_marker()
     {
-        var output = Run(StressScript.Line(new StressStep("flaky", "sleep 0.3; [ -e /nonexistent ]", TimeSpan.FromSeconds(2)))).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var watch = Stopwatch.StartNew();
+        var output = Run(StressScript.Line([
+            new StressStep("flaky", "sleep 0.3; [ -e /nonexistent ]", TimeSpan.FromSeconds(3)),
+            new StressStep("steady", "sleep 0.5", TimeSpan.FromSeconds(2)),
+        ])).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(watch.Elapsed.TotalSeconds, Is.LessThan(4.5), "side by side, not one after the other (3 + 2 s)");
         Assert.That(output[^1], Is.EqualTo(StressScript.DoneWord));
-        var exits = output[..^1];
-        Assert.That(exits, Has.Length.InRange(3, 8), "about 2 s of 0.3 s passes");
-        Assert.That(exits, Is.All.EqualTo($"{StressScript.ExitWord}1"));
+        Assert.That(output.Count(l => l == $"{StressScript.ExitWord}0:1"), Is.InRange(5, 12), "about 3 s of 0.3 s passes, all failing");
+        Assert.That(output.Count(l => l == $"{StressScript.ExitWord}1:0"), Is.InRange(3, 6), "about 2 s of 0.5 s passes");
+        Assert.That(output[..^1], Is.All.Matches<string>(l => l is "ks-exit=0:1" or "ks-exit=1:0"));
     }
 
     [Test]
     public void The_typed_line_holds_neither_marker_so_the_consoles_echo_matches_nothing()
     {
-        var line = StressScript.Line(new StressStep("x", "exit 3", TimeSpan.FromSeconds(1)));
+        var line = StressScript.Line([new StressStep("x", "exit 3", TimeSpan.FromSeconds(1))]);
         Assert.That(line, Does.Not.Contain(StressScript.DoneWord).And.Not.Contain(StressScript.ExitWord));
-        Assert.That(Run(line), Does.Contain($"{StressScript.ExitWord}3\n").And.EndWith($"{StressScript.DoneWord}\n"), "an 'exit' in the command ends its subshell, not the loop");
+        Assert.That(Run(line), Does.Contain($"{StressScript.ExitWord}0:3\n").And.EndWith($"{StressScript.DoneWord}\n"), "an 'exit' in the command ends its subshell, not the loop");
     }
 }

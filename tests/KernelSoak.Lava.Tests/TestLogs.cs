@@ -5,21 +5,23 @@ internal static class TestLogs
 {
     public static string Read(string name) => File.ReadAllText(Path.Combine(TestContext.CurrentContext.TestDirectory, "testdata", name));
 
-    /// <summary>The job of testdata/complete-clean.yaml: one step "smoke", 10 s of "uname -a; sleep 2".</summary>
-    public static Jobs.LavaJob CleanJob => Jobs.LavaJob.Create("kernelsoak manual probe", "qemu", Jobs.QemuMachine.Arm64Virt(),
+    /// <summary>The job of testdata/complete-clean.yaml (LavaJobTests' clean probe): two steps side by side, 15 s and 10 s.</summary>
+    public static Jobs.LavaJob CleanJob => Jobs.LavaJob.Create("kernelsoak clean probe", "qemu", Jobs.QemuMachine.Arm64Virt(),
         new Jobs.JobImages(new Uri("http://127.0.0.1:18765/Image"), RootDisk: new Uri("http://127.0.0.1:18765/rootfs.ext4")),
         ["console=ttyAMA0,115200", "root=/dev/vda", "rw", "rootwait", "init=/init"], "/ # ",
-        [new Jobs.StressStep("smoke", "uname -a; sleep 2", TimeSpan.FromSeconds(10))], Jobs.JobTimeouts.ForTcg);
+        [new Jobs.StressStep("uname-loop", "uname -r; cat /proc/loadavg; sleep 1", TimeSpan.FromSeconds(15)),
+         new Jobs.StressStep("meminfo", "cat /proc/meminfo >/dev/null; sleep 2", TimeSpan.FromSeconds(10))], Jobs.JobTimeouts.ForTcg);
 
     /// <summary>A log entry of the board's console, as LAVA writes one.</summary>
-    public static string Console(string text) => $"- {{\"dt\": \"2026-12-02T18:27:56.000000\", \"lvl\": \"target\", \"msg\": {System.Text.Json.JsonSerializer.Serialize(text)}}}";
+    public static string Console(string time, string text) => $"- {{\"dt\": \"{time}\", \"lvl\": \"target\", \"msg\": {System.Text.Json.JsonSerializer.Serialize(text)}}}";
 
-    /// <summary>The clean log with <paramref name="lines"/> printed on the console in the middle of the stress step.</summary>
+    /// <summary>The clean log with <paramref name="lines"/> printed on the console after the stress's first pass (at its time, 19:02:50.505163).</summary>
     public static string WithConsole(string log, params string[] lines)
     {
         var entries = log.Split('\n').ToList();
-        var at = entries.FindIndex(e => e.Contains("\"ks-exit=0\"", StringComparison.Ordinal));
-        entries.InsertRange(at + 1, lines.Select(Console));
+        var at = entries.FindIndex(e => e.Contains("\"lvl\": \"target\", \"msg\": \"ks-exit=", StringComparison.Ordinal));
+        var time = entries[at].Split('"')[3];
+        entries.InsertRange(at + 1, lines.Select(l => Console(time, l)));
         return string.Join('\n', entries);
     }
 

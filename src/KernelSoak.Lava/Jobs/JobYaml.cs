@@ -6,7 +6,7 @@ namespace KernelSoak.Lava.Jobs;
 /// <summary>
 /// Renders a <see cref="LavaJob"/> as LAVA's job definition (YAML). The shape follows LAVA 2023.01's qemu
 /// device type: deploy to tmpfs (its "image" method), boot method qemu, then an interactive test: LAVA types
-/// each stress line at the prompt and waits for its end marker, so the board needs only a shell (no LAVA
+/// the stress line at the prompt and waits for its end marker, so the board needs only a shell (no LAVA
 /// test overlay in the initramfs).
 /// </summary>
 public static class JobYaml
@@ -23,9 +23,9 @@ public static class JobYaml
         ["visibility"] = "public",
         ["timeouts"] = new OrderedDictionary<string, object>
         {
-            ["job"] = Duration(job.Timeouts.Deploy + job.Timeouts.Boot + StressTime(job) + job.Timeouts.StressMargin),
+            ["job"] = Duration(job.Timeouts.Deploy + job.Timeouts.Boot + LongestStep(job) + job.Timeouts.StressMargin),
             ["action"] = Duration(job.Timeouts.Boot),
-            // LAVA waits for each interactive command at most min(action, connection): the longest step must fit.
+            // LAVA waits for an interactive command at most min(action, connection): the longest step must fit.
             ["connection"] = Duration(Max(TimeSpan.FromMinutes(2), LongestStep(job) + job.Timeouts.StressMargin)),
         },
         ["context"] = new OrderedDictionary<string, object>
@@ -42,8 +42,6 @@ public static class JobYaml
     private static TimeSpan LongestStep(LavaJob job) => job.Stress.Count == 0 ? TimeSpan.Zero : job.Stress.Max(s => s.Duration);
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
-
-    private static TimeSpan StressTime(LavaJob job) => job.Stress.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.Duration);
 
     private static OrderedDictionary<string, object> Deploy(LavaJob job)
     {
@@ -77,23 +75,24 @@ public static class JobYaml
     {
         ["test"] = new OrderedDictionary<string, object>
         {
-            ["timeout"] = Duration(Max(job.Timeouts.Boot, StressTime(job) + job.Timeouts.StressMargin)),
+            ["timeout"] = Duration(Max(job.Timeouts.Boot, LongestStep(job) + job.Timeouts.StressMargin)),
             ["interactive"] = new List<object>
             {
                 new OrderedDictionary<string, object>
                 {
                     ["name"] = "kernelsoak-stress",
                     ["prompts"] = new List<string> { job.Prompt },
-                    ["script"] = job.Stress.Select(Step).ToList(),
+                    ["script"] = new List<object> { Stress(job) },
                 },
             },
         },
     };
 
-    private static OrderedDictionary<string, object> Step(StressStep step) => new()
+    /// <summary>The campaign's commands run at once, as on a local board: one typed line (<see cref="StressScript"/>).</summary>
+    private static OrderedDictionary<string, object> Stress(LavaJob job) => new()
     {
-        ["command"] = StressScript.Line(step),
-        ["name"] = step.Name,
+        ["command"] = StressScript.Line(job.Stress),
+        ["name"] = "stress",
         ["successes"] = new List<object> { new OrderedDictionary<string, object> { ["message"] = StressScript.DoneWord } },
     };
 

@@ -30,8 +30,6 @@ public sealed record LavaJob
     {
         if (priority is < 0 or > 100) throw new ArgumentException($"priority {priority}: LAVA takes 0..100");
         var steps = stress.ToList();
-        if (steps.Select(s => s.Name).Distinct(StringComparer.Ordinal).Count() != steps.Count)
-            throw new ArgumentException("two stress steps share a name: LAVA files results by name");
         return new LavaJob
         {
             Name = JobValues.Name("job name", name),
@@ -59,12 +57,15 @@ public sealed record QemuMachine(string Arch, string Cpu, string MachineType, in
     public static QemuMachine Arm64Virt(int memoryMiB = 1024, int cpus = 2) => new("arm64", "cortex-a57", "virt", memoryMiB, cpus);
 }
 
-/// <summary>One campaign workload: <see cref="Command"/> run again and again at the board's shell until <see cref="Duration"/> is up.</summary>
+/// <summary>One campaign workload: <see cref="Command"/> run again and again at the board's shell until <see cref="Duration"/> is up, beside the others.</summary>
 public sealed record StressStep
 {
     public string Name { get; }
     public string Command { get; }
     public TimeSpan Duration { get; }
+
+    /// <summary>A campaign's stress command as a job step: its profile names the step.</summary>
+    public static StressStep From(KernelSoak.Soak.StressCommand command) => new(command.Profile, command.Command, command.Duration);
 
     public StressStep(string name, string command, TimeSpan duration)
     {
@@ -76,8 +77,8 @@ public sealed record StressStep
 }
 
 /// <summary>
-/// How long LAVA waits for each phase before it gives the job up. A stress line must end within its step's
-/// duration plus <see cref="StressMargin"/>: past that LAVA's interactive test times out (the board stopped answering).
+/// How long LAVA waits for each phase before it gives the job up. The stress line must end within its longest
+/// step's duration plus <see cref="StressMargin"/>: past that LAVA's interactive test times out (the board stopped answering).
 /// </summary>
 public sealed record JobTimeouts(TimeSpan Deploy, TimeSpan Boot, TimeSpan StressMargin)
 {

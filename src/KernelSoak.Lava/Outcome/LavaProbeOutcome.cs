@@ -83,27 +83,20 @@ public static partial class LavaProbeOutcome
     private static DateTime? StressEnd(LavaLog log) =>
         log.Entries.LastOrDefault(e => e.IsConsole && e.Text?.Contains(StressScript.ExitWord, StringComparison.Ordinal) == true)?.Time;
 
-    /// <summary>Each step's passes and non-zero exits, from its "ks-exit=N" lines, split where LAVA typed the next step.</summary>
+    /// <summary>Each step's passes and non-zero exits, from its "ks-exit=STEP:STATUS" lines (found anywhere in a line: the loops print at once).</summary>
     private static List<StressOutcome> StressOutcomes(LavaLog log, LavaJob job)
     {
         var counts = job.Stress.Select(_ => (Runs: 0, Failed: 0)).ToArray();
-        var step = -1;
-        foreach (var entry in log.Entries)
-        {
-            if (entry.Level == "input" && entry.Text is { } typed)
-            {
-                var index = job.Stress.ToList().FindIndex(s => typed.TrimEnd('\n') == StressScript.Line(s));
-                if (index >= 0) step = index;
-            }
-            else if (step >= 0 && entry.IsConsole && entry.Text is { } text && ExitLine().Match(text) is { Success: true } m)
-            {
-                counts[step].Runs++;
-                if (m.Groups[1].Value != "0") counts[step].Failed++;
-            }
-        }
+        foreach (var line in log.ConsoleLines())
+            foreach (Match m in ExitLine().Matches(line.Text))
+                if (int.TryParse(m.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture, out var step) && step < counts.Length)
+                {
+                    counts[step].Runs++;
+                    if (m.Groups[2].Value != "0") counts[step].Failed++;
+                }
         return [.. job.Stress.Select((s, i) => new StressOutcome(s.Name, s.Command, counts[i].Runs, counts[i].Failed))];
     }
 
-    [GeneratedRegex(@"^ks-exit=(\d+)\s*$")]
+    [GeneratedRegex(@"ks-exit=(\d+):(\d+)")]
     private static partial Regex ExitLine();
 }
