@@ -17,7 +17,7 @@ dotnet build KernelSoak.slnx -c Release -nologo -v quiet -clp:ErrorsOnly || { ec
 status=0
 timings=()
 aborted=()
-for suite in KernelSoak.Tests KernelSoak.Reports.Tests KernelSoak.Remote.Tests KernelSoak.Kernel.Tests KernelSoak.Board.Tests; do
+for suite in KernelSoak.Tests KernelSoak.Reports.Tests KernelSoak.Lava.Tests KernelSoak.Remote.Tests KernelSoak.Kernel.Tests KernelSoak.Board.Tests; do
   started=$(date +%s)
   dotnet test "tests/$suite" -c Release --no-build --nologo --logger "trx;LogFileName=$suite.trx" \
     --logger "console;verbosity=normal" --results-directory "$RESULTS" "$@" || {
