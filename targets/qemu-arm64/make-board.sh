@@ -29,8 +29,12 @@ mkdir -p "$W"
 R=$W/rootfs
 rm -rf "$R" "$W/debs"; mkdir -p "$W/debs" "$R"
 ARMPKGS="busybox-static dropbear-bin libc6 libcrypt1 libtomcrypt1 libtommath1 libgmp10 zlib1g
- openssh-sftp-server rsync libacl1 liblz4-1 libpopt0 libssl3 libxxhash0 libzstd1"
-# (rsync needs libcrypto.so.3 from libssl3; libtomcrypt1 needs libgmp10)
+ openssh-sftp-server rsync libacl1 liblz4-1 libpopt0 libssl3 libxxhash0 libzstd1
+ kexec-tools libxenmisc4.17 libxencall1 libxendevicemodel1 libxenevtchn1 libxenforeignmemory1
+ libxengnttab1 libxentoolcore1 libxentoollog1"
+# (rsync needs libcrypto.so.3 from libssl3; libtomcrypt1 needs libgmp10; Debian's arm64 kexec links
+# libxenctrl.so.4.17 from libxenmisc4.17, which needs the six libxen*1 here: the closure of its NEEDED
+# entries, not the packages' Depends, which would pull libxenlight's ext2fs/yajl/libfdt for nothing)
 # shellcheck disable=SC2046
 (cd "$W/debs" && apt-get download -qq $(printf '%s:arm64 ' $ARMPKGS) 2>&1 | grep -v 'unsandboxed as root' >&2 || true)
 ls "$W"/debs/busybox-static_*.deb >/dev/null 2>&1 || { echo "could not download the board's arm64 debs: run 'dpkg --add-architecture arm64 && apt-get update'" >&2; exit 1; }
