@@ -175,4 +175,14 @@ public class CampaignLoaderTests
             "the last panic= is the one the kernel takes");
         Assert.DoesNotThrow(() => CampaignLoader.Parse(Minimal + "\n[boot]\npanic_reboot_s = 0\n", "m.toml"), "other selections do not use it");
     }
+
+    [Test]
+    public void The_lint_advises_KEXEC_in_a_kexec_campaign_whose_test_kernel_cannot_start_the_next_one()
+    {
+        var kexec = Minimal.Replace("default_label = \"good\"", "default_label = \"good\"\nboot_selection = \"kexec\"", StringComparison.Ordinal);
+        Assert.That(BootSelectionAdvice.KexecChain(CampaignLoader.Parse(kexec, "k.toml")), Does.Contain("does not set KEXEC=y").And.Contain("reboots into good"));
+        Assert.That(BootSelectionAdvice.KexecChain(CampaignLoader.Parse(kexec + "\n[[config]]\nname = \"KEXEC\"\nvalue = \"n\"\n", "k.toml")), Does.Contain("sets KEXEC=n"));
+        Assert.That(BootSelectionAdvice.KexecChain(CampaignLoader.Parse(kexec + "\n[[config]]\nname = \"CONFIG_KEXEC\"\nvalue = \"y\"\n", "k.toml")), Is.Null);
+        Assert.That(BootSelectionAdvice.KexecChain(CampaignLoader.Parse(Minimal, "m.toml")), Is.Null, "serial-menu reboots through U-Boot every time");
+    }
 }
