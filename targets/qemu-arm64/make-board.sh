@@ -143,9 +143,11 @@ cat > "$W/boot.sh" <<EOT
 # restrict=off so the board's netconsole reaches the host: slirp maps 10.0.2.2 to the host's 127.0.0.1
 # (UDP cannot be forwarded with restrict=on). hostfwd binds 127.0.0.1 only: nothing outside reaches the board.
 # romfile= : no iPXE option ROM (U-Boot does not need it; ipxe-qemu is only a Recommends).
+# dtb-randomness=off: no /chosen/kaslr-seed. The board kernel has no KASLR, so it never wipes the seed, and
+# kexec-tools refuses to load any kernel while a seed is left ("setup_2nd_dtb: kaslr-seed is not wiped to 0").
 rm -f $W/qmon.sock $W/serial.sock
 : > $W/console.log
-exec qemu-system-aarch64 -M virt -cpu cortex-a57 -smp 2 -m 1G -display none -nodefaults \\
+exec qemu-system-aarch64 -M virt,dtb-randomness=off -cpu cortex-a57 -smp 2 -m 1G -display none -nodefaults \\
   -bios /usr/lib/u-boot/qemu_arm64/u-boot.bin \\
   -drive if=none,file=$W/boot.img,format=raw,id=d0 -device virtio-blk-pci,drive=d0 \\
   -drive if=none,file=$W/root.img,format=raw,id=d1 -device virtio-blk-pci,drive=d1 \\
