@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using KernelSoak.Boards.Strategy;
 using KernelSoak.Boot;
 using KernelSoak.Campaigns;
 using KernelSoak.Deploy;
@@ -19,13 +20,14 @@ public static partial class PreflightPlan
     {
         var install = c.Campaign.Install;
         var b = c.Board;
-        yield return new Step("preflight", $"board {b.Address}: SSH + host key, arch, {install.BootDir} space, extlinux labels, ramoops, tools", "",
+        yield return new Step("preflight", $"board {b.Address}: SSH + host key, arch, {install.BootDir} space, extlinux labels, ramoops, tools, boot selection", "",
         [
             b.Ssh("uname -m; uname -r; cat /proc/sys/kernel/random/boot_id"),
             b.Ssh($"mountpoint -q {install.BootDir} && test -w {install.BootDir} && df -k {install.BootDir}"),
             b.Ssh($"cat {install.Extlinux}"),
             b.Ssh("cat /proc/cmdline /proc/iomem"),
             b.Ssh($"command -v depmod{InitramfsTool(c) switch { "" => "", var t => " " + t }}"),
+            b.Ssh(SelectionPreflight.ProbeCommand),
         ], ct => RunAsync(c, ct)) { AlwaysRun = true };
     }
 
@@ -49,6 +51,7 @@ public static partial class PreflightPlan
             // A ramoops node of the device tree: its parent's cell sizes and its reg, as bytes.
             Section("dt-ramoops"), "d=/proc/device-tree/reserved-memory; for n in $d/*; do case \"$(cat $n/compatible 2>/dev/null)\" in *ramoops*) od -An -tx1 -v $d/#address-cells $d/#size-cells $n/reg; break;; esac; done 2>/dev/null",
             Section("missing"), string.Join("; ", tools.Select(t => $"command -v {t} >/dev/null || echo {t}")),
+            Section("selection"), SelectionPreflight.ProbeCommand,
             Section("end"), "true",
         ]), TimeSpan.FromSeconds(60), ct));
 
@@ -64,6 +67,7 @@ public static partial class PreflightPlan
             checks.Add(new("boot-space", free >= need, $"{free / 1024 / 1024} MiB free, need {need / 1024 / 1024} MiB (Image + DTB + initramfs + 10 %, floor {install.MinFreeMb} MiB)"));
         }
 
+        var defaultAppend = "";
         try
         {
             var text = facts["extlinux"];
@@ -75,6 +79,7 @@ public static partial class PreflightPlan
             checks.Add(new("extlinux", missing.Count == 0, missing.Count == 0
                 ? $"{config.Labels.Count} labels; default and fallbacks present"
                 : $"missing label(s) {string.Join(", ", missing)} (has {string.Join(", ", names)})"));
+            defaultAppend = config.Labels.FirstOrDefault(l => l.Name == install.DefaultLabel)?.Append ?? "";
             var (passed, detail) = DefaultFlipJournal.CheckDefault(config, install.DefaultLabel, DefaultFlipJournal.PendingIn(c.Journal));
             checks.Add(new("default", passed, detail));
             // The release is not known before ConfigureKernel; the names' shapes are what u-boot-update reads.
@@ -89,6 +94,7 @@ public static partial class PreflightPlan
 
         checks.Add(RamoopsCheck(facts["cmdline"], facts["dt-ramoops"], facts["iomem"]));
         checks.Add(await ConsoleCheckAsync(c, ct));
+        checks.Add(SelectionCheck(c, facts["selection"], defaultAppend));
 
         var absent = facts["missing"].Split('\n', StringSplitOptions.RemoveEmptyEntries);
         checks.Add(new("tools", absent.Length == 0, absent.Length == 0 ? string.Join(", ", tools) : $"missing on the board: {string.Join(", ", absent)}"));
@@ -160,6 +166,25 @@ public static partial class PreflightPlan
         var results = regions.Select(r => Ramoops.Check(r, map)).ToList();
         return new("ramoops", results.All(r => r.Safe), string.Join("; ", results.Where(r => !r.Safe).DefaultIfEmpty(results[0]).Select(r => r.Detail)));
     }
+
+    /// <summary>The campaign's boot_selection must be one this board supports: one that cannot choose the test kernel, or that a dying test kernel would strand, is refused.</summary>
+    private static Check SelectionCheck(BuildContext c, string probe, string defaultAppend)
+    {
+        var install = c.Campaign.Install;
+        // The test label's command line as the installer writes it: the default label's append + append_extra.
+        var testCommandLine = string.Join(' ', new[] { defaultAppend }.Concat(install.AppendExtra).Where(w => w.Length > 0));
+        var board = SelectionPreflight.Parse(probe, hasConsole: c.Settings.Console.Kind != Settings.ConsoleKind.None,
+            canPowerCycle: c.Settings.Power.Switch != Settings.PowerSwitchKind.None, testCommandLine);
+        var wanted = Selection.For(install.BootSelection);
+        if (wanted == LabelSelection.Kexec && !BootPlanStartsKexec)
+            return new("boot-selection", false, "kexec: the board supports it, but the boot step does not start kernels by kexec yet (BootPlan)");
+        return board.Refusal(wanted) is { } refusal
+            ? new("boot-selection", false, refusal)
+            : new("boot-selection", true, $"{board.Verdict(wanted)}; supported here: {board.Supported}");
+    }
+
+    /// <summary>Until BootPlan calls the strategy's kexec, a kexec campaign would reboot into the default and record a false no-boot: refused. Set true with that wiring.</summary>
+    private const bool BootPlanStartsKexec = false;
 
     private static string InitramfsTool(BuildContext c) => c.Campaign.Install.Initramfs switch
     {

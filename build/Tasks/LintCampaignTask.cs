@@ -19,6 +19,7 @@ public sealed class LintCampaignTask : AsyncFrostingTask<BuildContext>
         var baseKind = spec.Base == BaseConfigKind.Running ? BaseConfigKind.Defconfig : spec.Base;
         if (spec.Base == BaseConfigKind.Running)
             context.Output.Warn("the campaign starts from the running board's config; linting against defconfig instead (options the board's config already has may show as dropped)");
+        if (BootSelectionAdvice.KexecChain(context.Campaign) is { } advice) context.Output.Warn($"lint: {advice}");
         context.Output.Info($"    $ {make.Make(baseKind.ToString().ToLowerInvariant())}");
         context.Output.Info($"    $ {ConfigDelta.ScriptsConfig(context.Campaign, tree)}");
         context.Output.Info($"    $ {make.Olddefconfig()}");

@@ -61,7 +61,12 @@ public sealed class ConfigOption
     public string Why { get; set; } = "";
 }
 
-public enum BootSelection { SerialMenu, FlipDefault, Manual }
+/// <summary>
+/// How the test kernel is started: its label typed at U-Boot's menu over the console (serial-menu), made the
+/// default for one boot (flip-default), picked by a person (manual), or loaded and started by the running
+/// known-good kernel with kexec, no boot loader involved and the default never edited (kexec).
+/// </summary>
+public enum BootSelection { SerialMenu, FlipDefault, Manual, Kexec }
 public enum InitramfsTool { None, Mkinitcpio, Dracut, UpdateInitramfs }
 
 public sealed class InstallSpec
@@ -92,6 +97,11 @@ public sealed class BootSpec
     public int TimeoutS { get; set; } = 300;
     public int PowerCycles { get; set; } = 1;
     public List<string> Smoke { get; set; } = ["uname -r"];
+    /// <summary>
+    /// boot_selection = kexec: panic=N added to the test kernel's command line (unless its label already reboots
+    /// after a panic), so a test kernel that dies reboots through U-Boot into the known-good default by itself.
+    /// </summary>
+    public int PanicRebootS { get; set; } = 10;
 }
 
 public enum SearchMode { Sequential, Binary }

@@ -77,6 +77,7 @@ public static partial class CampaignLoader
         if (c.Series.Attempts < 1)
             throw new CampaignException($"{At("attempts")}: series.attempts must be at least 1");
         SeriesValidation.Check(c.Series, At);
+        BootSelectionValidation.Check(c, At);
         foreach (var s in c.Stress)
         {
             if (s.DurationS <= 0) throw new CampaignException($"{At(s.Name)}: stress '{s.Name}' needs duration_s > 0");

@@ -29,8 +29,12 @@ mkdir -p "$W"
 R=$W/rootfs
 rm -rf "$R" "$W/debs"; mkdir -p "$W/debs" "$R"
 ARMPKGS="busybox-static dropbear-bin libc6 libcrypt1 libtomcrypt1 libtommath1 libgmp10 zlib1g
- openssh-sftp-server rsync libacl1 liblz4-1 libpopt0 libssl3 libxxhash0 libzstd1"
-# (rsync needs libcrypto.so.3 from libssl3; libtomcrypt1 needs libgmp10)
+ openssh-sftp-server rsync libacl1 liblz4-1 libpopt0 libssl3 libxxhash0 libzstd1
+ kexec-tools libxenmisc4.17 libxencall1 libxendevicemodel1 libxenevtchn1 libxenforeignmemory1
+ libxengnttab1 libxentoolcore1 libxentoollog1"
+# (rsync needs libcrypto.so.3 from libssl3; libtomcrypt1 needs libgmp10; Debian's arm64 kexec links
+# libxenctrl.so.4.17 from libxenmisc4.17, which needs the six libxen*1 here: the closure of its NEEDED
+# entries, not the packages' Depends, which would pull libxenlight's ext2fs/yajl/libfdt for nothing)
 # shellcheck disable=SC2046
 (cd "$W/debs" && apt-get download -qq $(printf '%s:arm64 ' $ARMPKGS) 2>&1 | grep -v 'unsandboxed as root' >&2 || true)
 ls "$W"/debs/busybox-static_*.deb >/dev/null 2>&1 || { echo "could not download the board's arm64 debs: run 'dpkg --add-architecture arm64 && apt-get update'" >&2; exit 1; }
@@ -141,9 +145,11 @@ cat > "$W/boot.sh" <<EOT
 # restrict=off so the board's netconsole reaches the host: slirp maps 10.0.2.2 to the host's 127.0.0.1
 # (UDP cannot be forwarded with restrict=on). hostfwd binds 127.0.0.1 only: nothing outside reaches the board.
 # romfile= : no iPXE option ROM (U-Boot does not need it; ipxe-qemu is only a Recommends).
+# dtb-randomness=off: no /chosen/kaslr-seed. The board kernel has no KASLR, so it never wipes the seed, and
+# kexec-tools refuses to load any kernel while a seed is left ("setup_2nd_dtb: kaslr-seed is not wiped to 0").
 rm -f $W/qmon.sock $W/serial.sock
 : > $W/console.log
-exec qemu-system-aarch64 -M virt -cpu cortex-a57 -smp 2 -m 1G -display none -nodefaults \\
+exec qemu-system-aarch64 -M virt,dtb-randomness=off -cpu cortex-a57 -smp 2 -m 1G -display none -nodefaults \\
   -bios /usr/lib/u-boot/qemu_arm64/u-boot.bin \\
   -drive if=none,file=$W/boot.img,format=raw,id=d0 -device virtio-blk-pci,drive=d0 \\
   -drive if=none,file=$W/root.img,format=raw,id=d1 -device virtio-blk-pci,drive=d1 \\

@@ -18,7 +18,8 @@ public sealed partial class BootStrategy
     /// fatal report. The first of: an answer, a fatal report, the label missing from the menu, the timeout.
     /// </summary>
     /// <param name="recovery">recovering: any kernel may answer, no report ends the wait and the console's progress is not a state of this boot</param>
-    private async Task<Attempt> AttemptAsync(BootRequest request, long offset, string? choose, CancellationToken cancellation, bool recovery = false)
+    /// <param name="throughBootLoader">false for a kexec: the console shows no U-Boot, the kernel starts straight away</param>
+    private async Task<Attempt> AttemptAsync(BootRequest request, long offset, string? choose, CancellationToken cancellation, bool recovery = false, bool throughBootLoader = true)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var never = new TaskCompletionSource<object?>().Task;
@@ -26,7 +27,7 @@ public sealed partial class BootStrategy
         Task fatal = console is not null && !recovery
             ? new FatalReportWatch(console, FatalClasses, r => ReportSeen?.Invoke(r)).FirstFatalAsync(offset, stop.Token)
             : never;
-        Task progress = console is not null ? FollowConsoleAsync(console, request, offset, choose, recovery, stop.Token) : never;
+        Task progress = console is not null ? FollowConsoleAsync(console, request, offset, choose, recovery, throughBootLoader, stop.Token) : never;
         try
         {
             while (true)
@@ -71,7 +72,8 @@ public sealed partial class BootStrategy
     }
 
     /// <summary>Follows the console: the menu (typing our label's number), the label's files, the kernel. Timeouts here only mean the console did not show it.</summary>
-    private async Task<LabelNotInMenuException?> FollowConsoleAsync(IConsole on, BootRequest request, long offset, string? choose, bool recovery, CancellationToken cancellation)
+    private async Task<LabelNotInMenuException?> FollowConsoleAsync(IConsole on, BootRequest request, long offset, string? choose, bool recovery,
+        bool throughBootLoader, CancellationToken cancellation)
     {
         void Step(BootState to, string why)
         {
@@ -80,8 +82,9 @@ public sealed partial class BootStrategy
 
         try
         {
+            // kexec: no U-Boot on the way in (the old kernel hands over directly); the next banner is the new kernel's.
             var from = offset;
-            if (choose is not null)
+            if (throughBootLoader && choose is not null)
             {
                 await on.ExpectAsync(UBootMenu.EnterChoice(), offset, request.MenuTimeout, cancellation);
                 Step(BootState.BootLoader, "U-Boot's menu is up");
@@ -89,14 +92,14 @@ public sealed partial class BootStrategy
                 Step(BootState.LabelChosen, $"chose {entry.Number} ({entry.Text})");
                 from = afterMenu;
             }
-            else
+            else if (throughBootLoader)
             {
                 var loading = await on.ExpectAsync(UBootMenu.RetrievingFile(), offset, request.MenuTimeout, cancellation);
                 Step(BootState.LabelChosen, "U-Boot loads its default label");
                 from = offset + loading.Index;
             }
             await on.ExpectAsync(UBootMenu.KernelStarting(), from, request.BootTimeout, cancellation);
-            Step(BootState.Kernel, "the kernel is starting");
+            Step(BootState.Kernel, throughBootLoader ? "the kernel is starting" : "the kexec'd kernel is starting");
             return null;
         }
         catch (LabelNotInMenuException e)

@@ -5,7 +5,7 @@ namespace KernelSoak.Boards.Strategy;
 /// <summary>Where a boot is (labgrid's strategy states, for a board whose kernel may not come up).</summary>
 public enum BootState
 {
-    /// <summary>The boot was started (a reboot requested, the power switched on or reset); nothing seen yet.</summary>
+    /// <summary>The boot was started (a reboot or kexec requested, the power switched on or reset); nothing seen yet.</summary>
     Off,
     /// <summary>U-Boot's menu is up ("Enter choice:").</summary>
     BootLoader,
@@ -37,6 +37,11 @@ public enum LabelSelection
     BoardDefault,
     /// <summary>A person at the board picks it (manual).</summary>
     Person,
+    /// <summary>
+    /// No boot loader: the running kernel loads the test kernel and jumps to it (kexec). The board's default
+    /// stays known-good, so a test kernel that dies and reboots (panic=N) or is power-cycled comes back on it.
+    /// </summary>
+    Kexec,
 }
 
 /// <summary>A kernel that answers: its release (uname -r) and boot id.</summary>
@@ -64,6 +69,10 @@ public sealed record BootRequest(
     public bool PanicReboots { get; init; }
     /// <summary>How long U-Boot's menu may take to appear after the boot starts (the board's reset and firmware included).</summary>
     public TimeSpan MenuTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>With <see cref="LabelSelection.Kexec"/>: what the running kernel loads and executes instead of a reboot.</summary>
+    public KexecRequest? Kexec { get; init; }
+    /// <summary>The test kernel reboots by itself after a panic: said so (<see cref="PanicReboots"/>) or panic=N on the kexec command line.</summary>
+    public bool RebootsAfterPanic => PanicReboots || Kexec is { PanicReboots: true };
 }
 
 /// <summary>How the boot ended: the state (Shell, NoBoot, Stranded), the system that answers, and for a no-boot its cause, report and the console's last lines.</summary>
@@ -79,11 +88,17 @@ public sealed record BootOutcome(
     public bool Booted => Final == BootState.Shell;
 }
 
-/// <summary>The board's running system, as the strategy needs it (SSH in the tool: reboot, then wait for a new boot id).</summary>
+/// <summary>The board's running system, as the strategy needs it (SSH in the tool: reboot or kexec, then wait for a new boot id).</summary>
 public interface IRunningSystem
 {
     /// <summary>Asks the running kernel to reboot (returns once asked, not once down).</summary>
     Task RequestRebootAsync(CancellationToken cancellation);
+
+    /// <summary>
+    /// Loads <paramref name="request"/>'s kernel into the running one and starts it (returns once it is loaded
+    /// and the jump is asked for, not once down); a load that fails throws, and nothing was changed.
+    /// </summary>
+    Task RequestKexecAsync(KexecRequest request, CancellationToken cancellation);
 
     /// <summary>Waits until a boot other than <paramref name="previousBootId"/> answers; <see cref="TimeoutException"/> when none does in time.</summary>
     Task<BootedSystem> WaitForNewBootAsync(string previousBootId, TimeSpan timeout, CancellationToken cancellation);

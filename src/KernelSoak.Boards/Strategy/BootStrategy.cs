@@ -10,6 +10,8 @@ namespace KernelSoak.Boards.Strategy;
 /// No answer in time escalates to a power cycle (PowerCycling → Off again, the known-good label chosen
 /// when the default is the test label); a fatal report on the console ends the wait at once; every
 /// failure goes through Recovering to NoBoot (the board answers again) or Stranded (it does not).
+/// With kexec there is no boot loader on the way in (Off → Kernel → Shell); the way back after a
+/// failure is U-Boot's default, known-good, reached by the kernel's own panic reboot or a power cycle.
 /// Every move is in <see cref="BootOutcome.Trace"/>; the caller does the journal and the verdict.
 /// </summary>
 public sealed partial class BootStrategy(IRunningSystem system, IPowerSwitch? power, IConsole? console, Action<string>? say = null)
@@ -36,11 +38,13 @@ public sealed partial class BootStrategy(IRunningSystem system, IPowerSwitch? po
         get { lock (_gate) return _state; }
     }
 
-    /// <summary>Reboots the running board into <see cref="BootRequest.Label"/> and follows it to an outcome.</summary>
+    /// <summary>Reboots (or kexecs) the running board into <see cref="BootRequest.Label"/>'s kernel and follows it to an outcome.</summary>
     public async Task<BootOutcome> BootAsync(BootRequest request, CancellationToken cancellation = default)
     {
         if (request.Selection == LabelSelection.ConsoleMenu && console is null)
-            throw new InvalidOperationException("boot_selection = serial-menu needs a serial console ([Console] Kind = tty, tcp or qemu); without one use flip-default or manual");
+            throw new InvalidOperationException("boot_selection = serial-menu needs a serial console ([Console] Kind = tty, tcp or qemu); without one use kexec, flip-default or manual");
+        if (request.Selection == LabelSelection.Kexec && (request.Kexec is null || request.DefaultIsTestLabel))
+            throw new InvalidOperationException("boot_selection = kexec needs a kexec request (image, command line) and the known-good label as the default: nothing else brings a dead test kernel back");
         lock (_gate)
         {
             _trace.Clear();
@@ -48,14 +52,23 @@ public sealed partial class BootStrategy(IRunningSystem system, IPowerSwitch? po
         }
         _clock.Restart();
         var offset = console?.Length ?? 0;
-        await system.RequestRebootAsync(cancellation);
-        Move(BootState.Off, "reboot requested from the running kernel");
+        var throughBootLoader = request.Kexec is null || request.Selection != LabelSelection.Kexec;
+        if (throughBootLoader)
+        {
+            await system.RequestRebootAsync(cancellation);
+            Move(BootState.Off, "reboot requested from the running kernel");
+        }
+        else
+        {
+            await system.RequestKexecAsync(request.Kexec!, cancellation);
+            Move(BootState.Off, $"kexec of {request.Kexec!.Image} requested from the running kernel (no boot loader; the default stays {request.KnownGoodLabel})");
+        }
         if (request.Selection == LabelSelection.Person)
             say?.Invoke($"at the board's U-Boot menu, choose '{request.Label}' now; waiting up to {request.BootTimeout.TotalSeconds:0} s for it to answer");
         var choose = request.Selection == LabelSelection.ConsoleMenu ? request.Label : null;
         for (var cycle = 0; ; cycle++)
         {
-            var attempt = await AttemptAsync(request, offset, choose, cancellation);
+            var attempt = await AttemptAsync(request, offset, choose, cancellation, throughBootLoader: throughBootLoader);
             switch (attempt)
             {
                 case Answered { System: var up } when up.Release == request.Release:
@@ -68,7 +81,7 @@ public sealed partial class BootStrategy(IRunningSystem system, IPowerSwitch? po
                 case Died { Report: var report }:
                     var died = $"{request.Release} died during boot: {report.Title}";
                     Move(BootState.Recovering, died);
-                    return await RecoverAsync(request, NoBootCause.Panic, died, report, Tail(offset), waitFirst: request.PanicReboots || power is null, cycles: request.PowerCycles, cancellation);
+                    return await RecoverAsync(request, NoBootCause.Panic, died, report, Tail(offset), waitFirst: request.RebootsAfterPanic || power is null, cycles: request.PowerCycles, cancellation);
                 case NotInMenu { Error: var error }:
                     Move(BootState.Recovering, error.Message);
                     // U-Boot boots its default once its menu times out: wait for that first.
@@ -80,6 +93,7 @@ public sealed partial class BootStrategy(IRunningSystem system, IPowerSwitch? po
                     Move(BootState.Off, "power reset");
                     // With the test label as the default, the board would boot it again: take the known-good one.
                     choose = request.DefaultIsTestLabel && console is not null ? request.KnownGoodLabel : null;
+                    throughBootLoader = true;
                     continue;
                 case Silent { Detail: var detail }:
                     var silent = $"{request.Release} did not answer within {request.BootTimeout.TotalSeconds:0} s after {cycle} power cycle(s): {detail}";

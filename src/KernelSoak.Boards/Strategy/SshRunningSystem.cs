@@ -3,8 +3,8 @@ using KernelSoak.Remote;
 namespace KernelSoak.Boards.Strategy;
 
 /// <summary>
-/// The board's running system over SSH, for <see cref="BootStrategy"/>: the reboot is started detached
-/// (the command returns before the link drops), and a new boot is one whose boot id differs (the old
+/// The board's running system over SSH, for <see cref="BootStrategy"/>: the reboot (or the kexec jump,
+/// after a load whose failure is reported) is started detached (the command returns before the link drops), and a new boot is one whose boot id differs (the old
 /// kernel's sshd answers for a while after the request). The session of the boot that answered is
 /// kept in <see cref="Answered"/> for the caller to adopt (no second handshake).
 /// </summary>
@@ -14,6 +14,15 @@ public sealed class SshRunningSystem(SshEndpoint endpoint, Func<CancellationToke
 {
     /// <summary>What reboots the board; the sleep lets the SSH command return first.</summary>
     public string RebootCommand { get; init; } = "(sleep 1; reboot) >/dev/null 2>&1 &";
+
+    /// <summary>kexec-tools' program (a test points it at a recorder of its arguments).</summary>
+    public string KexecProgram { get; init; } = "kexec";
+
+    /// <summary>
+    /// What jumps to the loaded kernel: <c>kexec -e</c> skips the shutdown (as a panic would), so the
+    /// filesystems are synced first; detached like the reboot.
+    /// </summary>
+    public string KexecExecuteCommand { get; init; } = "(sleep 1; sync; kexec -e) >/dev/null 2>&1 &";
 
     /// <summary>The session of the last boot that answered; the caller owns it.</summary>
     public SshTarget? Answered { get; private set; }
@@ -25,6 +34,16 @@ public sealed class SshRunningSystem(SshEndpoint endpoint, Func<CancellationToke
         sessionLost?.Invoke();
     }
 
+    public async Task RequestKexecAsync(KexecRequest request, CancellationToken cancellation)
+    {
+        var ssh = await session(cancellation);
+        var load = await ssh.RunAsync(request.LoadCommand(KexecProgram), TimeSpan.FromSeconds(60), cancellation);
+        if (!load.Succeeded)
+            throw new KexecLoadException(load.Command, load.ExitCode, load.Error.Trim());
+        await ssh.RunAsync(KexecExecuteCommand, TimeSpan.FromSeconds(10), cancellation);
+        sessionLost?.Invoke();
+    }
+
     public async Task<BootedSystem> WaitForNewBootAsync(string previousBootId, TimeSpan timeout, CancellationToken cancellation)
     {
         var up = await SshWait.UntilNewBootAsync(endpoint, previousBootId, timeout, cancellation);
@@ -32,4 +51,13 @@ public sealed class SshRunningSystem(SshEndpoint endpoint, Func<CancellationToke
         Answered = up.Session;
         return new BootedSystem(up.Release, up.BootId);
     }
+}
+
+/// <summary>The running kernel did not load the test kernel: nothing was started, the board still runs what it ran.</summary>
+public sealed class KexecLoadException(string command, int exitCode, string error)
+    : Exception($"'{command}' exited {exitCode}: {(error.Length > 0 ? error : "(no message)")}" + (exitCode == 127
+        ? " — kexec-tools is not installed on the board (Debian: apt install kexec-tools; answer 'no' to handling reboots)"
+        : " — does the running kernel have CONFIG_KEXEC, and are the paths right?"))
+{
+    public int ExitCode { get; } = exitCode;
 }

@@ -7,7 +7,7 @@ using static KernelSoak.Tests.Boards.ScriptedBoard;
 namespace KernelSoak.Tests.Boards;
 
 /// <summary>The boot state machine against scripted console transcripts (no board): every path from a reboot to Shell, NoBoot or Stranded.</summary>
-public class BootStrategyTests
+public partial class BootStrategyTests
 {
     private const string Good = "6.1.0-good", Test = "6.12.0-ks";
     private string _dir = null!;

@@ -36,6 +36,10 @@ public sealed class ScriptedBoard : IPowerSwitch, IRunningSystem, IAsyncDisposab
     public List<string> Choices { get; } = [];
     public int Resets { get; private set; }
     public int RebootRequests { get; private set; }
+    /// <summary>The kexec requests the running kernel took, in order.</summary>
+    public List<KexecRequest> Kexecs { get; } = [];
+    /// <summary>Reboots the kernel did by itself (panic=N), through U-Boot and without the power switch.</summary>
+    public int SelfReboots { get; private set; }
     /// <summary>When the board sent each marked line (for latency measurements).</summary>
     public Dictionary<string, long> SentAt { get; } = [];
 
@@ -63,6 +67,24 @@ public sealed class ScriptedBoard : IPowerSwitch, IRunningSystem, IAsyncDisposab
     public async Task RequestRebootAsync(CancellationToken cancellation)
     {
         RebootRequests++;
+        await StopAsync();
+        StartBoot();
+    }
+
+    /// <summary>kexec: the label whose Image the request names starts at once, without U-Boot; an unknown Image fails to load, as kexec -l does.</summary>
+    public async Task RequestKexecAsync(KexecRequest request, CancellationToken cancellation)
+    {
+        var label = Menu.Select(m => m.Label).FirstOrDefault(l => request.Image.EndsWith("/Image-" + l, StringComparison.Ordinal))
+            ?? throw new KexecLoadException(request.LoadCommand(), 255, $"Cannot open `{request.Image}': No such file or directory");
+        Kexecs.Add(request);
+        await StopAsync();
+        StartBoot(kexecInto: label);
+    }
+
+    /// <summary>The kernel's own reboot after a panic (panic=N): U-Boot again, its default label, no power switch.</summary>
+    public async Task RebootByItselfAsync()
+    {
+        SelfReboots++;
         await StopAsync();
         StartBoot();
     }
@@ -106,11 +128,11 @@ public sealed class ScriptedBoard : IPowerSwitch, IRunningSystem, IAsyncDisposab
         SetUp(null);
     }
 
-    private void StartBoot()
+    private void StartBoot(string? kexecInto = null)
     {
         _boot = new CancellationTokenSource();
         var token = _boot.Token;
-        _running = Task.Run(() => BootAsync(token), CancellationToken.None);
+        _running = Task.Run(() => kexecInto is null ? BootAsync(token) : RunKernelAsync(kexecInto, Interlocked.Increment(ref _bootNumber), token), CancellationToken.None);
     }
 
     private void SetUp(BootedSystem? up)
@@ -142,6 +164,18 @@ public sealed class ScriptedBoard : IPowerSwitch, IRunningSystem, IAsyncDisposab
         var entry = Menu.First(m => m.Label == label);
         await PrintAsync($"{Menu.ToList().IndexOf(entry) + 1}:\t{entry.Text}\r\nRetrieving file: /Image-{label}\r\nRetrieving file: /board.dtb\r\n" +
             "## Flattened Device Tree blob at 0x4f000000\r\n   Loading Device Tree to 000000007e7f2000, end 000000007e7ff0ab ... OK\r\n\r\nStarting kernel ...\r\n\r\n", cancellation);
+        await PlayAsync(label, number, cancellation);
+    }
+
+    /// <summary>A kexec: the old kernel's last line, then the new kernel straight away.</summary>
+    private async Task RunKernelAsync(string label, int number, CancellationToken cancellation)
+    {
+        await PrintAsync("[  100.000000] kexec_core: Starting new kernel\r\n", cancellation);
+        await PlayAsync(label, number, cancellation);
+    }
+
+    private async Task PlayAsync(string label, int number, CancellationToken cancellation)
+    {
         foreach (var step in Kernels[label])
         {
             if (step.Print is { } text) await PrintAsync(text, cancellation);

@@ -152,4 +152,37 @@ public class CampaignLoaderTests
         Assert.That(e!.Message, Does.Contain("iter6-v3"));
         Assert.That(e.Message, Does.Contain("qemu-demo"));
     }
+
+    [Test]
+    public void Kexec_is_a_boot_selection_with_a_panic_reboot_of_ten_seconds_unless_told()
+    {
+        var c = CampaignLoader.Parse(Minimal.Replace("default_label = \"good\"", "default_label = \"good\"\nboot_selection = \"kexec\"", StringComparison.Ordinal), "k.toml");
+        Assert.That(c.Install.BootSelection, Is.EqualTo(BootSelection.Kexec));
+        Assert.That(c.Boot.PanicRebootS, Is.EqualTo(10));
+        var e = Broken(Minimal.Replace("default_label = \"good\"", "default_label = \"good\"\nboot_selection = \"grub\"", StringComparison.Ordinal));
+        Assert.That(e.Message, Does.Contain("serial-menu, flip-default, manual, kexec"), "the choices an error lists");
+    }
+
+    [Test]
+    public void Kexec_without_a_panic_reboot_is_refused_at_its_line()
+    {
+        var kexec = Minimal.Replace("default_label = \"good\"", "default_label = \"good\"\nboot_selection = \"kexec\"", StringComparison.Ordinal);
+        var zero = Broken(kexec + "\n[boot]\npanic_reboot_s = 0\n");
+        Assert.That(zero.Message, Does.StartWith("broken.toml:11:").And.Contain("panic_reboot_s must be above 0"));
+        var never = Broken(kexec.Replace("[install]", "[install]\nappend_extra = [\"panic=0\"]", StringComparison.Ordinal));
+        Assert.That(never.Message, Does.Contain("append_extra sets panic=0"));
+        Assert.DoesNotThrow(() => CampaignLoader.Parse(kexec.Replace("[install]", "[install]\nappend_extra = [\"panic=0\", \"panic=5\"]", StringComparison.Ordinal), "k.toml"),
+            "the last panic= is the one the kernel takes");
+        Assert.DoesNotThrow(() => CampaignLoader.Parse(Minimal + "\n[boot]\npanic_reboot_s = 0\n", "m.toml"), "other selections do not use it");
+    }
+
+    [Test]
+    public void The_lint_advises_KEXEC_in_a_kexec_campaign_whose_test_kernel_cannot_start_the_next_one()
+    {
+        var kexec = Minimal.Replace("default_label = \"good\"", "default_label = \"good\"\nboot_selection = \"kexec\"", StringComparison.Ordinal);
+        Assert.That(BootSelectionAdvice.KexecChain(CampaignLoader.Parse(kexec, "k.toml")), Does.Contain("does not set KEXEC=y").And.Contain("reboots into good"));
+        Assert.That(BootSelectionAdvice.KexecChain(CampaignLoader.Parse(kexec + "\n[[config]]\nname = \"KEXEC\"\nvalue = \"n\"\n", "k.toml")), Does.Contain("sets KEXEC=n"));
+        Assert.That(BootSelectionAdvice.KexecChain(CampaignLoader.Parse(kexec + "\n[[config]]\nname = \"CONFIG_KEXEC\"\nvalue = \"y\"\n", "k.toml")), Is.Null);
+        Assert.That(BootSelectionAdvice.KexecChain(CampaignLoader.Parse(Minimal, "m.toml")), Is.Null, "serial-menu reboots through U-Boot every time");
+    }
 }

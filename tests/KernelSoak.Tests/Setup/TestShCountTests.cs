@@ -49,8 +49,8 @@ public class TestShCountTests
         var lines = stdout.Result.TrimEnd().Split('\n');
 
         Assert.That(p.ExitCode, Is.Not.Zero, stderr.Result);
-        // 5 suites x 2 passed; Reports has a failed test (counted once, not again as aborted); Board died with none failed.
-        Assert.That(lines[^1], Is.EqualTo("10 passed, 2 failed, 1 skipped"), stdout.Result);
+        // 6 suites x 2 passed; Reports has a failed test (counted once, not again as aborted); Board died with none failed.
+        Assert.That(lines[^1], Is.EqualTo("12 passed, 2 failed, 1 skipped"), stdout.Result);
         Assert.That(stdout.Result, Does.Contain("KernelSoak.Board.Tests did not finish").And.Not.Contain("KernelSoak.Reports.Tests did not finish"));
     }
 
