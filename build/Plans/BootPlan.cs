@@ -1,7 +1,7 @@
-using System.Text.RegularExpressions;
 using KernelSoak.Boards;
 using KernelSoak.Boards.Consoles;
 using KernelSoak.Boards.Strategy;
+using KernelSoak.Boot;
 using KernelSoak.Campaigns;
 using KernelSoak.Journal;
 using KernelSoak.Kernel;
@@ -16,7 +16,7 @@ namespace KernelSoak.Build.Plans;
 /// killed after issuing it resumes at the wait), a board already running this build is not rebooted,
 /// and a kernel that came up on another label is never taken for the test kernel.
 /// </summary>
-public static partial class BootPlan
+public static class BootPlan
 {
     public static IEnumerable<Step> Steps(BuildContext c, string prefix)
     {
@@ -101,11 +101,12 @@ public static partial class BootPlan
         if (install.BootSelection == BootSelection.FlipDefault) await DefaultFlip.FlipAsync(c, step, ct);
         var console = await c.ConsoleAsync(ct);
         var (strategy, system) = BootStrategyFor(c, console);
-        var request = new BootRequest(release, install.Label, install.DefaultLabel, Selection(install.BootSelection),
-            DefaultIsTestLabel: DefaultFlip.Pending(c) is not null, bootId, TimeSpan.FromSeconds(c.Campaign.Boot.TimeoutS), c.Campaign.Boot.PowerCycles)
+        var timeout = TimeSpan.FromSeconds(c.Campaign.Boot.TimeoutS);
+        var request = new BootRequest(release, install.Label, install.DefaultLabel, Selection.For(install.BootSelection),
+            DefaultIsTestLabel: DefaultFlip.Pending(c) is not null, bootId, timeout, c.Campaign.Boot.PowerCycles)
         {
-            PanicReboots = PanicRebootAppend().IsMatch(string.Join(' ', install.AppendExtra)),
-            MenuTimeout = TimeSpan.FromSeconds(c.Campaign.Boot.TimeoutS),
+            PanicReboots = KernelCommandLine.PanicReboots(string.Join(' ', install.AppendExtra)),
+            MenuTimeout = timeout,
         };
         c.Journal.Note(step, "reboot issued", new Dictionary<string, string> { ["boot_id"] = bootId, ["image"] = imageSha });
         var offset = console?.Length ?? 0;
@@ -151,13 +152,6 @@ public static partial class BootPlan
         strategy.ReportSeen += r => c.Output.Warn($"console during boot: {r.Title}");
         return (strategy, system);
     }
-
-    private static LabelSelection Selection(BootSelection selection) => selection switch
-    {
-        BootSelection.SerialMenu => LabelSelection.ConsoleMenu,
-        BootSelection.FlipDefault => LabelSelection.BoardDefault,
-        _ => LabelSelection.Person,
-    };
 
     /// <summary>The console bytes of this boot, from the reboot on, kept with the probe as they came (console.log).</summary>
     private static void KeepConsole(BuildContext c, string prefix, IConsole console, long offset)
@@ -207,9 +201,6 @@ public static partial class BootPlan
         c.Output.Info($"running {release}, boot id {bootId}{(config.Values.Count > 0 ? ", config verified" : "")}, {c.Campaign.Boot.Smoke.Count} smoke test(s) passed");
         return StepResult.Ok(new Dictionary<string, string> { ["release"] = release, ["boot_id"] = bootId, ["image"] = imageSha });
     }
-
-    /// <summary>panic=N with N &gt; 0: the kernel reboots by itself N seconds after a panic.</summary>
-    [GeneratedRegex(@"(?:^|\s)panic=[1-9]\d*(?:\s|$)")] private static partial Regex PanicRebootAppend();
 }
 
 /// <summary>The test kernel did not come up (or came up as something else): verdict no-boot, never a patch's fault of infrastructure.</summary>

@@ -49,24 +49,11 @@ public sealed class LabLinks : IDisposable
     /// <summary>pdudaemon on a free port with PDU "lab-pdu": off stops the board's CPUs, on resets and runs it (a power cut keeps RAM here, as ramoops needs); the port.</summary>
     public int StartPduDaemon()
     {
-        var pdudaemon = LabDaemon.Require("pdudaemon", "pdudaemon");
-        var port = LabDaemon.FreePort();
         var monitor = BoardFixture.Board.Files.MonitorSocket;
-        var config = Path.Combine(Dir, "pdudaemon.conf");
-        // localcmdline formats its commands with Python's % (the outlet for %s): no other % here.
-        File.WriteAllText(config, $$"""
-            {
-              "daemon": { "hostname": "127.0.0.1", "port": {{port}}, "logging_level": "DEBUG", "listener": "http" },
-              "pdus": {
-                "lab-pdu": {
-                  "driver": "localcmdline",
-                  "cmd_on": "echo %s on >> {{Dir}}/outlet.log; printf 'system_reset\\ncont\\n' | nc -U -q1 {{monitor}}",
-                  "cmd_off": "echo %s off >> {{Dir}}/outlet.log; printf 'stop\\n' | nc -U -q1 {{monitor}}"
-                }
-              }
-            }
-            """);
-        Start(pdudaemon, "pdudaemon.log", "--conf", config).WaitForPort(port);
+        var (daemon, port) = LabDaemon.StartPduDaemon(Dir,
+            $"echo %s on >> {Dir}/outlet.log; printf 'system_reset\\ncont\\n' | nc -U -q1 {monitor}",
+            $"echo %s off >> {Dir}/outlet.log; printf 'stop\\n' | nc -U -q1 {monitor}");
+        _daemons.Add(daemon);
         return port;
     }
 

@@ -33,16 +33,32 @@ public sealed class BoardSideUnflipTests : ScratchBoardFixture
         Assert.That(hooks.ExitCode, Is.Zero, errors);
     }
 
+    /// <summary>A kernel installed over SSH and its label flipped to the default through the journal, as a flip-default boot does.</summary>
+    private sealed record Flipped(SshTarget Session, RunJournal Journal, DefaultFlipJournal Flip, byte[] Installed) : IDisposable
+    {
+        public void Dispose()
+        {
+            Journal.Dispose();
+            Session.Dispose();
+        }
+    }
+
+    private async Task<Flipped> FlipAsync()
+    {
+        var (ssh, installer) = await ConnectAsync();
+        await InstallAsync(installer);
+        var installed = await File.ReadAllBytesAsync(Board.ExtlinuxPath);
+        var journal = RunJournal.Open(_journal);
+        var flip = new DefaultFlipJournal(journal, installer, Said.Add);
+        await flip.FlipAsync("boot", Board.Layout.Label);
+        return new Flipped(ssh, journal, flip, installed);
+    }
+
     [Test]
     public async Task The_board_puts_the_default_back_at_its_next_boot_and_the_run_then_has_nothing_to_restore()
     {
-        var (ssh, installer) = await ConnectAsync();
-        using var session = ssh;
-        await InstallAsync(installer);
-        var installed = await File.ReadAllBytesAsync(Board.ExtlinuxPath);
-        using var journal = RunJournal.Open(_journal);
-        var flip = new DefaultFlipJournal(journal, installer, Said.Add);
-        await flip.FlipAsync("boot", Board.Layout.Label);
+        using var flipped = await FlipAsync();
+        var (flip, installed) = (flipped.Flip, flipped.Installed);
         var unflip = new BoardSideUnflip(Board.Layout);
         Assert.That(ExtlinuxConfig.Parse(await File.ReadAllTextAsync(Board.ExtlinuxPath)).DefaultLabel!.Name, Is.EqualTo(Board.Layout.Label));
         Assert.That(File.ReadAllBytes(unflip.Original), Is.EqualTo(installed), "the file as it was, kept on the board");
@@ -63,11 +79,7 @@ public sealed class BoardSideUnflipTests : ScratchBoardFixture
     [Test]
     public async Task A_stale_copy_never_overwrites_a_file_changed_since_the_flip()
     {
-        var (ssh, installer) = await ConnectAsync();
-        using var session = ssh;
-        await InstallAsync(installer);
-        using var journal = RunJournal.Open(_journal);
-        await new DefaultFlipJournal(journal, installer, Said.Add).FlipAsync("boot", Board.Layout.Label);
+        using var flipped = await FlipAsync();
         var changed = (await File.ReadAllTextAsync(Board.ExtlinuxPath)) + "# edited by someone since\n";
         await File.WriteAllTextAsync(Board.ExtlinuxPath, changed);
         BootHooks();
@@ -79,16 +91,10 @@ public sealed class BoardSideUnflipTests : ScratchBoardFixture
     [Test]
     public async Task The_run_restoring_first_disarms_the_board_side_undo()
     {
-        var (ssh, installer) = await ConnectAsync();
-        using var session = ssh;
-        await InstallAsync(installer);
-        var installed = await File.ReadAllBytesAsync(Board.ExtlinuxPath);
-        using var journal = RunJournal.Open(_journal);
-        var flip = new DefaultFlipJournal(journal, installer, Said.Add);
-        await flip.FlipAsync("boot", Board.Layout.Label);
-        await flip.RestoreAsync("the test kernel is verified");
+        using var flipped = await FlipAsync();
+        await flipped.Flip.RestoreAsync("the test kernel is verified");
         var unflip = new BoardSideUnflip(Board.Layout);
         Assert.That(File.Exists(unflip.Original) || File.Exists(unflip.Flipped), Is.False);
-        Assert.That(await File.ReadAllBytesAsync(Board.ExtlinuxPath), Is.EqualTo(installed));
+        Assert.That(await File.ReadAllBytesAsync(Board.ExtlinuxPath), Is.EqualTo(flipped.Installed));
     }
 }

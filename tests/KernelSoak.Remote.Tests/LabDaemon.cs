@@ -47,6 +47,34 @@ public sealed class LabDaemon : IDisposable
         return new LabDaemon(process, log);
     }
 
+    /// <summary>
+    /// pdudaemon on a free 127.0.0.1 port with one PDU, "lab-pdu", whose localcmdline driver runs the given shell
+    /// lines (Python's % formats them with the outlet for %s, so a literal % is %%); the daemon and its port.
+    /// </summary>
+    public static (LabDaemon Daemon, int Port) StartPduDaemon(string dir, string cmdOn, string cmdOff)
+    {
+        var program = Require("pdudaemon", "pdudaemon");
+        var port = FreePort();
+        var config = Path.Combine(dir, "pdudaemon.conf");
+        File.WriteAllText(config, $$"""
+            {
+              "daemon": { "hostname": "127.0.0.1", "port": {{port}}, "logging_level": "DEBUG", "listener": "http" },
+              "pdus": { "lab-pdu": { "driver": "localcmdline", "cmd_on": {{System.Text.Json.JsonSerializer.Serialize(cmdOn)}}, "cmd_off": {{System.Text.Json.JsonSerializer.Serialize(cmdOff)}} } }
+            }
+            """);
+        var daemon = Start(program, Path.Combine(dir, "pdudaemon.log"), "--conf", config);
+        try
+        {
+            daemon.WaitForPort(port);
+        }
+        catch
+        {
+            daemon.Dispose(); // a daemon that never listened is not left behind
+            throw;
+        }
+        return (daemon, port);
+    }
+
     public string Output => File.Exists(_log) ? File.ReadAllText(_log) : "";
 
     /// <summary>Waits until <paramref name="ready"/> holds; fails with the daemon's output when it exits or takes too long.</summary>

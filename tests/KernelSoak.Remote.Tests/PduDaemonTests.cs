@@ -14,25 +14,9 @@ public class PduDaemonTests
     [SetUp]
     public void StartDaemon()
     {
-        var program = LabDaemon.Require("pdudaemon", "pdudaemon");
         _dir = Directory.CreateTempSubdirectory("ks-pdu-").FullName;
-        _port = LabDaemon.FreePort();
-        var config = Path.Combine(_dir, "pdudaemon.conf");
-        // localcmdline runs cmd_on/cmd_off through Python's % with the outlet for %s (so the date's % are doubled).
-        File.WriteAllText(config, $$"""
-            {
-              "daemon": { "hostname": "127.0.0.1", "port": {{_port}}, "logging_level": "DEBUG", "listener": "http" },
-              "pdus": {
-                "lab-pdu": {
-                  "driver": "localcmdline",
-                  "cmd_on": "echo \"%s on $(date +%%s%%N)\" >> {{Relay}}",
-                  "cmd_off": "echo \"%s off $(date +%%s%%N)\" >> {{Relay}}"
-                }
-              }
-            }
-            """);
-        _daemon = LabDaemon.Start(program, Path.Combine(_dir, "pdudaemon.log"), "--conf", config);
-        _daemon.WaitForPort(_port);
+        // The date's % are doubled for localcmdline's % formatting.
+        (_daemon, _port) = LabDaemon.StartPduDaemon(_dir, $"echo \"%s on $(date +%%s%%N)\" >> {Relay}", $"echo \"%s off $(date +%%s%%N)\" >> {Relay}");
     }
 
     [TearDown]

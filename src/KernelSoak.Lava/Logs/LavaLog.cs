@@ -62,7 +62,8 @@ public sealed partial class LavaLog
         }
     }
 
-    private static LavaLogEntry FromYaml(string text)
+    /// <summary>The YAML text loaded; a parse error is a <see cref="FormatException"/> saying what was being read.</summary>
+    private static YamlStream LoadYaml(string text, Func<YamlDotNet.Core.YamlException, string> what)
     {
         var stream = new YamlStream();
         try
@@ -71,22 +72,20 @@ public sealed partial class LavaLog
         }
         catch (YamlDotNet.Core.YamlException e)
         {
-            throw new FormatException($"a LAVA log entry that is neither JSON nor YAML: {Cut(text)} ({e.Message})", e);
+            throw new FormatException(what(e), e);
         }
+        return stream;
+    }
+
+    private static LavaLogEntry FromYaml(string text)
+    {
+        var stream = LoadYaml(text, e => $"a LAVA log entry that is neither JSON nor YAML: {Cut(text)} ({e.Message})");
         return FromNode(stream.Documents.Count == 1 ? stream.Documents[0].RootNode : throw new FormatException($"an empty LAVA log entry: {Cut(text)}"));
     }
 
     private static LavaLog ParseDocument(string yaml)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlDotNet.Core.YamlException e)
-        {
-            throw new FormatException($"not a LAVA log (YAML): {e.Message}", e);
-        }
+        var stream = LoadYaml(yaml, e => $"not a LAVA log (YAML): {e.Message}");
         if (stream.Documents.Count == 0) return new LavaLog([]);
         if (stream.Documents[0].RootNode is not YamlSequenceNode items) throw new FormatException("not a LAVA log: the document is not a sequence of entries");
         return new LavaLog(items.Select(FromNode).ToList());
