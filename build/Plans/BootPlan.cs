@@ -28,12 +28,17 @@ public static class BootPlan
             BootSelection.SerialMenu => $"choose label {i.Label} at U-Boot's menu over the serial console (default stays {i.DefaultLabel})",
             BootSelection.FlipDefault => $"flip default to {i.Label} for one boot: the board's own boot hook puts {i.DefaultLabel} back as soon as it mounts {i.BootDir}, " +
                 $"and this run does once the kernel is verified (a test kernel that panics before that hook reboots into {i.Label} again: the console or a power cycle end that)",
+            BootSelection.Kexec => $"start label {i.Label}'s kernel from the running {i.DefaultLabel} kernel with kexec, panic={c.Campaign.Boot.PanicRebootS} on its command line " +
+                $"(extlinux.conf is never edited: a test kernel that dies reboots through U-Boot into its default, {i.DefaultLabel})",
             _ => $"the person at the board picks {i.Label} at the U-Boot menu",
         };
+        var start = i.BootSelection == BootSelection.Kexec
+            ? new[] { c.Board.Ssh($"kexec -l <label {i.Label}'s kernel> [--initrd=… --dtb=…] --append='<its append> panic={c.Campaign.Boot.PanicRebootS}'"), c.Board.Ssh(SshRunningSystem.DetachedKexecExecute) }
+            : [c.Board.Ssh(SshRunningSystem.DetachedReboot)];
         var step = $"{prefix}/boot";
         yield return new Step(step, $"reboot into {release}: {select}; verify uname -r, boot id and running config",
             Fingerprint.Of(release, manifest?.Image.Sha256 ?? ""),
-            [c.Board.Ssh("cat /proc/sys/kernel/random/boot_id"), c.Board.Ssh("reboot"), c.Board.Ssh("uname -r; cat /proc/sys/kernel/random/boot_id; zcat /proc/config.gz")],
+            [c.Board.Ssh("cat /proc/sys/kernel/random/boot_id"), .. start, c.Board.Ssh("uname -r; cat /proc/sys/kernel/random/boot_id; zcat /proc/config.gz")],
             ct => BootOrNoBootAsync(c, prefix, step, release, manifest?.Image.Sha256 ?? "", ct));
     }
 
@@ -107,6 +112,7 @@ public static class BootPlan
         {
             PanicReboots = KernelCommandLine.PanicReboots(string.Join(' ', install.AppendExtra)),
             MenuTimeout = timeout,
+            Kexec = install.BootSelection == BootSelection.Kexec ? await KexecRequestAsync(c, ssh, ct) : null,
         };
         c.Journal.Note(step, "reboot issued", new Dictionary<string, string> { ["boot_id"] = bootId, ["image"] = imageSha });
         var offset = console?.Length ?? 0;
@@ -137,6 +143,16 @@ public static class BootPlan
             default:
                 throw new Cake.Frosting.UserErrorException(outcome.Detail + (console is null ? "" : $". Console: {Path.Combine(StressPlan.ProbeDir(c, prefix), "console.log")}"));
         }
+    }
+
+    /// <summary>The test label exactly as the installer wrote it on the board (its files, its append) with the campaign's panic reboot.</summary>
+    private static async Task<KexecRequest> KexecRequestAsync(BuildContext c, SshTarget ssh, CancellationToken ct)
+    {
+        var layout = InstallPlan.Layout(c);
+        var label = await new Deploy.KernelInstaller(ssh, layout, c.Output.Info).LabelAsync(c.Campaign.Install.Label, ct);
+        var request = KexecRequest.ForLabel(label, layout.BootDir, c.Campaign.Boot.PanicRebootS);
+        c.Output.Info($"kexec: {request.LoadCommand()}");
+        return request;
     }
 
     /// <summary>The boot strategy of this board: SSH to the running kernel, the [Power] switch, the [Console]; each move said as it happens.</summary>

@@ -68,6 +68,7 @@ public static partial class PreflightPlan
         }
 
         var defaultAppend = "";
+        string? runningOtherLabel = null;
         try
         {
             var text = facts["extlinux"];
@@ -80,6 +81,7 @@ public static partial class PreflightPlan
                 ? $"{config.Labels.Count} labels; default and fallbacks present"
                 : $"missing label(s) {string.Join(", ", missing)} (has {string.Join(", ", names)})"));
             defaultAppend = config.Labels.FirstOrDefault(l => l.Name == install.DefaultLabel)?.Append ?? "";
+            runningOtherLabel = LabelRunning(config, install.DefaultLabel, id[1].Trim());
             var (passed, detail) = DefaultFlipJournal.CheckDefault(config, install.DefaultLabel, DefaultFlipJournal.PendingIn(c.Journal));
             checks.Add(new("default", passed, detail));
             // The release is not known before ConfigureKernel; the names' shapes are what u-boot-update reads.
@@ -94,7 +96,7 @@ public static partial class PreflightPlan
 
         checks.Add(RamoopsCheck(facts["cmdline"], facts["dt-ramoops"], facts["iomem"]));
         checks.Add(await ConsoleCheckAsync(c, ct));
-        checks.Add(SelectionCheck(c, facts["selection"], defaultAppend));
+        checks.Add(SelectionCheck(c, facts["selection"], defaultAppend, runningOtherLabel));
 
         var absent = facts["missing"].Split('\n', StringSplitOptions.RemoveEmptyEntries);
         checks.Add(new("tools", absent.Length == 0, absent.Length == 0 ? string.Join(", ", tools) : $"missing on the board: {string.Join(", ", absent)}"));
@@ -166,23 +168,25 @@ public static partial class PreflightPlan
     }
 
     /// <summary>The campaign's boot_selection must be one this board supports: one that cannot choose the test kernel, or that a dying test kernel would strand, is refused.</summary>
-    private static Check SelectionCheck(BuildContext c, string probe, string defaultAppend)
+    /// <summary>The label other than the default whose kernel file names the running release (an earlier probe's test kernel), if one does.</summary>
+    private static string? LabelRunning(ExtlinuxConfig config, string defaultLabel, string release)
+    {
+        bool Runs(ExtlinuxLabel l) => l.Kernel?.EndsWith(release, StringComparison.Ordinal) == true; // Image-{release}: "6.12.0" is not "6.12.0-kasan"
+        return config.Labels.Any(l => l.Name == defaultLabel && Runs(l)) ? null : config.Labels.FirstOrDefault(l => l.Name != defaultLabel && Runs(l))?.Name;
+    }
+
+    private static Check SelectionCheck(BuildContext c, string probe, string defaultAppend, string? runningOtherLabel)
     {
         var install = c.Campaign.Install;
         // The test label's command line as the installer writes it: the default label's append + append_extra.
         var testCommandLine = string.Join(' ', new[] { defaultAppend }.Concat(install.AppendExtra).Where(w => w.Length > 0));
         var board = SelectionPreflight.Parse(probe, hasConsole: c.Settings.Console.Kind != Settings.ConsoleKind.None,
-            canPowerCycle: c.Settings.Power.Switch != Settings.PowerSwitchKind.None, testCommandLine);
+            canPowerCycle: c.Settings.Power.Switch != Settings.PowerSwitchKind.None, testCommandLine) with { RunningOtherLabel = runningOtherLabel };
         var wanted = Selection.For(install.BootSelection);
-        if (wanted == LabelSelection.Kexec && !BootPlanStartsKexec)
-            return new("boot-selection", false, "kexec: the board supports it, but the boot step does not start kernels by kexec yet (BootPlan)");
         return board.Refusal(wanted) is { } refusal
             ? new("boot-selection", false, refusal)
             : new("boot-selection", true, $"{board.Verdict(wanted)}; supported here: {board.Supported}");
     }
-
-    /// <summary>Until BootPlan calls the strategy's kexec, a kexec campaign would reboot into the default and record a false no-boot: refused. Set true with that wiring.</summary>
-    private const bool BootPlanStartsKexec = false;
 
     private static string InitramfsTool(BuildContext c) => c.Campaign.Install.Initramfs switch
     {

@@ -204,6 +204,14 @@ public sealed partial class KernelInstaller(SshTarget ssh, InstallLayout layout,
         return (previous, config.DefaultMenuNumber);
     }
 
+    /// <summary>A label of the board's extlinux.conf as U-Boot would read it (what boot_selection = kexec starts by hand).</summary>
+    public async Task<ExtlinuxLabel> LabelAsync(string name, CancellationToken cancellation = default)
+    {
+        var (_, config) = await ReadExtlinuxAsync(cancellation);
+        return config.Labels.FirstOrDefault(l => l.Name == name)
+            ?? throw new ExtlinuxException($"{layout.ExtlinuxPath} on the board has no label '{name}': install the kernel first (InstallKernel)");
+    }
+
     /// <summary>The label U-Boot boots on the board now, and why (the line that decides it).</summary>
     public async Task<(string Label, int MenuNumber, string Reason)> BootedLabelAsync(CancellationToken cancellation = default)
     {

@@ -60,8 +60,8 @@ public sealed partial class BootStrategy(IRunningSystem system, IPowerSwitch? po
         }
         else
         {
-            await system.RequestKexecAsync(request.Kexec!, cancellation);
-            Move(BootState.Off, $"kexec of {request.Kexec!.Image} requested from the running kernel (no boot loader; the default stays {request.KnownGoodLabel})");
+            request = await KexecAsync(request, cancellation);
+            offset = console?.Length ?? 0;
         }
         if (request.Selection == LabelSelection.Person)
             say?.Invoke($"at the board's U-Boot menu, choose '{request.Label}' now; waiting up to {request.BootTimeout.TotalSeconds:0} s for it to answer");
@@ -101,6 +101,42 @@ public sealed partial class BootStrategy(IRunningSystem system, IPowerSwitch? po
                     return await RecoverAsync(request, NoBootCause.Timeout, silent, null, Tail(offset), waitFirst: true, cycles: 0, cancellation);
             }
         }
+    }
+
+    /// <summary>
+    /// Starts the test kernel by kexec from the running one. The running kernel may be an earlier test
+    /// kernel without KEXEC: then the board reboots into U-Boot's default (known-good) and kexecs from
+    /// there; returns the request with that boot as the one to leave behind.
+    /// </summary>
+    private async Task<BootRequest> KexecAsync(BootRequest request, CancellationToken cancellation)
+    {
+        var started = $"kexec of {request.Kexec!.Image} requested from the running kernel (no boot loader; the default stays {request.KnownGoodLabel})";
+        try
+        {
+            await system.RequestKexecAsync(request.Kexec, cancellation);
+            Move(BootState.Off, started);
+            return request;
+        }
+        catch (KexecLoadException refused)
+        {
+            say?.Invoke($"the running kernel did not load the test kernel ({refused.Message}): rebooting into the default label {request.KnownGoodLabel} to kexec from there");
+        }
+        await system.RequestRebootAsync(cancellation);
+        Move(BootState.Off, $"reboot into the default label {request.KnownGoodLabel} requested: the running kernel cannot kexec");
+        if (await AttemptAsync(request, console?.Length ?? 0, null, cancellation, recovery: true) is not Answered { System: var known })
+            throw new KexecUnavailableException($"the board did not answer within {request.BootTimeout.TotalSeconds:0} s of its reboot into {request.KnownGoodLabel} " +
+                "(taken to kexec from there): power-cycle it, then re-run");
+        try
+        {
+            await system.RequestKexecAsync(request.Kexec, cancellation);
+        }
+        catch (KexecLoadException refused)
+        {
+            throw new KexecUnavailableException($"{known.Release} (label {request.KnownGoodLabel}, U-Boot's default) cannot kexec either: {refused.Message}. " +
+                "boot_selection = \"kexec\" cannot work on this board: use manual, or flip-default with panic=N", refused);
+        }
+        Move(BootState.Off, started.Replace("the running kernel", $"{known.Release}", StringComparison.Ordinal));
+        return request with { PreviousBootId = known.BootId };
     }
 
     /// <summary>The test kernel failed: bring the board back on a kernel that answers, by itself first when it can, then by power cycles.</summary>

@@ -29,6 +29,12 @@ public sealed record SelectionPreflight(bool HasConsole, bool CanPowerCycle, boo
         "[ -r /proc/config.gz ] && { echo config; zcat /proc/config.gz | grep -E '^(CONFIG_KEXEC=|# CONFIG_KEXEC is not set)'; }; " +
         "[ -e /sys/kernel/kexec_loaded ] && echo kexec-sysfs; true";
 
+    /// <summary>
+    /// The label (not the default) whose kernel runs now, e.g. an earlier probe's test kernel: then the running
+    /// kernel's KEXEC says nothing of known-good's, and the boot step kexecs from known-good after a reboot.
+    /// </summary>
+    public string? RunningOtherLabel { get; init; }
+
     /// <summary>The facts from <see cref="ProbeCommand"/>'s output and the settings.</summary>
     public static SelectionPreflight Parse(string probeOutput, bool hasConsole, bool canPowerCycle, string testCommandLine)
     {
@@ -72,8 +78,11 @@ public sealed record SelectionPreflight(bool HasConsole, bool CanPowerCycle, boo
     {
         var missing = new List<string>();
         if (!KexecTool) missing.Add("kexec-tools is not installed (Debian: apt install kexec-tools, and answer no to 'handle reboots')");
-        if (KernelKexec != true) missing.Add($"the running kernel has no CONFIG_KEXEC ({KernelKexecFrom})");
+        if (KernelKexec != true && RunningOtherLabel is null) missing.Add($"the running kernel has no CONFIG_KEXEC ({KernelKexecFrom})");
         if (missing.Count > 0) return new(LabelSelection.Kexec, false, string.Join("; ", missing));
+        if (KernelKexec != true)
+            return new(LabelSelection.Kexec, true, $"the running kernel (label {RunningOtherLabel}) has no CONFIG_KEXEC ({KernelKexecFrom}): " +
+                "the boot step reboots into the default label first and kexecs from there, and stops with the board on it if that kernel cannot either");
         return new(LabelSelection.Kexec, true, "the running kernel starts the test kernel with panic=N, so one that dies reboots into the untouched default" +
             (CanPowerCycle ? "; one that hangs is power-cycled" : "; one that hangs without panicking waits for a person to power-cycle it (no power switch)"));
     }

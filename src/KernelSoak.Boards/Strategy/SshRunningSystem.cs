@@ -13,16 +13,20 @@ namespace KernelSoak.Boards.Strategy;
 public sealed class SshRunningSystem(SshEndpoint endpoint, Func<CancellationToken, Task<SshTarget>> session, Action? sessionLost = null) : IRunningSystem
 {
     /// <summary>What reboots the board; the sleep lets the SSH command return first.</summary>
-    public string RebootCommand { get; init; } = "(sleep 1; reboot) >/dev/null 2>&1 &";
-
-    /// <summary>kexec-tools' program (a test points it at a recorder of its arguments).</summary>
-    public string KexecProgram { get; init; } = "kexec";
+    public const string DetachedReboot = "(sleep 1; reboot) >/dev/null 2>&1 &";
 
     /// <summary>
     /// What jumps to the loaded kernel: <c>kexec -e</c> skips the shutdown (as a panic would), so the
     /// filesystems are synced first; detached like the reboot.
     /// </summary>
-    public string KexecExecuteCommand { get; init; } = "(sleep 1; sync; kexec -e) >/dev/null 2>&1 &";
+    public const string DetachedKexecExecute = "(sleep 1; sync; kexec -e) >/dev/null 2>&1 &";
+
+    public string RebootCommand { get; init; } = DetachedReboot;
+
+    /// <summary>kexec-tools' program (a test points it at a recorder of its arguments).</summary>
+    public string KexecProgram { get; init; } = "kexec";
+
+    public string KexecExecuteCommand { get; init; } = DetachedKexecExecute;
 
     /// <summary>The session of the last boot that answered; the caller owns it.</summary>
     public SshTarget? Answered { get; private set; }
@@ -61,3 +65,6 @@ public sealed class KexecLoadException(string command, int exitCode, string erro
 {
     public int ExitCode { get; } = exitCode;
 }
+
+/// <summary>Neither the running kernel nor U-Boot's default one loads the test kernel: kexec is no way to boot it on this board (a set-up error, not a probe's).</summary>
+public sealed class KexecUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

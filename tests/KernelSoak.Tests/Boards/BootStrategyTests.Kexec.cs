@@ -74,12 +74,33 @@ public partial class BootStrategyTests
     }
 
     [Test]
-    public void A_kexec_load_that_fails_throws_before_any_move_and_the_board_keeps_running()
+    public async Task A_running_kernel_that_cannot_kexec_is_left_for_the_default_label_and_the_kexec_starts_from_there()
     {
-        var board = Board(Scripts.Boots(Test));
-        var e = Assert.ThrowsAsync<KexecLoadException>(() => new BootStrategy(board, board, null).BootAsync(KexecRequestFor("/boot/firmware/Image-gone", KnownGoodAppend)));
-        Assert.That(e!.Message, Does.Contain("Image-gone"));
-        Assert.That((board.RebootRequests, board.Kexecs.Count), Is.EqualTo((0, 0)));
+        // The board still runs an earlier probe's test kernel, built without KEXEC.
+        await using var board = Board(Scripts.Boots(Test));
+        board.KexecRefusals = 1;
+        await using var console = Console(board);
+        var said = new List<string>();
+        var outcome = await new BootStrategy(board, board, console, said.Add).BootAsync(KexecRequestFor("/boot/firmware/Image-kstest", $"{KnownGoodAppend} panic=5"));
+        Assert.That(outcome.Final, Is.EqualTo(BootState.Shell), string.Join("\n", outcome.Trace));
+        Assert.That(outcome.System!.Release, Is.EqualTo(Test), "the known-good boot in between is not taken for the test kernel's answer");
+        Assert.That(States(outcome), Is.EqualTo(new[] { BootState.Off, BootState.Off, BootState.Kernel, BootState.Shell }));
+        Assert.That(outcome.Trace[1].Why, Does.Contain($"kexec of /boot/firmware/Image-kstest requested from {Good}"));
+        Assert.That(said.Single(), Does.Contain("Function not implemented").And.Contain("rebooting into the default label known-good"));
+        Assert.That((board.RebootRequests, board.Kexecs.Count, board.Choices.Count), Is.EqualTo((1, 1, 0)), "one reboot into U-Boot's default, nothing typed");
+    }
+
+    [Test]
+    public async Task A_kexec_that_the_default_labels_kernel_cannot_load_either_is_a_set_up_error_with_the_board_on_known_good()
+    {
+        await using var board = Board(Scripts.Boots(Test));
+        board.KexecRefusals = 2;
+        var e = Assert.ThrowsAsync<KexecUnavailableException>(() => new BootStrategy(board, board, null).BootAsync(KexecRequestFor("/boot/firmware/Image-kstest", KnownGoodAppend)));
+        Assert.That(e!.Message, Does.Contain($"{Good} (label known-good, U-Boot's default) cannot kexec either").And.Contain("use manual"));
+        Assert.That((board.RebootRequests, board.Kexecs.Count), Is.EqualTo((1, 0)));
+        Assert.That(board.Up?.Release, Is.EqualTo(Good), "left on known-good");
+        var gone = Assert.ThrowsAsync<KexecUnavailableException>(() => new BootStrategy(board, board, null).BootAsync(KexecRequestFor("/boot/firmware/Image-gone", KnownGoodAppend)));
+        Assert.That(gone!.Message, Does.Contain("Image-gone"), "a file that is not there: the load's own message");
     }
 
     [Test]

@@ -71,9 +71,17 @@ public sealed class ScriptedBoard : IPowerSwitch, IRunningSystem, IAsyncDisposab
         StartBoot();
     }
 
+    /// <summary>How many of the next kexec loads fail as on a running kernel without KEXEC.</summary>
+    public int KexecRefusals { get; set; }
+
     /// <summary>kexec: the label whose Image the request names starts at once, without U-Boot; an unknown Image fails to load, as kexec -l does.</summary>
     public async Task RequestKexecAsync(KexecRequest request, CancellationToken cancellation)
     {
+        if (KexecRefusals > 0)
+        {
+            KexecRefusals--;
+            throw new KexecLoadException(request.LoadCommand(), 255, "kexec_load failed: Function not implemented");
+        }
         var label = Menu.Select(m => m.Label).FirstOrDefault(l => request.Image.EndsWith("/Image-" + l, StringComparison.Ordinal))
             ?? throw new KexecLoadException(request.LoadCommand(), 255, $"Cannot open `{request.Image}': No such file or directory");
         Kexecs.Add(request);

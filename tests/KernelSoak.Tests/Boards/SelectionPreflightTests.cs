@@ -34,6 +34,16 @@ public class SelectionPreflightTests
     }
 
     [Test]
+    public void Kexec_on_an_earlier_test_kernel_without_CONFIG_KEXEC_is_allowed_through_a_reboot_into_the_default()
+    {
+        var verdict = (Board(EmulatedBeforeKexec) with { RunningOtherLabel = "kernelsoak" }).Verdict(LabelSelection.Kexec);
+        Assert.That(verdict.Supported, Is.True);
+        Assert.That(verdict.Detail, Does.Contain("label kernelsoak").And.Contain("reboots into the default label first"));
+        Assert.That((Board("config\n") with { RunningOtherLabel = "kernelsoak" }).Refusal(LabelSelection.Kexec), Does.Contain("apt install kexec-tools"),
+            "kexec-tools is the board's, whatever kernel runs");
+    }
+
+    [Test]
     public void Kexec_without_kexec_tools_is_refused_with_the_package_to_install() =>
         Assert.That(Board("config\nCONFIG_KEXEC=y\nkexec-sysfs\n").Refusal(LabelSelection.Kexec), Does.Contain("apt install kexec-tools").And.Not.Contain("CONFIG_KEXEC ("));
 
