@@ -19,7 +19,8 @@ public class CampaignLoaderTests
         Assert.That(c.Install.FallbackLabels, Is.EqualTo(new[] { "arch_devices_lockdep" }));
         Assert.That(c.Install.Label, Is.EqualTo("arch_devices_lockdep_kasan"));
         Assert.That(c.Install.AppendExtra, Does.Contain("page_poison=1").And.Contain("panic=10"), "a test kernel that panics reboots into the default by itself");
-        Assert.That(c.Install.BootSelection, Is.EqualTo(BootSelection.Manual), "no console, no power switch: the default is never edited");
+        Assert.That(c.Install.BootSelection, Is.EqualTo(BootSelection.Kexec), "no console, no power switch: started by kexec, the default never edited");
+        Assert.That(c.Boot.PanicRebootS, Is.EqualTo(10));
         Assert.That(c.Config.Select(o => o.Name), Does.Contain("KASAN").And.Not.Contain("KCSAN"), "KCSAN depends on !KASAN: the other half's");
         Assert.That(c.Stress.Select(s => s.Name), Is.SupersetOf(new[] { "mpv-v4l2m2m", "mpv-rkmpp", "glmark2-ffmpeg", "headless-drm", "plasma-login" }));
         Assert.That(c.Stress.Single(s => s.Name == "mpv-v4l2m2m").DurationS, Is.EqualTo(1200), "the plan's 20 minutes");
