@@ -21,14 +21,31 @@ public static partial class PreflightPlan
         var install = c.Campaign.Install;
         var b = c.Board;
         yield return new Step("preflight", $"board {b.Address}: SSH + host key, arch, {install.BootDir} space, extlinux labels, ramoops, tools, boot selection", "",
+        [b.Ssh(FactsCommand(c))], ct => RunAsync(c, ct)) { AlwaysRun = true };
+    }
+
+    private static List<string> Tools(BuildContext c) => new[] { "depmod", InitramfsTool(c) }.Where(t => t.Length > 0).ToList();
+
+    /// <summary>
+    /// Every fact in one round trip, the same command in the dry run and the run: each remote command
+    /// costs a few processes and a round trip (about a second under TCG), and a finished run re-checks all of them.
+    /// </summary>
+    private static string FactsCommand(BuildContext c)
+    {
+        var install = c.Campaign.Install;
+        var boot = CommandLine.Quote(install.BootDir);
+        return string.Join("; ",
         [
-            b.Ssh("uname -m; uname -r; cat /proc/sys/kernel/random/boot_id"),
-            b.Ssh($"mountpoint -q {install.BootDir} && test -w {install.BootDir} && df -k {install.BootDir}"),
-            b.Ssh($"cat {install.Extlinux}"),
-            b.Ssh("cat /proc/cmdline /proc/iomem"),
-            b.Ssh($"command -v depmod{InitramfsTool(c) switch { "" => "", var t => " " + t }}"),
-            b.Ssh(SelectionPreflight.ProbeCommand),
-        ], ct => RunAsync(c, ct)) { AlwaysRun = true };
+            Section("id"), "uname -m; uname -r; cat /proc/sys/kernel/random/boot_id",
+            Section("boot-dir"), $"if mountpoint -q {boot} && test -w {boot}; then df -k {boot} | tail -1; fi",
+            Section("extlinux"), $"cat {CommandLine.Quote(install.Extlinux)} 2>&1 || echo '{NoFile}'",
+            Section("cmdline"), "cat /proc/cmdline", Section("iomem"), "cat /proc/iomem",
+            // A ramoops node of the device tree: its parent's cell sizes and its reg, as bytes.
+            Section("dt-ramoops"), "d=/proc/device-tree/reserved-memory; for n in $d/*; do case \"$(cat $n/compatible 2>/dev/null)\" in *ramoops*) od -An -tx1 -v $d/#address-cells $d/#size-cells $n/reg; break;; esac; done 2>/dev/null",
+            Section("missing"), string.Join("; ", Tools(c).Select(t => $"command -v {t} >/dev/null || echo {t}")),
+            Section("selection"), SelectionPreflight.ProbeCommand,
+            Section("end"), "true",
+        ]);
     }
 
     private static async Task<StepResult> RunAsync(BuildContext c, CancellationToken ct)
@@ -38,22 +55,8 @@ public static partial class PreflightPlan
         var ssh = await c.BoardAsync(); // the run's shared session (BoardUp's, or a new one that waits out a pending reboot)
         checks.Add(new("ssh", true, $"{ssh.Endpoint}, host key {ssh.HostKeyFingerprint}"));
 
-        // Every fact in one round trip: each remote command costs a few processes and a round trip (about
-        // a second under TCG), and a finished run re-checks all of them.
-        var tools = new[] { "depmod", InitramfsTool(c) }.Where(t => t.Length > 0).ToList();
-        var boot = CommandLine.Quote(install.BootDir);
-        var facts = Sections(await ssh.ReadAsync(string.Join("; ",
-        [
-            Section("id"), "uname -m; uname -r; cat /proc/sys/kernel/random/boot_id",
-            Section("boot-dir"), $"if mountpoint -q {boot} && test -w {boot}; then df -k {boot} | tail -1; fi",
-            Section("extlinux"), $"cat {CommandLine.Quote(install.Extlinux)} 2>&1 || echo '{NoFile}'",
-            Section("cmdline"), "cat /proc/cmdline", Section("iomem"), "cat /proc/iomem",
-            // A ramoops node of the device tree: its parent's cell sizes and its reg, as bytes.
-            Section("dt-ramoops"), "d=/proc/device-tree/reserved-memory; for n in $d/*; do case \"$(cat $n/compatible 2>/dev/null)\" in *ramoops*) od -An -tx1 -v $d/#address-cells $d/#size-cells $n/reg; break;; esac; done 2>/dev/null",
-            Section("missing"), string.Join("; ", tools.Select(t => $"command -v {t} >/dev/null || echo {t}")),
-            Section("selection"), SelectionPreflight.ProbeCommand,
-            Section("end"), "true",
-        ]), TimeSpan.FromSeconds(60), ct));
+        var tools = Tools(c);
+        var facts = Sections(await ssh.ReadAsync(FactsCommand(c), TimeSpan.FromSeconds(60), ct));
 
         var id = facts["id"].Split('\n');
         var wantArch = c.Campaign.Kernel.Arch switch { "arm64" => "aarch64", "x86_64" or "x86" => "x86_64", var a => a };
