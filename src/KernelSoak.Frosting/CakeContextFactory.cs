@@ -5,7 +5,7 @@ using Cake.Core.IO;
 using Cake.Core.Packaging;
 using Cake.Core.Tooling;
 
-namespace Cake.Frosting;
+namespace KernelSoak.Frosting;
 
 /// <summary>Wires Cake.Core's services by hand (Cake 7's CakeContext takes twelve of them).</summary>
 public static class CakeContextFactory

@@ -1,8 +1,9 @@
 using System.Reflection;
 using Cake.Core;
 using Cake.Core.Diagnostics;
+using Cake.Frosting;
 
-namespace Cake.Frosting;
+namespace KernelSoak.Frosting;
 
 /// <summary>
 /// The Frosting-shaped host: registers tasks on Cake.Core's engine, handles --tree, --description,
@@ -200,25 +201,5 @@ public sealed class CakeHost<TContext> where TContext : class, ICakeContext
 
             Targets: {string.Join(", ", graph.Tasks.Select(t => t.Name))}
             """);
-    }
-}
-
-/// <summary>A mistake of the user's (bad input, a setting, a campaign): one clear line, no stack trace.</summary>
-public class UserErrorException(string message, Exception? inner = null) : Exception(message, inner);
-
-/// <summary>
-/// A finished check whose answer is "change your input" (a lint that finds dropped options): the run
-/// was not interrupted, so re-running it unchanged would only give the same answer.
-/// </summary>
-public sealed class FindingException(string message, string whatToChange) : UserErrorException(message)
-{
-    public string WhatToChange { get; } = whatToChange;
-
-    /// <summary>The finding inside the wrappers Cake and reflection put around a task's exception.</summary>
-    public static FindingException? In(Exception? e)
-    {
-        for (; e is not null; e = e.InnerException)
-            if (e is FindingException f) return f;
-        return null;
     }
 }
