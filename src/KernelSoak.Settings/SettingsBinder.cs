@@ -63,6 +63,7 @@ public static class SettingsBinder
         foreach (var entry in file)
         {
             var where = $"{entry.File}:{entry.Line}";
+            if (CakeOwnKeys.Contains(entry.Section, entry.Key)) continue;
             if (!sections.TryGetValue(entry.Section, out var section))
                 throw new SettingsException($"{where}: unknown section [{entry.Section}] (known: {string.Join(", ", sections.Keys.Select(k => $"[{k}]"))})");
             var property = section.Properties.FirstOrDefault(p => p.Name.Equals(entry.Key, StringComparison.OrdinalIgnoreCase))
