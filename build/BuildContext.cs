@@ -1,5 +1,6 @@
 using Cake.Core;
 using Cake.Frosting;
+using KernelSoak.Frosting;
 using KernelSoak.Campaigns;
 using KernelSoak.Journal;
 using KernelSoak.Kernel;

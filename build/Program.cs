@@ -1,4 +1,5 @@
 using Cake.Frosting;
+using KernelSoak.Frosting;
 using KernelSoak.Build;
 using KernelSoak.Build.Tasks;
 
@@ -12,6 +13,7 @@ return new CakeHost<BuildContext>()
     .UseContext(BuildContext.Create)
     .UseLifetime(context => new BuildLifetime())
     .UseDefaultTarget("Default")
+    .UseConfigurationDirectory(RepositoryRoot.Find)
     .AddAssembly(typeof(BuildContext).Assembly)
     .AddTasks(BisectTasks.FromCampaign)
     .Run(args);

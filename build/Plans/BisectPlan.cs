@@ -5,6 +5,7 @@ using KernelSoak.Kernel;
 using KernelSoak.Series;
 using KernelSoak.Soak;
 using KernelSoak.Steps;
+using KernelSoak.Frosting;
 
 namespace KernelSoak.Build.Plans;
 
@@ -97,7 +98,7 @@ public static class BisectPlan
         {
             previous = index == 0 ? await series.BaseAsync(ct) : await AppliedCommitAsync(c, index - 1, dir, ct);
         }
-        catch (Cake.Frosting.UserErrorException e) when (e.InnerException is PatchApplyException)
+        catch (UserErrorException e) when (e.InnerException is PatchApplyException)
         {
             // Nothing above a patch that does not apply can be built: untestable, never bad.
             RecordVerdict(c, patch, Verdicts.ApplyFailed, [], $"a patch underneath does not apply: {e.Message}");
@@ -121,7 +122,7 @@ public static class BisectPlan
         catch (PatchApplyException e)
         {
             RecordVerdict(c, patch, Verdicts.ApplyFailed, [], e.Message);
-            throw new Cake.Frosting.UserErrorException(e.Message, e);
+            throw new UserErrorException(e.Message, e);
         }
     }
 

@@ -4,6 +4,7 @@ using KernelSoak.Journal;
 using KernelSoak.Kernel;
 using KernelSoak.Processes;
 using KernelSoak.Steps;
+using KernelSoak.Frosting;
 
 namespace KernelSoak.Build.Plans;
 
@@ -80,7 +81,7 @@ public static class InstallPlan
         // Copies that take a while show bytes/s: a spinner line on a terminal, plain lines otherwise.
         Task<T> Transfer<T>(string title, Func<KernelInstaller, Task<T>> copy) =>
             TransferAsync(c, title, async say => await copy(await Installer(say)));
-        BuildManifest Manifest() => manifest ?? throw new Cake.Frosting.UserErrorException($"no build manifest at {c.ManifestPath}: run CompileKernel first (without --exclusive)");
+        BuildManifest Manifest() => manifest ?? throw new UserErrorException($"no build manifest at {c.ManifestPath}: run CompileKernel first (without --exclusive)");
 
         yield return new Step($"{prefix}/modules", $"sync /lib/modules/{release}: changed files only, in one tar stream; stale files removed; depmod; hashes verified",
             Fingerprint.Of(release, string.Join('\n', manifest?.Modules.Select(m => m.RelativePath + m.Sha256) ?? [])),

@@ -4,6 +4,7 @@ using KernelSoak.Kernel;
 using KernelSoak.Kernel.Kconfig;
 using KernelSoak.Processes;
 using KernelSoak.Steps;
+using KernelSoak.Frosting;
 
 namespace KernelSoak.Build.Plans;
 
@@ -101,7 +102,7 @@ public static class KernelPlan
         var fatal = dropped.Where(d => !d.Requested.Optional).ToList();
         c.Output.Info($"config verified: {checks.Count - dropped.Count}/{checks.Count} options as requested{(dropped.Count > fatal.Count ? $", {dropped.Count - fatal.Count} optional dropped" : "")}");
         if (fatal.Count > 0)
-            throw new Cake.Frosting.UserErrorException($"{fatal.Count} requested config option(s) did not stick after olddefconfig:\n  "
+            throw new UserErrorException($"{fatal.Count} requested config option(s) did not stick after olddefconfig:\n  "
                 + string.Join("\n  ", fatal.Select(f => f.ToString()))
                 + $"\nFix the campaign ({c.Campaign.SourcePath}) or mark an option 'optional = true'.");
         return StepResult.Ok(new Dictionary<string, string> { ["verified"] = checks.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) });
@@ -130,9 +131,9 @@ public static class KernelPlan
             async ct =>
             {
                 if (!File.Exists(configPath) || release == PlanText.ReleasePlaceholder)
-                    throw new Cake.Frosting.UserErrorException($"no configured kernel in {tree.BuildDir}: run ConfigureKernel first (without --exclusive)");
+                    throw new UserErrorException($"no configured kernel in {tree.BuildDir}: run ConfigureKernel first (without --exclusive)");
                 if (externals.Count > 0 && !spec.Targets.Contains("modules"))
-                    throw new Cake.Frosting.UserErrorException($"kernel.external_modules needs \"modules\" in kernel.targets (they link against the kernel's Module.symvers): {c.Campaign.SourcePath}");
+                    throw new UserErrorException($"kernel.external_modules needs \"modules\" in kernel.targets (they link against the kernel's Module.symvers): {c.Campaign.SourcePath}");
                 c.Output.Info($"building {release}: full log {log}");
                 await c.Output.WithStatusAsync($"building {release}", say =>
                     builder.BuildAsync(log, p => say($"  [{p.Elapsed:mm\\:ss}] {p.Objects} objects  {Trim(p.LastLine)}"), ct));

@@ -1,4 +1,5 @@
 using Cake.Frosting;
+using KernelSoak.Frosting;
 using KernelSoak.Boards.Qemu;
 using KernelSoak.Build.Plans;
 using KernelSoak.Settings;

@@ -1,5 +1,6 @@
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
+using KernelSoak.Frosting;
 using KernelSoak.Reports;
 
 namespace KernelSoak.Build.Tasks;

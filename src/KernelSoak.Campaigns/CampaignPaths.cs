@@ -1,3 +1,5 @@
+using KernelSoak.Settings;
+
 namespace KernelSoak.Campaigns;
 
 /// <summary>
@@ -6,8 +8,5 @@ namespace KernelSoak.Campaigns;
 /// </summary>
 public static class CampaignPaths
 {
-    public static string Resolve(string path, string campaignDir) =>
-        Path.GetFullPath(path.StartsWith("~/", StringComparison.Ordinal)
-            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..])
-            : path, campaignDir);
+    public static string Resolve(string path, string campaignDir) => Path.GetFullPath(HostPaths.ExpandHome(path), campaignDir);
 }

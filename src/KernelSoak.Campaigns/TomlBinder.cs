@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Reflection;
-using System.Text;
+using KernelSoak.Settings;
 using Tomlyn;
 using Tomlyn.Model;
 using Tomlyn.Parsing;
@@ -50,16 +50,7 @@ public static class TomlBinder
         return (T)binder.BindObject(typeof(T), model, "", 1);
     }
 
-    public static string SnakeName(string pascal)
-    {
-        var sb = new StringBuilder();
-        for (var i = 0; i < pascal.Length; i++)
-        {
-            if (i > 0 && char.IsUpper(pascal[i]) && !char.IsUpper(pascal[i - 1])) sb.Append('_');
-            sb.Append(char.ToLowerInvariant(pascal[i]));
-        }
-        return sb.ToString();
-    }
+    public static string SnakeName(string pascal) => PascalCase.Split(pascal, '_').ToLowerInvariant();
 
     private sealed class Session(string file, TomlLineMap lines)
     {

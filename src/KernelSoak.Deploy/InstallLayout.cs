@@ -28,6 +28,9 @@ public sealed record InstallLayout(string BootDir, string ExtlinuxPath, string I
     /// <summary>A path as extlinux sees it: relative to the boot partition's root.</summary>
     public string BootRelative(string path) => "/" + Path.GetRelativePath(BootDir, path);
 
-    private string BootPath(string pattern, string release) =>
-        $"{BootDir.TrimEnd('/')}/{pattern.Replace("{release}", KernelRelease.Check(release, "release"), StringComparison.Ordinal).Replace("{dtb}", Path.GetFileName(Dtb), StringComparison.Ordinal)}";
+    /// <summary>A file name pattern of [install] with {release} and {dtb} (the DTB's file name) filled in.</summary>
+    public static string Expand(string pattern, string release, string dtb) =>
+        pattern.Replace("{release}", release, StringComparison.Ordinal).Replace("{dtb}", Path.GetFileName(dtb), StringComparison.Ordinal);
+
+    private string BootPath(string pattern, string release) => $"{BootDir.TrimEnd('/')}/{Expand(pattern, KernelRelease.Check(release, "release"), Dtb)}";
 }

@@ -1,7 +1,7 @@
 namespace Cake.Frosting;
 
 /// <summary>Names a task (the name used with --target).</summary>
-[AttributeUsage(AttributeTargets.Class)]
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class TaskNameAttribute(string name) : Attribute
 {
     public string Name { get; } = name;
@@ -21,12 +21,12 @@ public sealed class IsDependeeOfAttribute(Type task) : Attribute
     public Type Task { get; } = task;
 }
 
-[AttributeUsage(AttributeTargets.Class)]
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class TaskDescriptionAttribute(string description) : Attribute
 {
     public string Description { get; } = description;
 }
 
 /// <summary>Task failures are reported but do not stop the run (Cake's ContinueOnError).</summary>
-[AttributeUsage(AttributeTargets.Class)]
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class ContinueOnErrorAttribute : Attribute;

@@ -1,8 +1,9 @@
 using System.Reflection;
 using Cake.Core;
 using Cake.Core.Diagnostics;
+using Cake.Frosting;
 
-namespace Cake.Frosting;
+namespace KernelSoak.Frosting;
 
 /// <summary>
 /// The Frosting-shaped host: registers tasks on Cake.Core's engine, handles --tree, --description,
@@ -10,7 +11,9 @@ namespace Cake.Frosting;
 /// </summary>
 public sealed class CakeHost<TContext> where TContext : class, ICakeContext
 {
+    private readonly List<TaskDescriptor> _fixedTasks = [];
     private readonly List<Func<HostArguments, IEnumerable<TaskDescriptor>>> _taskSources = [];
+    private Func<string>? _configurationDirectory;
     private Func<ICakeContext, HostArguments, TContext>? _contextFactory;
     private Func<TContext, IFrostingLifetime>? _lifetime;
     private string _defaultTarget = "Default";
@@ -25,6 +28,9 @@ public sealed class CakeHost<TContext> where TContext : class, ICakeContext
     public CakeHost<TContext> UseToolName(string name) { _toolName = name; return this; }
     public CakeHost<TContext> UseOutput(TextWriter output, TextWriter error, bool? color = null) { _out = output; _err = error; _color = color; return this; }
 
+    /// <summary>Where cake.config is (asked only when a target runs); the working directory by default, as in Cake.</summary>
+    public CakeHost<TContext> UseConfigurationDirectory(Func<string> directory) { _configurationDirectory = directory; return this; }
+
     /// <summary>Every concrete task class of the assembly that has a [TaskName].</summary>
     public CakeHost<TContext> AddAssembly(Assembly assembly)
     {
@@ -32,7 +38,7 @@ public sealed class CakeHost<TContext> where TContext : class, ICakeContext
             .Where(t => !t.IsAbstract && typeof(IFrostingTask).IsAssignableFrom(t) && t.GetConstructor(Type.EmptyTypes) is not null
                 && t.GetCustomAttribute<TaskNameAttribute>() is not null)
             .ToList();
-        _taskSources.Add(_ => types.Select(TaskDescriptor.FromType));
+        _fixedTasks.AddRange(types.Select(TaskDescriptor.FromType));
         return this;
     }
 
@@ -54,33 +60,17 @@ public sealed class CakeHost<TContext> where TContext : class, ICakeContext
             console.WriteErrorLine($"error: {e.Message} (see --help)");
             return 2;
         }
-        var log = new HostLog(console, arguments.Verbosity);
         if (arguments.Version) { WriteVersion(console); return 0; }
-        TaskGraph graph;
-        TContext context;
+        if (arguments.Help || arguments.Description || arguments.Tree)
+            return new HostHelp(console, _toolName, _defaultTarget).Write(arguments, GraphForHelp(console, arguments));
+        var log = new HostLog(console, arguments.Verbosity);
         try
         {
-            var (tasks, problem) = CollectTasks(arguments);
-            graph = new TaskGraph(tasks);
-            // Help must work when a campaign or setting is broken: it shows the problem and what it can.
-            if (problem is not null)
-            {
-                if (!(arguments.Help || arguments.Description || arguments.Tree)) throw problem;
-                console.WriteErrorLine($"warning: {problem.Message} (the tasks it would add are not shown)");
-            }
-            if (arguments.Help) { WriteHelp(console, graph); return 0; }
-            if (arguments.Description) { WriteDescriptions(console, graph); return 0; }
-            if (arguments.Tree)
-            {
-                var treeTarget = arguments.Target;
-                if (treeTarget is not null && !graph.Contains(treeTarget)) return UnknownTarget(console, graph, treeTarget);
-                foreach (var line in graph.RenderTree(treeTarget)) console.WriteLine(line);
-                return 0;
-            }
+            var graph = new TaskGraph(_fixedTasks.Concat(_taskSources.SelectMany(source => source(arguments))));
             var target = arguments.Target ?? _defaultTarget;
-            if (!graph.Contains(target)) return UnknownTarget(console, graph, target);
-            context = (_contextFactory ?? throw new InvalidOperationException("no context factory"))(
-                CakeContextFactory.Create(log, arguments), arguments);
+            if (!graph.Contains(target)) return HostHelp.UnknownTarget(console, graph, target);
+            var cake = CakeContextFactory.Create(log, arguments, _configurationDirectory?.Invoke());
+            var context = (_contextFactory ?? throw new InvalidOperationException("no context factory"))(cake, arguments);
             return await RunTargetAsync(console, log, graph, context, graph[target].Name, arguments);
         }
         catch (UserErrorException e)
@@ -90,17 +80,21 @@ public sealed class CakeHost<TContext> where TContext : class, ICakeContext
         }
     }
 
-    /// <summary>Every source's tasks; a source that fails on the user's input is reported, not fatal here.</summary>
-    private (List<TaskDescriptor> Tasks, UserErrorException? Problem) CollectTasks(HostArguments arguments)
+    /// <summary>
+    /// The graph for --help, --tree and --description, built only for them: a campaign that does not parse or
+    /// generates a broken task is shown as a warning and the fixed tasks still are (help must never need the campaign).
+    /// </summary>
+    private TaskGraph GraphForHelp(HostConsole console, HostArguments arguments)
     {
-        var tasks = new List<TaskDescriptor>();
-        UserErrorException? problem = null;
-        foreach (var source in _taskSources)
+        try
         {
-            try { tasks.AddRange(source(arguments)); }
-            catch (UserErrorException e) { problem ??= e; }
+            return new TaskGraph(_fixedTasks.Concat(_taskSources.SelectMany(source => source(arguments))));
         }
-        return (tasks, problem);
+        catch (Exception e) when (e is UserErrorException or InvalidOperationException)
+        {
+            console.WriteErrorLine($"warning: {e.Message} (the tasks it would add are not shown)");
+            return new TaskGraph(_fixedTasks);
+        }
     }
 
     private void WriteVersion(HostConsole console)
@@ -115,7 +109,7 @@ public sealed class CakeHost<TContext> where TContext : class, ICakeContext
     private async Task<int> RunTargetAsync(HostConsole console, ICakeLog log, TaskGraph graph, TContext context, string target, HostArguments arguments)
     {
         var engine = new CakeEngine(new CakeDataService(), log);
-        foreach (var descriptor in graph.Tasks) Register(engine, descriptor);
+        foreach (var descriptor in graph.Tasks) Register(engine, descriptor, context);
         var lifetime = _lifetime?.Invoke(context);
         if (lifetime is not null)
         {
@@ -130,7 +124,8 @@ public sealed class CakeHost<TContext> where TContext : class, ICakeContext
             var report = await engine.RunTargetAsync(context, new DefaultExecutionStrategy(log, printer), settings);
             // Quiet means machine-readable output only (e.g. Classify --format=json).
             if (arguments.Verbosity > Verbosity.Quiet) printer.Write(report);
-            return report.Any(e => e.ExecutionStatus == CakeTaskExecutionStatus.Failed) ? 1 : 0;
+            // A failed row here is a [ContinueOnError] task's (Cake rethrows every other failure): shown, not fatal, as in Cake.
+            return 0;
         }
         catch (Exception e)
         {
@@ -150,7 +145,7 @@ public sealed class CakeHost<TContext> where TContext : class, ICakeContext
         return e;
     }
 
-    private static void Register(CakeEngine engine, TaskDescriptor descriptor)
+    private static void Register(CakeEngine engine, TaskDescriptor descriptor, ICakeContext context)
     {
         var builder = engine.RegisterTask(descriptor.Name).Description(descriptor.Description);
         foreach (var d in descriptor.Dependencies) builder.IsDependentOn(d);
@@ -158,67 +153,11 @@ public sealed class CakeHost<TContext> where TContext : class, ICakeContext
         var task = new Lazy<IFrostingTask>(descriptor.Create);
         builder.WithCriteria(ctx => task.Value.ShouldRun(ctx));
         builder.Does(ctx => task.Value.RunAsync(ctx));
-        builder.OnError((ex, ctx) =>
-        {
-            task.Value.OnError(ex, ctx);
-            // Rethrow unless the task asked to continue: OnError alone would swallow the failure (exit 0).
-            if (!descriptor.ContinueOnError) throw ex;
-        });
+        // OnError is told of the failure as an error reporter: Cake rethrows the original exception (stack and all)
+        // unless the task has an error handler. Cake.Frosting registers OnError as that handler, which swallows
+        // every failure (exit 0); here only [ContinueOnError] does, through Cake's own ContinueOnError().
+        builder.ReportError(ex => task.Value.OnError(ex, context));
+        if (descriptor.ContinueOnError) builder.ContinueOnError();
         builder.Finally(ctx => task.Value.Finally(ctx));
-    }
-
-    private int UnknownTarget(HostConsole console, TaskGraph graph, string target)
-    {
-        var known = string.Join(", ", graph.Tasks.Select(t => t.Name).Order(StringComparer.Ordinal));
-        console.WriteErrorLine($"error: unknown target '{target}'. Targets: {known}");
-        return 2;
-    }
-
-    private void WriteDescriptions(HostConsole console, TaskGraph graph)
-    {
-        var width = graph.Tasks.Max(t => t.Name.Length) + 2;
-        console.WriteLine("Task".PadRight(width) + "Description");
-        console.WriteLine(new string('=', width + 60));
-        foreach (var t in graph.Tasks) console.WriteLine(t.Name.PadRight(width) + t.Description);
-    }
-
-    private void WriteHelp(HostConsole console, TaskGraph graph)
-    {
-        console.WriteLine($"""
-            Usage: {_toolName} [options] [--name=value ...]
-
-            Options:
-              -t, --target=NAME     task to run (default: {_defaultTarget})
-              -v, --verbosity=LEVEL quiet, minimal, normal, verbose, diagnostic
-                  --dryrun          print every step and exact command; change nothing
-              -e, --exclusive       run the target alone, without its dependencies
-                  --tree            print the task graph (of --target, or all of it)
-                  --description     list the tasks with their descriptions
-                  --help            this text
-                  --version         KernelSoak's and Cake.Core's versions
-              --name=value          a setting or argument (e.g. --board-host=10.0.0.5)
-
-            Targets: {string.Join(", ", graph.Tasks.Select(t => t.Name))}
-            """);
-    }
-}
-
-/// <summary>A mistake of the user's (bad input, a setting, a campaign): one clear line, no stack trace.</summary>
-public class UserErrorException(string message, Exception? inner = null) : Exception(message, inner);
-
-/// <summary>
-/// A finished check whose answer is "change your input" (a lint that finds dropped options): the run
-/// was not interrupted, so re-running it unchanged would only give the same answer.
-/// </summary>
-public sealed class FindingException(string message, string whatToChange) : UserErrorException(message)
-{
-    public string WhatToChange { get; } = whatToChange;
-
-    /// <summary>The finding inside the wrappers Cake and reflection put around a task's exception.</summary>
-    public static FindingException? In(Exception? e)
-    {
-        for (; e is not null; e = e.InnerException)
-            if (e is FindingException f) return f;
-        return null;
     }
 }

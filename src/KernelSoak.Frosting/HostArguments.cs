@@ -1,6 +1,6 @@
 using Cake.Core.Diagnostics;
 
-namespace Cake.Frosting;
+namespace KernelSoak.Frosting;
 
 /// <summary>The command line, Cake-style: --target/-t, --verbosity/-v, switches, and --name=value pairs.</summary>
 public sealed record HostArguments

@@ -1,7 +1,7 @@
 using Cake.Core;
 using Cake.Core.Diagnostics;
 
-namespace Cake.Frosting;
+namespace KernelSoak.Frosting;
 
 /// <summary>
 /// Cake's console writes ANSI even when redirected; this one colours only a terminal without NO_COLOR.

@@ -1,6 +1,7 @@
+using Cake.Frosting;
 using System.Reflection;
 
-namespace Cake.Frosting;
+namespace KernelSoak.Frosting;
 
 /// <summary>One task of the graph: a Frosting task class or a task generated at run time.</summary>
 public sealed record TaskDescriptor(

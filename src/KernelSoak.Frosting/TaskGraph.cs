@@ -1,4 +1,5 @@
-namespace Cake.Frosting;
+using Cake.Frosting;
+namespace KernelSoak.Frosting;
 
 /// <summary>The registered tasks as a graph: validation and the text tree for --tree.</summary>
 public sealed class TaskGraph

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Reflection;
-using System.Text;
 
 namespace KernelSoak.Settings;
 
@@ -31,11 +30,7 @@ public sealed class RangeAttribute(int min, int max) : Attribute
 /// in an assignment, so --board-identity-file=~/.ssh/key and cake.config's values reach us with it.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
-public sealed class HostPathAttribute : Attribute
-{
-    public static string Expand(string path) => path.StartsWith("~/", StringComparison.Ordinal)
-        ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..]) : path;
-}
+public sealed class HostPathAttribute : Attribute;
 
 /// <summary>A directory KernelSoak writes into (and may clear parts of): never a filesystem root; empty only when allowed.</summary>
 [AttributeUsage(AttributeTargets.Property)]
@@ -63,6 +58,7 @@ public static class SettingsBinder
         foreach (var entry in file)
         {
             var where = $"{entry.File}:{entry.Line}";
+            if (CakeOwnKeys.Contains(entry.Section, entry.Key)) continue;
             if (!sections.TryGetValue(entry.Section, out var section))
                 throw new SettingsException($"{where}: unknown section [{entry.Section}] (known: {string.Join(", ", sections.Keys.Select(k => $"[{k}]"))})");
             var property = section.Properties.FirstOrDefault(p => p.Name.Equals(entry.Key, StringComparison.OrdinalIgnoreCase))
@@ -111,7 +107,7 @@ public static class SettingsBinder
         object? value;
         if (type == typeof(string))
             value = property.GetCustomAttribute<HostPathAttribute>() is not null || property.GetCustomAttribute<WritableDirectoryAttribute>() is not null
-                ? HostPathAttribute.Expand(text) : text;
+                ? HostPaths.ExpandHome(text) : text;
         else if (type == typeof(int))
             value = int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i
                 : throw new SettingsException($"{where}: '{text}' is not a whole number");
@@ -140,17 +136,6 @@ public static class SettingsBinder
         property.SetValue(instance, value);
     }
 
-    private static string Snake(string pascal) => Split(pascal, '_').ToUpperInvariant();
-    private static string Kebab(string pascal) => Split(pascal, '-').ToLowerInvariant();
-
-    private static string Split(string pascal, char separator)
-    {
-        var sb = new StringBuilder();
-        for (var i = 0; i < pascal.Length; i++)
-        {
-            if (i > 0 && char.IsUpper(pascal[i]) && !char.IsUpper(pascal[i - 1])) sb.Append(separator);
-            sb.Append(pascal[i]);
-        }
-        return sb.ToString();
-    }
+    private static string Snake(string pascal) => PascalCase.Split(pascal, '_').ToUpperInvariant();
+    private static string Kebab(string pascal) => PascalCase.Split(pascal, '-').ToLowerInvariant();
 }

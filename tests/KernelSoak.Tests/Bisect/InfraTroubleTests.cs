@@ -1,6 +1,7 @@
 using KernelSoak.Boards.Switches;
 using KernelSoak.Build.Plans;
 using KernelSoak.Remote;
+using KernelSoak.Frosting;
 
 namespace KernelSoak.Tests.Bisect;
 
@@ -29,7 +30,7 @@ public class InfraTroubleTests
         {
             Assert.That(InfraTrouble.Is(new NoBootException("did not come up")), Is.False, "no-boot is a verdict");
             Assert.That(InfraTrouble.Is(new KernelSoak.Kernel.KernelBuildException("the kernel build failed")), Is.False, "build-failed is a verdict");
-            Assert.That(InfraTrouble.Is(new Cake.Frosting.UserErrorException("bad campaign")), Is.False);
+            Assert.That(InfraTrouble.Is(new UserErrorException("bad campaign")), Is.False);
             Assert.That(InfraTrouble.Is(new IOException("Permission denied")), Is.False);
         });
     }

@@ -115,6 +115,24 @@ public class BuildCommandLineTests
     }
 
     [Test]
+    public void Help_with_a_campaign_that_does_not_parse_exits_zero_and_prints_the_help()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"ks-unparsable-{Guid.NewGuid():N}.toml");
+        File.WriteAllText(file, "[campaign\nid = \"x\"\n");
+        try
+        {
+            var (exit, output, err) = Run("--help", $"--campaign={file}");
+            Assert.That(exit, Is.Zero, err);
+            Assert.That(output, Does.Contain("Usage: ./build.sh").And.Contain("Preflight"));
+            Assert.That(err, Does.StartWith($"warning: {Path.GetFileName(file)}:1:"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Test]
     public void A_bad_setting_from_the_environment_leaves_help_working()
     {
         var (exit, output, err) = Run(("BOARD_PORT", "seventy"), "--help");

@@ -79,6 +79,14 @@ public class SettingsBinderTests
         Assert.That(e!.Message, Does.StartWith("cake.config:2: unknown section [Bord]"));
     }
 
+    [Test]
+    public void Cakes_own_keys_are_left_to_Cake_and_typos_in_ours_still_refused()
+    {
+        var (settings, _) = Bind("[Settings]\nShowProcessCommandLine = true\n[NuGet]\nSource = x\n[Paths]\nTools = tools\nArtifacts = out\n");
+        Assert.That(settings.Paths.Artifacts, Is.EqualTo("out"));
+        Assert.Throws<SettingsException>(() => Bind("[Paths]\nTool = tools\n"));
+    }
+
     [TestCase("[Board]\nPort = twenty\n", "cake.config:2", "not a whole number")]
     [TestCase("[Board]\nKind = usb\n", "cake.config:2", "not one of qemu, ssh")]
     [TestCase("[Board]\nTrustOnFirstUse = maybe\n", "cake.config:2", "not true or false")]
