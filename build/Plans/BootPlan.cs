@@ -8,6 +8,7 @@ using KernelSoak.Kernel;
 using KernelSoak.Remote;
 using KernelSoak.Settings;
 using KernelSoak.Steps;
+using KernelSoak.Frosting;
 
 namespace KernelSoak.Build.Plans;
 
@@ -141,7 +142,7 @@ public static class BootPlan
                 await DefaultFlip.RestoreAsync(c, "the test kernel did not boot", ct);
                 return await NoBootVerdictAsync(c, prefix, release, outcome.Detail, ct);
             default:
-                throw new Cake.Frosting.UserErrorException(outcome.Detail + (console is null ? "" : $". Console: {Path.Combine(StressPlan.ProbeDir(c, prefix), "console.log")}"));
+                throw new UserErrorException(outcome.Detail + (console is null ? "" : $". Console: {Path.Combine(StressPlan.ProbeDir(c, prefix), "console.log")}"));
         }
     }
 
@@ -188,9 +189,9 @@ public static class BootPlan
         switch (await question.AskAsync(running, release, c.Campaign.Install.Label, ct))
         {
             case ManualBootAnswer.LabelMissed:
-                throw new Cake.Frosting.UserErrorException($"the label {c.Campaign.Install.Label} was not chosen at the U-Boot menu: no verdict. Re-run the same command: the board reboots and you choose it again");
+                throw new UserErrorException($"the label {c.Campaign.Install.Label} was not chosen at the U-Boot menu: no verdict. Re-run the same command: the board reboots and you choose it again");
             case ManualBootAnswer.Unanswered:
-                throw new Cake.Frosting.UserErrorException($"the board came up on {running}, not {release}, and nobody said why: no verdict. Re-run the same command to boot it again");
+                throw new UserErrorException($"the board came up on {running}, not {release}, and nobody said why: no verdict. Re-run the same command to boot it again");
         }
     }
 

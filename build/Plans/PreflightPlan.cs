@@ -8,6 +8,7 @@ using KernelSoak.Kernel;
 using KernelSoak.Remote;
 using KernelSoak.Steps;
 using KernelSoak.Processes;
+using KernelSoak.Frosting;
 
 namespace KernelSoak.Build.Plans;
 
@@ -107,7 +108,7 @@ public static partial class PreflightPlan
         c.Output.Checks(checks.Select(x => (x.Name, x.Passed, x.Detail)));
         var failed = checks.Where(x => !x.Passed).ToList();
         if (failed.Count > 0)
-            throw new Cake.Frosting.UserErrorException($"preflight failed ({string.Join(", ", failed.Select(f => f.Name))}): nothing was changed on the board. {failed[0].Detail}");
+            throw new UserErrorException($"preflight failed ({string.Join(", ", failed.Select(f => f.Name))}): nothing was changed on the board. {failed[0].Detail}");
         // A default flipped by a run that never got to restore it goes back first (the board must not keep booting a test kernel).
         await DefaultFlip.RestoreAsync(c, "the previous run stopped before it could", ct);
         return StepResult.Ok(new Dictionary<string, string> { ["host_key"] = ssh.HostKeyFingerprint, ["running"] = id[1].Trim(), ["boot_id"] = id[2].Trim() });
