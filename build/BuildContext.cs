@@ -84,9 +84,19 @@ public sealed class BuildContext : FrostingContext
         return _console;
     }
 
+    private Interruption? _interruption;
+
+    /// <summary>From here on Ctrl+C and SIGTERM stop the running step instead of the process (a second one still ends it).</summary>
+    public void ListenForInterrupts() => _interruption ??= new Interruption(Output.Warn);
+
+    /// <summary>Cancelled by the first Ctrl+C or SIGTERM of a run that listens for them.</summary>
+    public CancellationToken Cancellation => _interruption?.Token ?? CancellationToken.None;
+
     /// <summary>Lets the board and the journal go (the run is over).</summary>
     public void ReleaseLeases()
     {
+        _interruption?.Dispose();
+        _interruption = null;
         _console?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _console = null;
         _consoleOpened = false;
@@ -123,7 +133,7 @@ public sealed class BuildContext : FrostingContext
     public string? Argument(string name) =>
         BuildSetup.For(HostArguments).Arguments.LastOrDefault(a => a.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
 
-    public Task RunStepsAsync(IEnumerable<Step> steps) => Steps.RunAsync(steps);
+    public Task RunStepsAsync(IEnumerable<Step> steps) => Steps.RunAsync(steps, Cancellation);
 
     /// <summary>The board's SSH endpoint: the emulated board's own files, or the settings for a real one.</summary>
     public Remote.SshEndpoint BoardEndpoint => Settings.Board.Kind == BoardKind.Qemu

@@ -13,6 +13,7 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         var mode = context.DryRun ? " (dry run: nothing is changed)" : "";
         context.Output.Info($"campaign {context.Campaign.Id} ({context.Campaign.Info.Title}), board {context.Settings.Board.Kind.ToString().ToLowerInvariant()} at {context.Board.Address}{mode}");
         context.Output.Info($"artifacts: {context.ArtifactsDir}");
+        if (!context.DryRun) context.ListenForInterrupts();
     }
 
     public override void Teardown(BuildContext context, ITeardownContext info)

@@ -16,7 +16,7 @@ public sealed class StressTask : AsyncFrostingTask<BuildContext>
             await context.RunStepsAsync(BootPlan.Steps(context, "soak"));
             await context.RunStepsAsync(StressPlan.Steps(context, "soak", everyRun: true));
         }
-        catch (Exception e) when (!context.DryRun)
+        catch (Exception e) when (!context.DryRun && e is not OperationCanceledException) // Ctrl+C stops the run, harvest included
         {
             context.Output.Warn($"stress did not complete ({e.Message}); harvesting anyway");
             context.PendingFailure = e;

@@ -134,7 +134,8 @@ public sealed class CakeHost<TContext> where TContext : class, ICakeContext
             // The message is written for the user; the stack trace only helps a developer.
             log.Error("error: {0}", reason.Message);
             log.Write(Verbosity.Diagnostic, LogLevel.Debug, "{0}", reason.ToString());
-            return 1;
+            // Stopped by the user: the shell's code for a SIGINT death (128 + 2), so scripts tell it from a failure.
+            return reason is OperationCanceledException ? 130 : 1;
         }
     }
 

@@ -21,6 +21,8 @@ public static class Outcomes
 {
     public const string Ok = "ok";
     public const string Failed = "failed";
+    /// <summary>Stopped by the user (Ctrl+C, SIGTERM): the step is redone, as one a killed run left, by the next run.</summary>
+    public const string Cancelled = "cancelled";
     /// <summary>Not a recorded outcome: the journal line that held the step's end could not be read (<see cref="JournalDamage"/>).</summary>
     public const string Unreadable = "unreadable";
 }

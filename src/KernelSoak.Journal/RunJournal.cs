@@ -155,7 +155,7 @@ public sealed class RunJournal : IDisposable
         lock (_gate)
         {
             var last = _entries.LastOrDefault(e => e.Step == step && e.Event != JournalEvent.Note);
-            return last is { Event: JournalEvent.Start };
+            return last is { Event: JournalEvent.Start } or { Event: JournalEvent.End, Outcome: Outcomes.Cancelled };
         }
     }
 

@@ -97,7 +97,7 @@ public sealed class Probe(SshEndpoint endpoint, ProbeSettings settings, Action<s
         using var heartbeatSsh = await SshTarget.ConnectAsync(endpoint, cancellation);
         while (!stressing.IsCompleted && !window.IsCancellationRequested)
         {
-            await Task.WhenAny(stressing, Task.Delay(settings.Heartbeat, CancellationToken.None));
+            await Task.WhenAny(stressing, Task.Delay(settings.Heartbeat, window.Token)); // a cancelled delay ends the wait, never throws here
             if (stressing.IsCompleted) break;
             try
             {
@@ -127,6 +127,8 @@ public sealed class Probe(SshEndpoint endpoint, ProbeSettings settings, Action<s
         var captures = new List<(string, IEnumerable<string>)> { ("ssh", ReadAll(Path.Combine(directory, "kmsg.log"))) };
         if (settings.Netconsole is not null) captures.Add(("netconsole", ReadAll(Path.Combine(directory, NetconsoleChannel.RecordsFile))));
         MergedLog.Write(Path.Combine(directory, "merged.log"), captures);
+        // Stopped by the user: what the window caught stays on disk, but a shortened window is no verdict.
+        cancellation.ThrowIfCancellationRequested();
         ReportSummary Summary(ReportBook.Entry e) => new(e.First.ClassName, e.First.Title, e.First.GuiltyFunction, string.Join(",", e.Sources), e.Count, e.First.FirstLine, e.First.Text);
         List<ReportSummary> reports, preexisting, suppressed;
         List<TimedReport> times;

@@ -32,6 +32,7 @@ public sealed class StepRunner(RunJournal journal, IStepLog log, bool dryRun)
         var done = !step.AlwaysRun && (step.Group is null
             ? journal.IsDone(step.Id, step.Fingerprint)
             : journal.LastEndWhere(id => id == step.Group || id.EndsWith("/" + step.Group, StringComparison.Ordinal)) is { Outcome: Outcomes.Ok } last && last.Fingerprint == step.Fingerprint);
+        cancellation.ThrowIfCancellationRequested(); // interrupted between steps: the next one does not start
         if (dryRun)
         {
             var state = done ? "  [done, unchanged: would skip]" : "";
@@ -55,10 +56,24 @@ public sealed class StepRunner(RunJournal journal, IStepLog log, bool dryRun)
             journal.Complete(step.Id, step.Fingerprint, result.Outcome, result.Outputs, result.Note);
             return result;
         }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            // Its remote commands were hung up on the way here (their process groups killed on the board).
+            journal.Complete(step.Id, step.Fingerprint, Outcomes.Cancelled, note: "interrupted");
+            log.Warn($"interrupted in {step.Id}: its commands were stopped; re-run the same command to do it again");
+            throw new StepInterruptedException(step.Id);
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             journal.Complete(step.Id, step.Fingerprint, Outcomes.Failed, note: e.Message);
             throw;
         }
     }
+}
+
+/// <summary>The user stopped the run inside a step (Ctrl+C, SIGTERM); the journal says so, and the next run redoes the step.</summary>
+public sealed class StepInterruptedException(string step)
+    : OperationCanceledException($"interrupted in step {step}: re-run the same command to resume there")
+{
+    public string Step { get; } = step;
 }
