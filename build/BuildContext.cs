@@ -35,7 +35,7 @@ public sealed class BuildContext : FrostingContext
         if (string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable("CCACHE_NOHASHDIR")))
             System.Environment.SetEnvironmentVariable("CCACHE_NOHASHDIR", "1");
         Kernel = KernelTree.For(Campaign, CacheDir, Path.GetDirectoryName(Campaign.SourcePath)!);
-        Make = new KernelMake(Campaign.Kernel, Kernel, System.Environment.ProcessorCount);
+        Make = new KernelMake(Campaign.Kernel, Kernel, System.Environment.ProcessorCount) { Distcc = Settings.Build.HostsFor(BuildSetup.EnvironmentVariables()) };
         Output = new RunOutput(context.Log, DryRun ? null : Path.Combine(ArtifactsDir, "log", "run.log"));
         ManifestPath = Path.Combine(ArtifactsDir, "kernel", "manifest.json");
         Commands = new CommandRunner(Output);

@@ -36,7 +36,7 @@ public sealed record BuildSetup(string Root, KernelSoakSettings Settings, Campai
         }
     }
 
-    private static Dictionary<string, string> EnvironmentVariables() =>
+    public static Dictionary<string, string> EnvironmentVariables() =>
         Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
 }

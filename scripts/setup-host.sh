@@ -11,7 +11,7 @@ trap 'rc=$?; echo "setup-host.sh: line $LINENO: \`$BASH_COMMAND\` failed (exit $
 PKGS=${KS_HOST_PACKAGES:-"gcc-aarch64-linux-gnu linux-source-6.1 qemu-system-arm u-boot-qemu bc bison flex libssl-dev
  libelf-dev ccache rsync kmod cpio mtools dosfstools e2fsprogs fdisk openssh-server openssh-client
  netcat-openbsd qemu-user make gcc git xz-utils sudo"}
-TEST_PKGS=${KS_TEST_PACKAGES:-"chromium socat ser2net pdudaemon"}
+TEST_PKGS=${KS_TEST_PACKAGES:-"chromium socat ser2net pdudaemon distcc"}
 case "${1:-}" in
   --for-tests) PKGS="$PKGS $TEST_PKGS" ;;
   "") ;;

@@ -1,5 +1,6 @@
 using KernelSoak.Campaigns;
 using KernelSoak.Processes;
+using KernelSoak.Settings;
 
 namespace KernelSoak.Kernel;
 
@@ -10,7 +11,11 @@ namespace KernelSoak.Kernel;
 /// </summary>
 public sealed class KernelMake(KernelSpec spec, KernelTree tree, int hostCpus)
 {
-    public int Jobs => spec.Jobs > 0 ? spec.Jobs : hostCpus;
+    /// <summary>Build hosts to spread compiles over ([Build] Distcc); none by default.</summary>
+    public DistccHosts Distcc { get; init; } = DistccHosts.None;
+
+    /// <summary>make's -j: the campaign's, else this host's CPUs plus every distcc slot (preprocessing and links stay here).</summary>
+    public int Jobs => spec.Jobs > 0 ? spec.Jobs : hostCpus + Distcc.Slots;
 
     public IReadOnlyList<string> Variables
     {
@@ -18,15 +23,23 @@ public sealed class KernelMake(KernelSpec spec, KernelTree tree, int hostCpus)
         {
             var vars = new List<string> { $"ARCH={spec.Arch}" };
             if (spec.CrossCompile.Length > 0) vars.Add($"CROSS_COMPILE={spec.CrossCompile}");
+            // With ccache, distcc comes in as ccache's prefix (below): CC stays the same, so turning distcc on or off rebuilds nothing.
             if (spec.Ccache) vars.Add($"CC=ccache {spec.CrossCompile}gcc");
+            else if (Distcc.Enabled) vars.Add($"CC=distcc {spec.CrossCompile}gcc");
             // Always passed, even empty: without it setlocalversion appends '+' in a git tree without tags.
             vars.Add($"LOCALVERSION={spec.ReleaseSuffix}");
             return vars;
         }
     }
 
-    public CommandLine Make(params string[] targets) =>
-        new("make", ["-C", tree.SourceDir, $"O={tree.BuildDir}", $"-j{Jobs}", .. Variables, .. targets]);
+    public CommandLine Make(params string[] targets)
+    {
+        string[] make = ["make", "-C", tree.SourceDir, $"O={tree.BuildDir}", $"-j{Jobs}", .. Variables, .. targets];
+        if (!Distcc.Enabled) return new(make[0], make[1..]);
+        // distcc reads its hosts from the environment: env makes that part of the logged command line.
+        string[] environment = spec.Ccache ? ["CCACHE_PREFIX=distcc", $"DISTCC_HOSTS={Distcc}"] : [$"DISTCC_HOSTS={Distcc}"];
+        return new("env", [.. environment, .. make]);
+    }
 
     public CommandLine BaseConfig() => spec.Base switch
     {

@@ -14,6 +14,7 @@ public sealed class KernelSoakSettings
     [Section("Campaign")] public CampaignSettings Campaign { get; } = new();
     [Section("Paths")] public PathSettings Paths { get; } = new();
     [Section("Netconsole")] public NetconsoleSettings Netconsole { get; } = new();
+    [Section("Build")] public BuildSettings Build { get; } = new();
 
     /// <summary>Loads cake.config (if present) under <paramref name="root"/> and binds; returns the non-setting arguments.</summary>
     public static (KernelSoakSettings Settings, IReadOnlyList<KeyValuePair<string, string>> Arguments) Load(
@@ -120,4 +121,15 @@ public sealed class NetconsoleSettings
     public string TargetAddress { get; set; } = "10.0.2.2";
     /// <summary>The next hop's MAC for the board; empty = broadcast.</summary>
     public string TargetMac { get; set; } = "";
+}
+
+public sealed class BuildSettings
+{
+    /// <summary>distcc's host list (e.g. "build1/8 build2:3632/8"); empty = DISTCC_HOSTS if set, else no distcc.</summary>
+    [DistccHostList] public string Distcc { get; set; } = "";
+
+    /// <summary>The hosts to compile on: this setting, else the environment's DISTCC_HOSTS, else none.</summary>
+    public DistccHosts HostsFor(IReadOnlyDictionary<string, string> environment) =>
+        Distcc.Trim().Length > 0 ? DistccHosts.Parse(Distcc)
+        : environment.TryGetValue("DISTCC_HOSTS", out var fromEnvironment) ? DistccHosts.Parse(fromEnvironment, "DISTCC_HOSTS") : DistccHosts.None;
 }

@@ -32,6 +32,10 @@ public sealed class RangeAttribute(int min, int max) : Attribute
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class HostPathAttribute : Attribute;
 
+/// <summary>distcc's host list: checked when bound (<see cref="DistccHosts.Parse"/>).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class DistccHostListAttribute : Attribute;
+
 /// <summary>A directory KernelSoak writes into (and may clear parts of): never a filesystem root; empty only when allowed.</summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class WritableDirectoryAttribute(bool allowEmpty) : Attribute
@@ -133,6 +137,7 @@ public static class SettingsBinder
             if (path.Trim().Length > 0 && Path.GetPathRoot(Path.GetFullPath(path)) == Path.GetFullPath(path))
                 throw new SettingsException($"{where}: '{path}' is a filesystem root: name a directory of its own");
         }
+        if (property.GetCustomAttribute<DistccHostListAttribute>() is not null && value is string hosts) DistccHosts.Parse(hosts, where);
         property.SetValue(instance, value);
     }
 
