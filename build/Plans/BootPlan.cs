@@ -39,7 +39,7 @@ public static class BootPlan
         var step = $"{prefix}/boot";
         yield return new Step(step, $"reboot into {release}: {select}; verify uname -r, boot id and running config",
             Fingerprint.Of(release, manifest?.Image.Sha256 ?? ""),
-            [c.Board.Ssh("cat /proc/sys/kernel/random/boot_id"), .. start, c.Board.Ssh("uname -r; cat /proc/sys/kernel/random/boot_id; zcat /proc/config.gz")],
+            [c.Board.Ssh("cat /proc/sys/kernel/random/boot_id"), .. start, c.Board.Ssh("uname -r; cat /proc/sys/kernel/random/boot_id"), c.Board.Ssh(BootCheck.Command(c.Campaign.Boot.Smoke))],
             ct => BootOrNoBootAsync(c, prefix, step, release, manifest?.Image.Sha256 ?? "", ct));
     }
 
@@ -206,15 +206,15 @@ public static class BootPlan
 
     private static async Task<StepResult> VerifyAsync(BuildContext c, SshTarget ssh, string release, string bootId, string imageSha, CancellationToken ct)
     {
-        var config = Kernel.Kconfig.DotConfig.Parse((await ssh.RunAsync("zcat /proc/config.gz 2>/dev/null || cat /boot/config-$(uname -r)", TimeSpan.FromSeconds(60), ct)).Output);
+        var smoke = c.Campaign.Boot.Smoke;
+        var check = await ssh.RunAsync(BootCheck.Command(smoke), TimeSpan.FromSeconds(60 * (smoke.Count + 1)), ct);
+        var (configText, results) = BootCheck.Parse(check.Output, smoke);
+        var config = Kernel.Kconfig.DotConfig.Parse(configText);
         var missing = c.Campaign.Config.Where(o => !o.Optional && o.Value != "undef" && config.Values.Count > 0 && config[o.Name] != o.Value).Select(o => $"{o.Name}={o.Value} (running: {config[o.Name]})").ToList();
         if (missing.Count > 0)
             throw new NoBootException($"{release} is running but lacks requested options: {string.Join(", ", missing)} — a different build with the same release?");
-        foreach (var smoke in c.Campaign.Boot.Smoke)
-        {
-            var r = await ssh.RunAsync(smoke, TimeSpan.FromSeconds(60), ct);
-            if (!r.Succeeded) throw new InvalidOperationException($"smoke test '{smoke}' failed on {release}: {r.Error.Trim()}");
-        }
+        if (results.FirstOrDefault(r => !r.Passed) is { } failed)
+            throw new InvalidOperationException($"smoke test '{failed.Command}' failed on {release} (exit {failed.ExitCode}): {failed.Output.Trim()}");
         c.Output.Info($"running {release}, boot id {bootId}{(config.Values.Count > 0 ? ", config verified" : "")}, {c.Campaign.Boot.Smoke.Count} smoke test(s) passed");
         return StepResult.Ok(new Dictionary<string, string> { ["release"] = release, ["boot_id"] = bootId, ["image"] = imageSha });
     }
