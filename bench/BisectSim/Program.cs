@@ -2,6 +2,12 @@ using System.Globalization;
 using KernelSoak.Series;
 
 // Usage: BisectSim [runs] [seed] [probe seconds D] [boot seconds]
+//        BisectSim kary [runs] [seed] [probe seconds D] [boot seconds]   (1, 2, 4, 8, 16 boards over 64 patches)
+if (args.Length > 0 && args[0] == "kary")
+{
+    KaryTable.Print(args[1..]);
+    return;
+}
 var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 4000;
 var seed = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 22;
 var d = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 60;

@@ -4,7 +4,13 @@ namespace KernelSoak.Series;
 public sealed record SimulatedBug(int Count, int FirstBad, double MeanIntervalSeconds);
 
 /// <summary>One simulated bisection: the answer (null: "no bad patch" or no answer), the stress time, the probes (each a boot), the stated probability of being wrong.</summary>
-public sealed record SimulatedRun(int? Answer, double StressSeconds, int Probes, double? StatedWrong);
+public sealed record SimulatedRun(int? Answer, double StressSeconds, int Probes, double? StatedWrong)
+{
+    /// <summary>Rounds of probes run at once on several boards (0: one probe a round).</summary>
+    public int Rounds { get; init; }
+    /// <summary>With <see cref="Rounds"/>: the stress time on the wall, each round as long as its longest probe.</summary>
+    public double RoundStressSeconds { get; init; }
+}
 
 public interface IBisectStrategy
 {
@@ -36,6 +42,33 @@ public sealed class AdaptiveStrategy(SearchPolicy policy, string? name = null) :
             }
         }
         throw new InvalidOperationException("the search did not end within 500 probes");
+    }
+}
+
+/// <summary>The search on <paramref name="boards"/> boards at once, a round at a time (<see cref="KarySearch"/>).</summary>
+public sealed class KaryStrategy(SearchPolicy policy, int boards) : IBisectStrategy
+{
+    public string Name { get; } = boards == 1 ? "adaptive, 1 board" : $"{boards}-ary, {boards} boards";
+
+    public SimulatedRun Run(SimulatedBug bug, Func<int, double, ProbeObservation> probe)
+    {
+        var ids = Enumerable.Range(1, bug.Count).Select(i => $"{i:0000}").ToList();
+        var points = Enumerable.Repeat(PointEvidence.None, bug.Count).ToArray();
+        double stress = 0, wall = 0;
+        var probes = 0;
+        for (var rounds = 0; rounds < 500; rounds++)
+        {
+            var round = KarySearch.Round(ids, points, policy, boards);
+            if (round[0] is SeriesAnswer a)
+                return new SimulatedRun(a.Kind == AnswerKind.FirstBad ? a.FirstBad : null, stress, probes, a.ProbabilityWrong) { Rounds = rounds, RoundStressSeconds = wall };
+            // The round's probes run side by side, each on its own board; the round ends with its longest.
+            var seen = round.Cast<ProbeNext>().Select(p => (p.Index, Seen: probe(p.Index, p.Seconds))).ToList();
+            foreach (var (index, observation) in seen) points[index] = points[index].With(observation);
+            stress += seen.Sum(s => s.Seen.StressSeconds);
+            wall += seen.Max(s => s.Seen.StressSeconds);
+            probes += seen.Count;
+        }
+        throw new InvalidOperationException("the search did not end within 500 rounds");
     }
 }
 
@@ -75,7 +108,7 @@ public sealed class FixedRunsStrategy(int runs, double seconds, string name) : I
 
 /// <summary>How a strategy fared over many seeded bisections.</summary>
 public sealed record SimulationSummary(string Strategy, int Runs, double FractionCorrect, double MeanStressSeconds, double MeanProbes,
-    double MeanBoardSeconds, double MeanStatedWrong);
+    double MeanBoardSeconds, double MeanStatedWrong, double MeanRounds, double MeanWallSeconds);
 
 public static class SeriesSimulator
 {
@@ -103,9 +136,14 @@ public static class SeriesSimulator
                 results.Average(r => r.Run.StressSeconds),
                 results.Average(r => (double)r.Run.Probes),
                 results.Average(r => r.Run.StressSeconds + bootSeconds * r.Run.Probes),
-                results.Average(r => r.Run.StatedWrong ?? 1));
+                results.Average(r => r.Run.StatedWrong ?? 1),
+                results.Average(r => (double)Rounds(r.Run)),
+                // Wall time: each round as long as its longest probe, plus one boot (the boards boot side by side).
+                results.Average(r => (r.Run.Rounds > 0 ? r.Run.RoundStressSeconds : r.Run.StressSeconds) + bootSeconds * Rounds(r.Run)));
         }).ToList();
     }
+
+    private static int Rounds(SimulatedRun run) => run.Rounds > 0 ? run.Rounds : run.Probes;
 
     /// <summary>A probe of <c>point</c> for <c>seconds</c>: the bug, when present, reports after an exponential time; the probe stops there.</summary>
     public static Func<int, double, ProbeObservation> Prober(SimulatedBug bug, Random random) => (point, seconds) =>
