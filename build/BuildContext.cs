@@ -243,7 +243,7 @@ public sealed class BuildContext : FrostingContext
 
     /// <summary>The step whose "reboot issued" was the journal's last word about it (the run died after issuing it), if any.</summary>
     private KernelSoak.Journal.JournalEntry? RebootInterrupted() =>
-        Journal.Entries.LastOrDefault(e => e.Event == KernelSoak.Journal.JournalEvent.Note && e.Note == "reboot issued") is { } note && Journal.WasInterrupted(note.Step)
+        Journal.LastNote(NoteKind.RebootIssued) is { } note && Journal.WasInterrupted(note.Step)
             ? note : null;
 
     /// <summary>A failure of Stress kept for Harvest to rethrow once it has collected everything.</summary>

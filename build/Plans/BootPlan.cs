@@ -81,7 +81,7 @@ public static class BootPlan
     {
         var ssh = await c.BoardAsync();
         var (running, bootId) = await ssh.IdentityAsync(ct);
-        var issued = c.Journal.Entries.LastOrDefault(e => e.Step == step && e.Event == JournalEvent.Note && e.Note == "reboot issued");
+        var issued = c.Journal.LastNote(NoteKind.RebootIssued, step);
         // The board already runs this build, booted after this step's own reboot (e.g. the host was killed
         // while waiting): a second reboot would only cost time.
         if (issued?.Outputs?.GetValueOrDefault("image") == imageSha && running == release && bootId != issued.Outputs?.GetValueOrDefault("boot_id"))
@@ -115,7 +115,7 @@ public static class BootPlan
             MenuTimeout = timeout,
             Kexec = install.BootSelection == BootSelection.Kexec ? await KexecRequestAsync(c, ssh, ct) : null,
         };
-        c.Journal.Note(step, "reboot issued", new Dictionary<string, string> { ["boot_id"] = bootId, ["image"] = imageSha });
+        c.Journal.Note(step, NoteKind.RebootIssued, "reboot issued", new Dictionary<string, string> { ["boot_id"] = bootId, ["image"] = imageSha });
         var offset = console?.Length ?? 0;
         c.Output.Info($"reboot issued (boot id was {bootId})");
         BootOutcome outcome;

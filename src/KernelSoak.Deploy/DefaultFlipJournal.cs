@@ -27,20 +27,17 @@ public sealed record PendingFlip(string Previous, string MenuNumber);
 /// </summary>
 public sealed class DefaultFlipJournal(RunJournal journal, IBootDefault board, Action<string> say)
 {
-    public const string Intent = "default flip intent";
-    public const string Flipped = "default flipped";
-    public const string Restored = "default restored";
 
     public async Task FlipAsync(string step, string label, CancellationToken cancellation = default)
     {
         var (booted, number, _) = await board.BootedLabelAsync(cancellation);
         if (booted == label) return;
         var previous = new Dictionary<string, string> { ["previous"] = booted, ["menu_number"] = number.ToString(CultureInfo.InvariantCulture), ["label"] = label };
-        journal.Note(step, Intent, previous);
+        journal.Note(step, NoteKind.FlipIntent, "default flip intent", previous);
         var flip = await board.SetDefaultAsync(label, cancellation);
         if (flip is { } f && f.Previous != booted)
             throw new ExtlinuxException($"the board's default changed from {booted} to {f.Previous} while flipping it: another run is using this board? The journal keeps {booted} to restore");
-        journal.Note(step, Flipped, previous);
+        journal.Note(step, NoteKind.DefaultFlipped, "default flipped", previous);
         say($"temporary: the default label is {label} for this reboot; {booted} comes back once the kernel is verified");
     }
 
@@ -50,8 +47,8 @@ public sealed class DefaultFlipJournal(RunJournal journal, IBootDefault board, A
     /// <summary>The flip the journal says may be in force (reading it needs no board).</summary>
     public static PendingFlip? PendingIn(RunJournal journal)
     {
-        var last = journal.Entries.LastOrDefault(e => e.Event == JournalEvent.Note && e.Note is Intent or Flipped or Restored);
-        return last is { Note: Intent or Flipped, Outputs: { } o } && o.TryGetValue("previous", out var previous)
+        var last = journal.Entries.LastOrDefault(e => e.NoteKind is NoteKind.FlipIntent or NoteKind.DefaultFlipped or NoteKind.DefaultRestored);
+        return last is { NoteKind: NoteKind.FlipIntent or NoteKind.DefaultFlipped, Outputs: { } o } && o.TryGetValue("previous", out var previous)
             ? new PendingFlip(previous, o.GetValueOrDefault("menu_number") ?? "?") : null;
     }
 
@@ -73,7 +70,7 @@ public sealed class DefaultFlipJournal(RunJournal journal, IBootDefault board, A
     {
         if (Pending is not { } pending) return false;
         var changed = await board.SetDefaultAsync(pending.Previous, cancellation);
-        journal.Note("boot", Restored, new Dictionary<string, string> { ["default"] = pending.Previous });
+        journal.Note("boot", NoteKind.DefaultRestored, "default restored", new Dictionary<string, string> { ["default"] = pending.Previous });
         say(changed is null ? $"default label {pending.Previous} was already in force ({why}): nothing to change" : $"default label {pending.Previous} restored ({why})");
         return true;
     }

@@ -4,6 +4,9 @@ namespace KernelSoak.Journal;
 
 public enum JournalEvent { Start, End, Note }
 
+/// <summary>The notes a later run acts on, typed so no reader matches their text; Text is a note only people read.</summary>
+public enum NoteKind { Text, RebootIssued, FlipIntent, DefaultFlipped, DefaultRestored, InfraError }
+
 /// <summary>One line of the journal. A step is done when its last End has Outcome "ok" and the same fingerprint.</summary>
 public sealed record JournalEntry
 {
@@ -15,6 +18,20 @@ public sealed record JournalEntry
     [JsonPropertyName("at")] public DateTimeOffset At { get; init; }
     [JsonPropertyName("outputs")] public Dictionary<string, string>? Outputs { get; init; }
     [JsonPropertyName("note")] public string? Note { get; init; }
+    /// <summary>A note's kind as written (absent in journals from before kinds: see <see cref="NoteKind"/>).</summary>
+    [JsonPropertyName("kind")] public NoteKind? Kind { get; init; }
+
+    /// <summary>What a note means: its kind, or for a journal written before kinds, the kind its text then stood for.</summary>
+    [JsonIgnore]
+    public NoteKind NoteKind => Event != JournalEvent.Note ? NoteKind.Text : Kind ?? Note switch
+    {
+        "reboot issued" => NoteKind.RebootIssued,
+        "default flip intent" => NoteKind.FlipIntent,
+        "default flipped" => NoteKind.DefaultFlipped,
+        "default restored" => NoteKind.DefaultRestored,
+        "infra-error" => NoteKind.InfraError,
+        _ => NoteKind.Text,
+    };
 }
 
 public static class Outcomes

@@ -114,8 +114,19 @@ public sealed class RunJournal : IDisposable
             Outputs = outputs is null ? null : new Dictionary<string, string>(outputs), Note = note,
         });
 
+    /// <summary>A note for people (the timeline, the log): no run acts on its text.</summary>
     public void Note(string step, string note, IReadOnlyDictionary<string, string>? outputs = null) =>
         Append(new JournalEntry { Step = step, Event = JournalEvent.Note, Note = note, Outputs = outputs is null ? null : new(outputs) });
+
+    /// <summary>A note a later run acts on: its kind, and words for people.</summary>
+    public void Note(string step, NoteKind kind, string words, IReadOnlyDictionary<string, string>? outputs = null) =>
+        Append(new JournalEntry { Step = step, Event = JournalEvent.Note, Kind = kind, Note = words, Outputs = outputs is null ? null : new(outputs) });
+
+    /// <summary>The last note of a kind, of any step or of <paramref name="step"/>.</summary>
+    public JournalEntry? LastNote(NoteKind kind, string? step = null)
+    {
+        lock (_gate) return _entries.LastOrDefault(e => e.NoteKind == kind && (step is null || e.Step == step));
+    }
 
     /// <summary>The last End of a step, whatever its fingerprint.</summary>
     public JournalEntry? LastEnd(string step)

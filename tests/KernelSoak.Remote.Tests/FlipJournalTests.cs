@@ -68,7 +68,7 @@ public sealed class FlipJournalTests : ScratchBoardFixture
         using var journal = RunJournal.Open(_journal);
         var flip = new DefaultFlipJournal(journal, installer, Said.Add);
         await flip.FlipAsync("boot", Board.Layout.Label);
-        Assert.That(journal.Entries.Select(e => e.Note), Is.EqualTo(new[] { DefaultFlipJournal.Intent, DefaultFlipJournal.Flipped }));
+        Assert.That(journal.Entries.Select(e => e.Kind), Is.EqualTo(new NoteKind?[] { NoteKind.FlipIntent, NoteKind.DefaultFlipped }));
         Assert.That(flip.Pending, Is.EqualTo(new PendingFlip("arch_devices", "1")));
         await flip.RestoreAsync("verified");
         Assert.That(flip.Pending, Is.Null);

@@ -107,4 +107,23 @@ public class RunJournalTests
         Assert.That(again.Entries[^1].Step, Is.EqualTo("after-kill"));
         Assert.That(again.TornBytes, Is.Zero);
     }
+
+    [Test]
+    public void Notes_a_run_acts_on_are_typed_and_a_journal_from_before_kinds_still_reads()
+    {
+        using (var j = RunJournal.Open(JournalPath))
+        {
+            j.Note("bisect/0001/boot", NoteKind.RebootIssued, "reboot issued", new Dictionary<string, string> { ["boot_id"] = "b1" });
+            j.Note("uninstall", "removed 6.1.0-ks");
+        }
+        var lines = File.ReadAllLines(JournalPath);
+        Assert.That(lines[0], Does.Contain("\"kind\":\"rebootIssued\""));
+        // As main wrote it before kinds (session 11): the text only.
+        File.AppendAllText(JournalPath, "{\"seq\":3,\"step\":\"bisect/0002/boot\",\"fp\":\"\",\"event\":\"note\",\"at\":\"2026-12-02T18:00:00+00:00\",\"outputs\":{\"boot_id\":\"b2\"},\"note\":\"reboot issued\"}\n");
+        using var reopened = RunJournal.Open(JournalPath);
+        Assert.That(reopened.Entries.Select(e => e.NoteKind), Is.EqualTo(new[] { NoteKind.RebootIssued, NoteKind.Text, NoteKind.RebootIssued }));
+        Assert.That(reopened.LastNote(NoteKind.RebootIssued)!.Outputs!["boot_id"], Is.EqualTo("b2"), "the old line counts");
+        Assert.That(reopened.LastNote(NoteKind.RebootIssued, "bisect/0001/boot")!.Outputs!["boot_id"], Is.EqualTo("b1"));
+        Assert.That(reopened.LastNote(NoteKind.DefaultFlipped), Is.Null);
+    }
 }
