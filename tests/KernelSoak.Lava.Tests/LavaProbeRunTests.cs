@@ -85,6 +85,7 @@ public class LavaProbeRunTests
         var e = Assert.ThrowsAsync<LavaInfraException>(() => Run(_settings, journal, lava, _request, _dir));
         Assert.That(e!.Outcome.Verdict, Is.EqualTo(Verdicts.InfraError));
         Assert.That(e.Message, Does.Contain("cancelled"));
+        Assert.That(lava.Requests, Has.Some.EndsWith($"/jobs/{FakeLava.JobId}/cancel/"), "a retry's new job never runs beside the old one");
     }
 
     [Test]

@@ -32,18 +32,41 @@ public sealed class LavaProbeRun(LavaSettings settings, RunJournal journal, Acti
             File.WriteAllText(Path.Combine(dir, "lava-job.yaml"), log);
         });
         ProbeOutcome outcome;
+        int? jobId = null;
         if (start is LavaStart.Reattach again)
         {
             say($"reattaching to LAVA job {again.JobId}: the previous run submitted it and stopped");
+            jobId = again.JobId;
             outcome = await probe.FollowAsync(again.JobId, job, request.Suppress, request.PreExisting, ct);
         }
         else
         {
-            outcome = await probe.RunAsync(job,
-                id => journal.Note(request.Step, LavaResume.SubmittedNote, LavaResume.NoteOutputs(id, request.Fingerprint, server.Port)),
-                request.Suppress, request.PreExisting, ct);
+            outcome = await probe.RunAsync(job, id =>
+            {
+                jobId = id;
+                journal.Note(request.Step, LavaResume.SubmittedNote, LavaResume.NoteOutputs(id, request.Fingerprint, server.Port));
+            }, request.Suppress, request.PreExisting, ct);
         }
-        return outcome.Verdict == Verdicts.InfraError ? throw new LavaInfraException(outcome) : outcome;
+        if (outcome.Verdict != Verdicts.InfraError) return outcome;
+        if (jobId is { } submitted) await CancelAsync(client, submitted);
+        throw new LavaInfraException(outcome);
+    }
+
+    /// <summary>
+    /// The retry of an infra-error submits a new job: the old one must not run on beside it (it may still be
+    /// queued when the API stopped answering). Cancelling a finished job changes nothing.
+    /// </summary>
+    private async Task CancelAsync(Api.LavaClient client, int id)
+    {
+        try
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await client.CancelAsync(id, limit.Token);
+        }
+        catch (Exception e) when (e is Api.LavaApiException or OperationCanceledException)
+        {
+            say($"LAVA job {id} could not be cancelled ({e.Message}): if it still runs, cancel it on the server");
+        }
     }
 
     /// <summary>The port a reattached job's URLs name, when it is free; else any (a job that downloads after this fails: infra-error).</summary>
