@@ -6,8 +6,7 @@ namespace KernelSoak.Lava.Tests;
 /// <summary>Submit or reattach, decided from a real journal file the way a restarted host reads it.</summary>
 public class LavaResumeTests
 {
-    private const string Step = "bisect/0001/lava";
-    private const string Inputs = "fp-1";
+    private const string Step = "bisect/0001/lava", Inputs = "fp-1";
     private string _dir = "";
 
     [SetUp]
