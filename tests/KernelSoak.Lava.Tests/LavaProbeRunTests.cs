@@ -89,6 +89,20 @@ public class LavaProbeRunTests
     }
 
     [Test]
+    public void Ctrl_C_while_the_job_runs_cancels_the_job_with_the_step()
+    {
+        using var journal = Journal();
+        using var interrupt = new CancellationTokenSource();
+        var lava = new FakeLava
+        {
+            States = [("Running", "Unknown")],
+            OnRequest = line => { if (line.EndsWith($"/jobs/{FakeLava.JobId}/", StringComparison.Ordinal)) interrupt.Cancel(); },
+        };
+        Assert.CatchAsync<OperationCanceledException>(() => new LavaProbeRun(_settings, journal, _ => { }, lava).RunAsync(_request, _dir, interrupt.Token));
+        Assert.That(lava.Requests, Has.Some.EndsWith($"/jobs/{FakeLava.JobId}/cancel/"));
+    }
+
+    [Test]
     public void A_refused_token_is_infra_error_and_the_token_shows_nowhere()
     {
         using var journal = Journal();

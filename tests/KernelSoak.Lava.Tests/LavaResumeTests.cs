@@ -54,6 +54,11 @@ public class LavaResumeTests
     }
 
     [Test]
+    public void A_job_cancelled_with_the_step_by_Ctrl_C_is_not_reattached() =>
+        Assert.That(After(j => { j.Begin(Step, Inputs); Submitted(j); j.Complete(Step, Inputs, Outcomes.Cancelled, note: "interrupted"); }),
+            Is.TypeOf<LavaStart.Submit>());
+
+    [Test]
     public void A_job_made_from_other_inputs_is_another_probe()
     {
         var start = After(j => { j.Begin(Step, "fp-0"); Submitted(j, inputs: "fp-0"); });

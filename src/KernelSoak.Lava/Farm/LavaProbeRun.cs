@@ -33,19 +33,29 @@ public sealed class LavaProbeRun(LavaSettings settings, RunJournal journal, Acti
         });
         ProbeOutcome outcome;
         int? jobId = null;
-        if (start is LavaStart.Reattach again)
+        try
         {
-            say($"reattaching to LAVA job {again.JobId}: the previous run submitted it and stopped");
-            jobId = again.JobId;
-            outcome = await probe.FollowAsync(again.JobId, job, request.Suppress, request.PreExisting, ct);
-        }
-        else
-        {
-            outcome = await probe.RunAsync(job, id =>
+            if (start is LavaStart.Reattach again)
             {
-                jobId = id;
-                journal.Note(request.Step, LavaResume.SubmittedNote, LavaResume.NoteOutputs(id, request.Fingerprint, server.Port));
-            }, request.Suppress, request.PreExisting, ct);
+                say($"reattaching to LAVA job {again.JobId}: the previous run submitted it and stopped");
+                jobId = again.JobId;
+                outcome = await probe.FollowAsync(again.JobId, job, request.Suppress, request.PreExisting, ct);
+            }
+            else
+            {
+                outcome = await probe.RunAsync(job, id =>
+                {
+                    jobId = id;
+                    journal.Note(request.Step, LavaResume.SubmittedNote, LavaResume.NoteOutputs(id, request.Fingerprint, server.Port));
+                }, request.Suppress, request.PreExisting, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested && jobId is { } running)
+        {
+            // Ctrl+C stops the step as it hangs up a local board's commands: the job goes too, and the next run submits anew.
+            await CancelAsync(client, running);
+            say($"LAVA job {running} cancelled with the step");
+            throw;
         }
         if (outcome.Verdict != Verdicts.InfraError) return outcome;
         if (jobId is { } submitted) await CancelAsync(client, submitted);

@@ -18,7 +18,8 @@ public abstract record LavaStart
 /// Submit or reattach, from the journal alone. The job id is journalled as a note of the step the moment LAVA
 /// names it; a note no End of the step follows belongs to a run that died while its job ran: follow that job
 /// (submitting again would run the probe twice and orphan the first job). A note an End follows was followed
-/// to its end (a retry after an infra-error submits anew), and one made with other inputs is another probe's.
+/// to its end or cancelled with the step (a retry after an infra-error, a re-run after Ctrl+C submit anew), and
+/// one made with other inputs is another probe's.
 /// </summary>
 public static class LavaResume
 {
