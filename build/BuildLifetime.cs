@@ -11,7 +11,7 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
     public override void Setup(BuildContext context, ISetupContext info)
     {
         var mode = context.DryRun ? " (dry run: nothing is changed)" : "";
-        context.Output.Info($"campaign {context.Campaign.Id} ({context.Campaign.Info.Title}), board {context.Settings.Board.Kind.ToString().ToLowerInvariant()} at {context.Board.Address}{mode}");
+        context.Output.Info($"campaign {context.Campaign.Id} ({context.Campaign.Info.Title}), board {Plans.ProbeSteps.For(context).Where(context)}{mode}");
         context.Output.Info($"artifacts: {context.ArtifactsDir}");
         if (!context.DryRun) context.ListenForInterrupts();
     }

@@ -45,17 +45,16 @@ public static class BisectPlan
             [$"git -C {c.Kernel.SourceDir} reset --hard <commit after {(index == 0 ? "base" : series.Patches[index - 1].Id)}>", $"git -C {c.Kernel.SourceDir} am --3way {file ?? Path.Combine(dir, patch.Id + "*.patch")}"],
             ct => ApplyAsync(c, patch, index, dir, ct)) { AlwaysRun = true };
 
+        var board = ProbeSteps.For(c);
         foreach (var step in KernelPlan.Compile(c, prefix)) yield return step;
-        foreach (var step in InstallPlan.Steps(c, $"{prefix}/install")) yield return step;
+        foreach (var step in board.Install(c, $"{prefix}/install")) yield return step;
         var preExisting = Baseline(c);
         if (next is not null)
         {
             var number = (known?.Probes.Count ?? 0) + 1;
             var probe = $"{prefix}/probe-{number}";
             var window = new ProbeWindow(next.Seconds, hunt.Steers);
-            foreach (var step in BootPlan.Steps(c, probe)) yield return step;
-            foreach (var step in StressPlan.Steps(c, probe, preExisting, window: window)) yield return step;
-            foreach (var step in HarvestPlan.Steps(c, probe)) yield return step;
+            foreach (var step in board.Probe(c, probe, preExisting, window)) yield return step;
             yield return new Step($"{probe}/record", $"add probe {number} of {patch.Id} ({next.Purpose}, {next.Seconds:0} s) to its record; the search decides the next probe", "",
                 [$"write {PointRecords.PathOf(BisectDir(c), patch.Id)}"],
                 ct => Task.FromResult(AddProbe(c, patch, number, probe, next.Seconds))) { AlwaysRun = true };
@@ -64,9 +63,7 @@ public static class BisectPlan
         for (var attempt = 1; attempt <= series.Attempts; attempt++)
         {
             var probe = series.Attempts == 1 ? prefix : $"{prefix}/attempt-{attempt}";
-            foreach (var step in BootPlan.Steps(c, probe)) yield return step;
-            foreach (var step in StressPlan.Steps(c, probe, preExisting)) yield return step;
-            foreach (var step in HarvestPlan.Steps(c, probe)) yield return step;
+            foreach (var step in board.Probe(c, probe, preExisting)) yield return step;
         }
         yield return new Step($"{prefix}/verdict", $"verdict for {patch.Id}: report / wedge / clean, and the campaign's exit rule", "",
             [$"write {Path.Combine(c.ArtifactsDir, "bisect", "summary.md")}, results.json, junit.xml"],
@@ -237,13 +234,12 @@ public static class BisectPlan
     /// </summary>
     public static IEnumerable<Step> BaselineSteps(BuildContext c)
     {
-        if (HarvestPlan.Verdict(c, "baseline") is { } known && c.Journal.LastEnd("baseline/harvest") is { Outcome: Outcomes.Ok })
+        var board = ProbeSteps.For(c);
+        if (HarvestPlan.Verdict(c, "baseline") is { } known && c.Journal.LastEnd(board.LastStep("baseline")) is { Outcome: Outcomes.Ok })
         {
             c.Output.Info($"baseline: already probed ({known.Verdict}{(known.Reports.Count > 0 ? $": {string.Join("; ", known.Reports.Select(r => r.Title))}" : "")}); nothing to redo");
             yield break;
         }
-        foreach (var step in BootPlan.Steps(c, "baseline")) yield return step;
-        foreach (var step in StressPlan.Steps(c, "baseline")) yield return step;
-        foreach (var step in HarvestPlan.Steps(c, "baseline")) yield return step;
+        foreach (var step in board.Probe(c, "baseline")) yield return step;
     }
 }

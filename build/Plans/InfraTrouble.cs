@@ -13,6 +13,7 @@ public static class InfraTrouble
     public static bool Is(Exception e) => e switch
     {
         BoardUnreachableException or BoardLinkLostException or PeerFrozenException or PowerSwitchException => true,
+        Lava.Farm.LavaInfraException => true,
         Renci.SshNet.Common.SshConnectionException or System.Net.Sockets.SocketException => true,
         IOException io when io.Message.Contains("No space left on device", StringComparison.Ordinal) => true,
         AggregateException all => all.InnerExceptions.Any(Is),

@@ -22,12 +22,11 @@ public static class StressPlan
     /// </summary>
     public static IEnumerable<Step> Steps(BuildContext c, string prefix, IReadOnlySet<string>? preExisting = null, bool everyRun = false, ProbeWindow? window = null)
     {
-        var probeInputs = window is null ? ProbeFingerprint(c) : Fingerprint.Of(ProbeFingerprint(c), window.Seconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture));
+        var probeInputs = WindowFingerprint(c, window);
         var b = c.Board;
         var monitor = c.Campaign.Monitor;
         var profiles = c.Campaign.Stress.Where(s => s.Enabled).ToList();
-        var commands = profiles.Where(p => p.Kind == StressKind.Commands)
-            .SelectMany(p => p.Commands.Select(cmd => new StressCommand(p.Name, cmd, TimeSpan.FromSeconds(window?.Seconds ?? p.DurationS)))).ToList();
+        var commands = Commands(c, window);
         var dir = ProbeDir(c, prefix);
         foreach (var manual in profiles.Where(p => p.Kind == StressKind.Manual))
             yield return new Step($"{prefix}/{manual.Name}", $"manual: {manual.Instruction}", Fingerprint.Of(manual.Instruction),
@@ -83,6 +82,15 @@ public static class StressPlan
                 return StepResult.Ok(new Dictionary<string, string> { ["verdict"] = outcome.Verdict, ["probe"] = Path.Combine(dir, "probe.json") });
             }) { AlwaysRun = everyRun };
     }
+
+    /// <summary>The campaign's enabled command workloads, each as long as its profile says or the search's window.</summary>
+    public static List<StressCommand> Commands(BuildContext c, ProbeWindow? window = null) =>
+        c.Campaign.Stress.Where(p => p.Enabled && p.Kind == StressKind.Commands)
+            .SelectMany(p => p.Commands.Select(cmd => new StressCommand(p.Name, cmd, TimeSpan.FromSeconds(window?.Seconds ?? p.DurationS)))).ToList();
+
+    /// <summary>A probe's inputs: the build and stress settings, and the window's length when the search sized it.</summary>
+    public static string WindowFingerprint(BuildContext c, ProbeWindow? window) => window is null ? ProbeFingerprint(c)
+        : Fingerprint.Of(ProbeFingerprint(c), window.Seconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>What a probe boots: the build (manifest) and the campaign's stress and monitor settings.</summary>
     public static string ProbeFingerprint(BuildContext c) => Fingerprint.Of(

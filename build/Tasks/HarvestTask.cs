@@ -12,7 +12,7 @@ public sealed class HarvestTask : AsyncFrostingTask<BuildContext>
     {
         try
         {
-            await context.RunStepsAsync(HarvestPlan.Steps(context, "soak", everyRun: true));
+            await context.RunStepsAsync(ProbeSteps.For(context).Harvest(context, "soak", everyRun: true));
         }
         catch (Exception e) when (context.PendingFailure is not null)
         {

@@ -8,5 +8,5 @@ namespace KernelSoak.Build.Tasks;
 [TaskDescription("Deploys modules, Image, DTB and initramfs over SSH (changed files only) and adds the extlinux label; the default stays")]
 public sealed class InstallKernelTask : AsyncFrostingTask<BuildContext>
 {
-    public override Task RunAsync(BuildContext context) => context.RunBaseChainAsync(() => InstallPlan.Steps(context));
+    public override Task RunAsync(BuildContext context) => context.RunBaseChainAsync(() => ProbeSteps.For(context).Install(context));
 }

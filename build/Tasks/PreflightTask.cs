@@ -8,5 +8,5 @@ namespace KernelSoak.Build.Tasks;
 [TaskDescription("Checks the board before anything changes: SSH and host key, arch, /boot/firmware space, extlinux labels, ramoops, tools")]
 public sealed class PreflightTask : AsyncFrostingTask<BuildContext>
 {
-    public override Task RunAsync(BuildContext context) => context.RunStepsAsync(PreflightPlan.Steps(context));
+    public override Task RunAsync(BuildContext context) => context.RunStepsAsync(ProbeSteps.For(context).Preflight(context));
 }

@@ -24,7 +24,7 @@ public sealed class SoakTask : FrostingTask<BuildContext>
         var record = new ProbeRecord("soak", 1, verdict.Verdict, verdict.Reports, verdict.PreExisting, dir, verdict.Seconds, verdict.Note)
             { Confidence = confidence, RulesOutIntervalS = clean ? Math.Round(Series.PoissonBounds.IntervalLowerBound(verdict.StressSeconds, alpha), 1) : null };
         var run = new RunFacts(PlanText.Release(context), RunFacts.ConfigHash(Path.Combine(context.Kernel.BuildDir, ".config")),
-            $"{context.Settings.Board.Kind.ToString().ToLowerInvariant()} at {context.Board.Address}", verdict.Stress,
+            ProbeSteps.For(context).Where(context), verdict.Stress,
             verdict.StressSeconds, System.Diagnostics.Process.GetCurrentProcess().StartTime, DateTimeOffset.Now, StressPlan.ProbeDir(context, "soak"));
         ResultsWriter.Write(dir, context.Campaign.Id, [record], previous, outcome, action, run);
         context.Output.Info($"soak: {verdict.Verdict}{(confidence is null ? "" : $" — {confidence}")}{(verdict.Reports.Count > 0 ? $" ({string.Join("; ", verdict.Reports.Select(r => r.Title + (previous.Contains(r.Title) ? "" : " [NEW]")))})" : "")}");

@@ -13,8 +13,7 @@ public sealed class StressTask : AsyncFrostingTask<BuildContext>
         // Harvest runs after this whatever happens: a failure here is kept for it to rethrow.
         try
         {
-            await context.RunStepsAsync(BootPlan.Steps(context, "soak"));
-            await context.RunStepsAsync(StressPlan.Steps(context, "soak", everyRun: true));
+            await context.RunStepsAsync(ProbeSteps.For(context).Window(context, "soak", everyRun: true));
         }
         catch (Exception e) when (!context.DryRun && e is not OperationCanceledException) // Ctrl+C stops the run, harvest included
         {

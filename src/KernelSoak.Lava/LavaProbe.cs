@@ -19,7 +19,8 @@ public sealed record LavaWaits(TimeSpan Queue, TimeSpan Poll)
 /// journalled. A job no device takes within <see cref="LavaWaits.Queue"/> (every device offline, the
 /// worker gone) is cancelled and is infra-error, as is an API that stops answering.
 /// </summary>
-public sealed class LavaProbe(LavaClient client, LavaWaits waits, Action<string> say)
+/// <param name="logFetched">Given each job's log as LAVA served it: kept with the probe's artifacts.</param>
+public sealed class LavaProbe(LavaClient client, LavaWaits waits, Action<string> say, Action<int, string>? logFetched = null)
 {
     /// <param name="submitted">Called with the job id as soon as LAVA gives it, before anything else: journal it there.</param>
     public async Task<ProbeOutcome> RunAsync(LavaJob job, Action<int> submitted, IEnumerable<string> suppress, IReadOnlySet<string> preExisting, CancellationToken cancellation = default)
@@ -58,7 +59,9 @@ public sealed class LavaProbe(LavaClient client, LavaWaits waits, Action<string>
                 if (status.State != last) say($"LAVA job {id}: {status.State}{(status.Device is { } d ? $" on {d}" : "")}");
                 last = status.State;
             }
-            var log = LavaLog.Parse(await client.GetLogAsync(id, cancellation));
+            var text = await client.GetLogAsync(id, cancellation);
+            logFetched?.Invoke(id, text);
+            var log = LavaLog.Parse(text);
             var outcome = LavaProbeOutcome.From(status, log, job, suppress, preExisting);
             say($"LAVA job {id}: {status.Health} → {outcome.Verdict}{(outcome.Note is { } n ? $" ({n})" : "")}");
             return outcome;

@@ -20,7 +20,7 @@ public static partial class LogMask
     [GeneratedRegex("""(?<keep>\b(?:password|passwd|token|access_token|api_key|apikey|secret)=)(?<value>[^\s&'";]+)""", RegexOptions.IgnoreCase)]
     private static partial Regex KeyValue();
 
-    [GeneratedRegex("""(?<keep>(?:^|\s)--(?:password|passwd|token|api-key)[\s=]+(?<q>['"])?)(?<value>(?(q)[^'"]*|[^\s'"]+))""", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("""(?<keep>(?:^|\s)--(?:[a-z0-9]+-)*(?:password|passwd|token|api-key)[\s=]+(?<q>['"])?)(?<value>(?(q)[^'"]*|[^\s'"]+))""", RegexOptions.IgnoreCase)]
     private static partial Regex Option();
 
     [GeneratedRegex("""(?<keep>\bAuthorization:\s*(?:(?:Basic|Bearer|Token|Digest)\s+)?)(?<value>[^'"\r\n]+)""", RegexOptions.IgnoreCase)]
@@ -29,9 +29,19 @@ public static partial class LogMask
     [GeneratedRegex("""(?<keep>\b[a-z][a-z0-9+.-]*://[^/\s:@'"]+:)(?<value>[^@\s/'"]+)@""", RegexOptions.IgnoreCase)]
     private static partial Regex UrlCredentials();
 
+    // Credentials this process has read (a LAVA token from its file): masked wherever they show, whatever surrounds them.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> Known = new(StringComparer.Ordinal);
+
+    /// <summary>From now on every line this class redacts has <paramref name="secret"/> masked.</summary>
+    public static void Hide(string secret)
+    {
+        if (secret.Length >= 4) Known.TryAdd(secret, 0); // shorter would mask ordinary words
+    }
+
     public static string Redact(string line)
     {
         if (line.Length == 0) return line;
+        foreach (var secret in Known.Keys) line = line.Replace(secret, Masked, StringComparison.Ordinal);
         line = UserPassword().Replace(line, Mask);
         line = KeyValue().Replace(line, Mask);
         line = Option().Replace(line, Mask);

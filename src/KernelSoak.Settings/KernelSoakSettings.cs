@@ -1,6 +1,6 @@
 namespace KernelSoak.Settings;
 
-public enum BoardKind { Qemu, Ssh }
+public enum BoardKind { Qemu, Ssh, Lava }
 public enum PowerSwitchKind { Qemu, Command, Manual, None, PduDaemon }
 public enum ConsoleKind { None, Qemu, Tty, Tcp }
 public enum ConsoleProtocol { Raw, Telnet }
@@ -15,6 +15,7 @@ public sealed class KernelSoakSettings
     [Section("Paths")] public PathSettings Paths { get; } = new();
     [Section("Netconsole")] public NetconsoleSettings Netconsole { get; } = new();
     [Section("Build")] public BuildSettings Build { get; } = new();
+    [Section("Lava")] public LavaSettings Lava { get; } = new();
 
     /// <summary>Loads cake.config (if present) under <paramref name="root"/> and binds; returns the non-setting arguments.</summary>
     public static (KernelSoakSettings Settings, IReadOnlyList<KeyValuePair<string, string>> Arguments) Load(
@@ -30,7 +31,7 @@ public sealed class KernelSoakSettings
 
 public sealed class BoardSettings
 {
-    /// <summary>qemu: the emulated board KernelSoak runs itself; ssh: a real board at Host.</summary>
+    /// <summary>qemu: the emulated board KernelSoak runs itself; ssh: a real board at Host; lava: each probe a job on [Lava]'s server.</summary>
     public BoardKind Kind { get; set; } = BoardKind.Qemu;
     public string Host { get; set; } = "127.0.0.1";
     [Range(1, 65535)] public int Port { get; set; } = 2222;

@@ -138,6 +138,8 @@ public static class SettingsBinder
                 throw new SettingsException($"{where}: '{path}' is a filesystem root: name a directory of its own");
         }
         if (property.GetCustomAttribute<DistccHostListAttribute>() is not null && value is string hosts) DistccHosts.Parse(hosts, where);
+        if (property.GetCustomAttribute<SettingCheckAttribute>() is { } check && check.Problem(value?.ToString() ?? "") is { } problem)
+            throw new SettingsException($"{where}: {problem}");
         property.SetValue(instance, value);
     }
 

@@ -13,13 +13,17 @@ namespace KernelSoak.Lava.Tests;
 public sealed class LocalLava : IAsyncDisposable
 {
     public const string Device = "qemu";
-    private const string Dir = "/var/lib/kernelsoak-lava";
+    /// <summary>Where scripts/lava-local.sh leaves the server's URL (url) and an API token (token, mode 0600).</summary>
+    public const string Dir = "/var/lib/kernelsoak-lava";
 
     public required LavaClient Client { get; init; }
     public required ArtifactServer Server { get; init; }
     public required JobImages Images { get; init; }
     public required string KernelRelease { get; init; }
     private string Scratch { get; init; } = "";
+
+    /// <summary>The busybox root disk the jobs boot (make-rootfs.sh).</summary>
+    public string RootDisk => Path.Combine(Scratch, "rootfs.ext4");
 
     public static async Task<LocalLava> StartAsync()
     {
@@ -71,7 +75,7 @@ public sealed class LocalLava : IAsyncDisposable
             : null;
     }
 
-    private static string RepoRoot()
+    public static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "KernelSoak.slnx"))) return dir.FullName;

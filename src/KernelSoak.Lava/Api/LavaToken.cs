@@ -14,6 +14,7 @@ public sealed class LavaToken
         if (secret.Length == 0 || secret.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
             throw new ArgumentException("a LAVA token is one word of printable characters");
         _secret = secret;
+        KernelSoak.Processes.LogMask.Hide(secret); // a message that carries it anyway shows *** in the run's log
     }
 
     /// <summary>Reads a token file (scripts/lava-local.sh writes one, mode 0600); refuses one others can read.</summary>

@@ -60,6 +60,7 @@ public class RunOutputTests
     [TestCase("pdu --password \"two words\" on", "pdu --password \"***\" on")]
     [TestCase("wget --password hunter2 x", "wget --password *** x")]
     [TestCase("tplink --token=abc x", "tplink --token=*** x")]
+    [TestCase("build.sh --lava-token=abc123 --lava-token-file=/etc/t", "build.sh --lava-token=*** --lava-token-file=/etc/t")]
     [TestCase("curl -H \"Authorization: Basic YWRtaW46cHc=\" x", "curl -H \"Authorization: Basic ***\" x")]
     [TestCase("curl -u \"admin:{secret:PDU_PASSWORD}\" x", "curl -u \"admin:{secret:PDU_PASSWORD}\" x")]
     [TestCase("plug token={secret:PLUG_TOKEN}", "plug token={secret:PLUG_TOKEN}")]
@@ -68,4 +69,12 @@ public class RunOutputTests
     [TestCase("ssh -o User=root board", "ssh -o User=root board")]
     public void Mask_keeps_what_is_no_credential(string line, string expected) =>
         Assert.That(LogMask.Redact(line), Is.EqualTo(expected));
+
+    [Test]
+    public void A_hidden_secret_is_masked_wherever_it_shows()
+    {
+        LogMask.Hide("tok3nFromAFile");
+        Assert.That(LogMask.Redact("LAVA said: bad header Token tok3nFromAFile; body {\"k\":\"tok3nFromAFile\"}"), Does.Not.Contain("tok3nFromAFile"));
+        Assert.That(LogMask.Redact("an ordinary line"), Is.EqualTo("an ordinary line"));
+    }
 }
