@@ -5,7 +5,7 @@ namespace KernelSoak.Journal;
 public enum JournalEvent { Start, End, Note }
 
 /// <summary>The notes a later run acts on, typed so no reader matches their text; Text is a note only people read.</summary>
-public enum NoteKind { Text, RebootIssued, FlipIntent, DefaultFlipped, DefaultRestored, InfraError }
+public enum NoteKind { Text, RebootIssued, FlipIntent, DefaultFlipped, DefaultRestored, InfraError, LavaJobSubmitted }
 
 /// <summary>One line of the journal. A step is done when its last End has Outcome "ok" and the same fingerprint.</summary>
 public sealed record JournalEntry
@@ -30,6 +30,7 @@ public sealed record JournalEntry
         "default flipped" => NoteKind.DefaultFlipped,
         "default restored" => NoteKind.DefaultRestored,
         "infra-error" => NoteKind.InfraError,
+        "lava job submitted" => NoteKind.LavaJobSubmitted,
         _ => NoteKind.Text,
     };
 }

@@ -48,7 +48,7 @@ public class LavaProbeRunTests
             OnRequest = line =>
             {
                 if (line.EndsWith($"/jobs/{FakeLava.JobId}/", StringComparison.Ordinal) && !noteBeforeFirstRead)
-                    noteBeforeFirstRead = journal.Entries.Any(e => e.Step == Step && e.Note == LavaResume.SubmittedNote && e.Outputs!["job_id"] == "7");
+                    noteBeforeFirstRead = journal.Entries.Any(e => e.Step == Step && e.NoteKind == NoteKind.LavaJobSubmitted && e.Outputs!["job_id"] == "7");
             },
             States = [("Submitted", "Unknown"), ("Running", "Unknown"), ("Finished", "Complete")],
         };
@@ -65,7 +65,7 @@ public class LavaProbeRunTests
         using (var killed = Journal())
         {
             killed.Begin(Step, "fp-1");
-            killed.Note(Step, LavaResume.SubmittedNote, LavaResume.NoteOutputs(FakeLava.JobId, "fp-1", 0));
+            killed.Note(Step, NoteKind.LavaJobSubmitted, LavaResume.SubmittedNote, LavaResume.NoteOutputs(FakeLava.JobId, "fp-1", 0));
         }
         using var journal = Journal();
         journal.Begin(Step, "fp-1");
@@ -109,7 +109,7 @@ public class LavaProbeRunTests
         var lava = new FakeLava { Status = System.Net.HttpStatusCode.Unauthorized };
         var e = Assert.ThrowsAsync<LavaInfraException>(() => Run(_settings, journal, lava, _request, _dir));
         Assert.That(e!.Message, Does.Contain("token was refused").And.Not.Contain(FakeLava.Token));
-        Assert.That(journal.Entries, Has.None.Matches<JournalEntry>(x => x.Note == LavaResume.SubmittedNote), "nothing was submitted");
+        Assert.That(journal.Entries, Has.None.Matches<JournalEntry>(x => x.NoteKind == NoteKind.LavaJobSubmitted), "nothing was submitted");
     }
 
     [Test]

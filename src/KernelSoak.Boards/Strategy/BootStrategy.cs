@@ -59,10 +59,7 @@ public sealed partial class BootStrategy(IRunningSystem system, IPowerSwitch? po
             Move(BootState.Off, "reboot requested from the running kernel");
         }
         else
-        {
-            request = await KexecAsync(request, cancellation);
-            offset = console?.Length ?? 0;
-        }
+            (request, offset) = await KexecAsync(request, cancellation);
         if (request.Selection == LabelSelection.Person)
             say?.Invoke($"at the board's U-Boot menu, choose '{request.Label}' now; waiting up to {request.BootTimeout.TotalSeconds:0} s for it to answer");
         var choose = request.Selection == LabelSelection.ConsoleMenu ? request.Label : null;
@@ -106,16 +103,18 @@ public sealed partial class BootStrategy(IRunningSystem system, IPowerSwitch? po
     /// <summary>
     /// Starts the test kernel by kexec from the running one. The running kernel may be an earlier test
     /// kernel without KEXEC: then the board reboots into U-Boot's default (known-good) and kexecs from
-    /// there; returns the request with that boot as the one to leave behind.
+    /// there; returns the request with that boot as the one to leave behind, and the console offset the
+    /// test kernel's boot starts at (taken before the jump, so its first lines are not missed).
     /// </summary>
-    private async Task<BootRequest> KexecAsync(BootRequest request, CancellationToken cancellation)
+    private async Task<(BootRequest, long)> KexecAsync(BootRequest request, CancellationToken cancellation)
     {
         var started = $"kexec of {request.Kexec!.Image} requested from the running kernel (no boot loader; the default stays {request.KnownGoodLabel})";
+        var offset = console?.Length ?? 0;
         try
         {
             await system.RequestKexecAsync(request.Kexec, cancellation);
             Move(BootState.Off, started);
-            return request;
+            return (request, offset);
         }
         catch (KexecLoadException refused)
         {
@@ -126,6 +125,7 @@ public sealed partial class BootStrategy(IRunningSystem system, IPowerSwitch? po
         if (await AttemptAsync(request, console?.Length ?? 0, null, cancellation, recovery: true) is not Answered { System: var known })
             throw new KexecUnavailableException($"the board did not answer within {request.BootTimeout.TotalSeconds:0} s of its reboot into {request.KnownGoodLabel} " +
                 "(taken to kexec from there): power-cycle it, then re-run");
+        offset = console?.Length ?? 0;
         try
         {
             await system.RequestKexecAsync(request.Kexec, cancellation);
@@ -136,7 +136,7 @@ public sealed partial class BootStrategy(IRunningSystem system, IPowerSwitch? po
                 "boot_selection = \"kexec\" cannot work on this board: use manual, or flip-default with panic=N", refused);
         }
         Move(BootState.Off, started.Replace("the running kernel", $"{known.Release}", StringComparison.Ordinal));
-        return request with { PreviousBootId = known.BootId };
+        return (request with { PreviousBootId = known.BootId }, offset);
     }
 
     /// <summary>The test kernel failed: bring the board back on a kernel that answers, by itself first when it can, then by power cycles.</summary>

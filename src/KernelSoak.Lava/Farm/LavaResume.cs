@@ -23,6 +23,7 @@ public abstract record LavaStart
 /// </summary>
 public static class LavaResume
 {
+    /// <summary>The words of the journal's <see cref="NoteKind.LavaJobSubmitted"/> note.</summary>
     public const string SubmittedNote = "lava job submitted";
 
     public static IReadOnlyDictionary<string, string> NoteOutputs(int jobId, string fingerprint, int artifactPort) => new Dictionary<string, string>
@@ -36,7 +37,7 @@ public static class LavaResume
     {
         var note = -1;
         for (var i = entries.Count - 1; i >= 0 && note < 0; i--)
-            if (entries[i].Step == step && entries[i].Event == JournalEvent.Note && entries[i].Note == SubmittedNote) note = i;
+            if (entries[i].Step == step && entries[i].NoteKind == NoteKind.LavaJobSubmitted) note = i;
         if (note < 0) return new LavaStart.Submit("no job was submitted for this step");
         if (entries.Skip(note + 1).Any(e => e.Step == step && e.Event == JournalEvent.End))
             return new LavaStart.Submit("the last job of this step was followed to its end");

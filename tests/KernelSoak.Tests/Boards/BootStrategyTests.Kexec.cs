@@ -81,7 +81,7 @@ public partial class BootStrategyTests
         board.KexecRefusals = 1;
         await using var console = Console(board);
         var said = new List<string>();
-        var outcome = await new BootStrategy(board, board, console, said.Add).BootAsync(KexecRequestFor("/boot/firmware/Image-kstest", $"{KnownGoodAppend} panic=5"));
+        var outcome = await new BootStrategy(board, board, console, said.Add).BootAsync(KexecRequestFor("/boot/firmware/Image-kstest", $"{KnownGoodAppend} panic=5", timeoutS: 10));
         Assert.That(outcome.Final, Is.EqualTo(BootState.Shell), string.Join("\n", outcome.Trace));
         Assert.That(outcome.System!.Release, Is.EqualTo(Test), "the known-good boot in between is not taken for the test kernel's answer");
         Assert.That(States(outcome), Is.EqualTo(new[] { BootState.Off, BootState.Off, BootState.Kernel, BootState.Shell }));
