@@ -35,7 +35,8 @@ public sealed class BuildContext : FrostingContext
         if (string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable("CCACHE_NOHASHDIR")))
             System.Environment.SetEnvironmentVariable("CCACHE_NOHASHDIR", "1");
         Kernel = KernelTree.For(Campaign, CacheDir, Path.GetDirectoryName(Campaign.SourcePath)!);
-        Make = new KernelMake(Campaign.Kernel, Kernel, System.Environment.ProcessorCount) { Distcc = Settings.Build.HostsFor(BuildSetup.EnvironmentVariables()) };
+        // Built when a target first makes something: DISTCC_HOSTS (another tool's variable) is read only then.
+        _make = new(() => new KernelMake(Campaign.Kernel, Kernel, System.Environment.ProcessorCount) { Distcc = DistccHosts() });
         Output = new RunOutput(context.Log, DryRun ? null : Path.Combine(ArtifactsDir, "log", "run.log"));
         ManifestPath = Path.Combine(ArtifactsDir, "kernel", "manifest.json");
         Commands = new CommandRunner(Output);
@@ -120,7 +121,20 @@ public sealed class BuildContext : FrostingContext
     public string CacheDir { get; }
     public string BoardDir { get; }
     public KernelTree Kernel { get; }
-    public KernelMake Make { get; }
+    private readonly Lazy<KernelMake> _make;
+    public KernelMake Make => _make.Value;
+
+    private DistccHosts DistccHosts()
+    {
+        try
+        {
+            return Settings.Build.HostsFor(BuildSetup.EnvironmentVariables());
+        }
+        catch (SettingsException e)
+        {
+            throw new UserErrorException($"{e.Message}. Give the build hosts in [Build] Distcc, or unset DISTCC_HOSTS");
+        }
+    }
     public RunOutput Output { get; }
     public CommandRunner Commands { get; }
     public string JournalPath => Path.Combine(ArtifactsDir, "journal");

@@ -116,7 +116,7 @@ public static class BisectPlan
             c.Output.Info($"applied {patch.Id}: {Path.GetFileName(file)} → {commit[..12]}");
             return StepResult.Ok(new Dictionary<string, string> { ["commit"] = commit, ["on"] = previous, ["patch"] = Fingerprint.OfFile(file) });
         }
-        catch (PatchApplyException e)
+        catch (PatchApplyException e) when (!ct.IsCancellationRequested) // git am killed by Ctrl+C is no verdict
         {
             RecordVerdict(c, patch, Verdicts.ApplyFailed, [], e.Message);
             throw new UserErrorException(e.Message, e);

@@ -23,12 +23,12 @@ public sealed class BisectPatchTask(PatchRef patch) : AsyncFrostingTask<BuildCon
                 await context.RunStepsAsync(BisectPlan.Steps(context, patch, next));
                 return;
             }
-            catch (KernelBuildException e)
+            catch (KernelBuildException e) when (!context.Cancellation.IsCancellationRequested) // make killed by Ctrl+C is no build failure
             {
                 BisectPlan.RecordBuildFailure(context, patch, e);
                 throw new UserErrorException($"patch {patch.Id}: verdict build-failed. {e.Message}", e);
             }
-            catch (Exception e) when (InfraTrouble.Is(e))
+            catch (Exception e) when (InfraTrouble.Is(e) && !context.Cancellation.IsCancellationRequested)
             {
                 context.Journal.Note($"bisect/{patch.Id}", Journal.NoteKind.InfraError, Verdicts.InfraError, new Dictionary<string, string> { ["error"] = e.Message });
                 if (retry >= retries)

@@ -14,7 +14,7 @@ public sealed class HarvestTask : AsyncFrostingTask<BuildContext>
         {
             await context.RunStepsAsync(ProbeSteps.For(context).Harvest(context, "soak", everyRun: true));
         }
-        catch (Exception e) when (context.PendingFailure is not null)
+        catch (Exception e) when (context.PendingFailure is not null && !context.Cancellation.IsCancellationRequested)
         {
             context.Output.Warn($"harvest failed too: {e.Message}");
         }

@@ -15,7 +15,7 @@ public sealed class StressTask : AsyncFrostingTask<BuildContext>
         {
             await context.RunStepsAsync(ProbeSteps.For(context).Window(context, "soak", everyRun: true));
         }
-        catch (Exception e) when (!context.DryRun && e is not OperationCanceledException) // Ctrl+C stops the run, harvest included
+        catch (Exception e) when (!context.DryRun && !context.Cancellation.IsCancellationRequested) // Ctrl+C stops the run, harvest included
         {
             context.Output.Warn($"stress did not complete ({e.Message}); harvesting anyway");
             context.PendingFailure = e;

@@ -19,7 +19,8 @@ public static class BootCheck
 
     public static string Command(IReadOnlyList<string> smoke) =>
         string.Concat(["zcat /proc/config.gz 2>/dev/null || cat /boot/config-$(uname -r) 2>/dev/null",
-            .. smoke.Select((s, i) => $"; echo; echo '{Marker}{i}'; ( {s} ) 2>&1; echo \"{Marker}rc=$?\"")]);
+            // The newline before ")": a test's trailing "# comment" must not swallow the rest of the command.
+            .. smoke.Select((s, i) => $"; echo; echo '{Marker}{i}'; ( {s}\n) 2>&1; echo \"{Marker}rc=$?\"")]);
 
     /// <summary>The config text and each smoke test's result, from <see cref="Command"/>'s output; a test with no exit code recorded did not finish (-1).</summary>
     public static (string Config, IReadOnlyList<SmokeResult> Smoke) Parse(string output, IReadOnlyList<string> smoke)

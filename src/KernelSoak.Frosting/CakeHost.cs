@@ -135,7 +135,7 @@ public sealed class CakeHost<TContext> where TContext : class, ICakeContext
             log.Error("error: {0}", reason.Message);
             log.Write(Verbosity.Diagnostic, LogLevel.Debug, "{0}", reason.ToString());
             // Stopped by the user: the shell's code for a SIGINT death (128 + 2), so scripts tell it from a failure.
-            return reason is OperationCanceledException ? 130 : 1;
+            return reason is OperationCanceledException { CancellationToken.IsCancellationRequested: true } ? 130 : 1;
         }
     }
 

@@ -56,14 +56,16 @@ public sealed class StepRunner(RunJournal journal, IStepLog log, bool dryRun)
             journal.Complete(step.Id, step.Fingerprint, result.Outcome, result.Outputs, result.Note);
             return result;
         }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        catch (Exception) when (cancellation.IsCancellationRequested)
         {
+            // Whatever a stopped command threw (a hung-up session, a make killed by the terminal's SIGINT):
+            // the user stopped it, so it is no failure and no verdict.
             // Its remote commands were hung up on the way here (their process groups killed on the board).
             journal.Complete(step.Id, step.Fingerprint, Outcomes.Cancelled, note: "interrupted");
             log.Warn($"interrupted in {step.Id}: its commands were stopped; re-run the same command to do it again");
-            throw new StepInterruptedException(step.Id);
+            throw new StepInterruptedException(step.Id, cancellation);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
             journal.Complete(step.Id, step.Fingerprint, Outcomes.Failed, note: e.Message);
             throw;
@@ -72,8 +74,8 @@ public sealed class StepRunner(RunJournal journal, IStepLog log, bool dryRun)
 }
 
 /// <summary>The user stopped the run inside a step (Ctrl+C, SIGTERM); the journal says so, and the next run redoes the step.</summary>
-public sealed class StepInterruptedException(string step)
-    : OperationCanceledException($"interrupted in step {step}: re-run the same command to resume there")
+public sealed class StepInterruptedException(string step, CancellationToken token)
+    : OperationCanceledException($"interrupted in step {step}: re-run the same command to resume there", token)
 {
     public string Step { get; } = step;
 }

@@ -132,8 +132,9 @@ public sealed partial class BootStrategy(IRunningSystem system, IPowerSwitch? po
         }
         catch (KexecLoadException refused)
         {
-            throw new KexecUnavailableException($"{known.Release} (label {request.KnownGoodLabel}, U-Boot's default) cannot kexec either: {refused.Message}. " +
-                "boot_selection = \"kexec\" cannot work on this board: use manual, or flip-default with panic=N", refused);
+            throw new KexecUnavailableException($"{known.Release} (label {request.KnownGoodLabel}, U-Boot's default) did not load it either: {refused.Message}. " +
+                "If that kernel has no KEXEC, boot_selection = \"kexec\" cannot work on this board (use manual, or flip-default with panic=N); " +
+                "otherwise check the test label's files", refused);
         }
         Move(BootState.Off, started.Replace("the running kernel", $"{known.Release}", StringComparison.Ordinal));
         return (request with { PreviousBootId = known.BootId }, offset);

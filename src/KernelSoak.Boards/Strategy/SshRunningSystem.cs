@@ -33,14 +33,15 @@ public sealed class SshRunningSystem(SshEndpoint endpoint, Func<CancellationToke
 
     public async Task RequestRebootAsync(CancellationToken cancellation)
     {
-        var ssh = await session(cancellation);
+        var ssh = Answered ?? await session(cancellation);
         await ssh.RunAsync(RebootCommand, TimeSpan.FromSeconds(10), cancellation);
         sessionLost?.Invoke();
     }
 
     public async Task RequestKexecAsync(KexecRequest request, CancellationToken cancellation)
     {
-        var ssh = await session(cancellation);
+        // After a reboot into the default (kexec's fallback) the session of that boot, not a new handshake.
+        var ssh = Answered ?? await session(cancellation);
         var load = await ssh.RunAsync(request.LoadCommand(KexecProgram), TimeSpan.FromSeconds(60), cancellation);
         if (!load.Succeeded)
             throw new KexecLoadException(load.Command, load.ExitCode, load.Error.Trim());

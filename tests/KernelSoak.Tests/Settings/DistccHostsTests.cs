@@ -8,8 +8,8 @@ public class DistccHostsTests
     [Test]
     public void Distccs_own_syntax_with_its_default_limits()
     {
-        var hosts = DistccHosts.Parse("build1/8, build2:3632 localhost @far.example.org/6");
-        Assert.That(hosts.ToString(), Is.EqualTo("build1/8 build2:3632/4 localhost/2 @far.example.org/6"));
+        var hosts = DistccHosts.Parse("build1/8,lzo build2:3632 localhost\t@far.example.org/6,lzo,cpp");
+        Assert.That(hosts.ToString(), Is.EqualTo("build1/8,lzo build2:3632/4 localhost/2 @far.example.org/6,lzo,cpp"), "a comma starts a host's options");
         Assert.That(hosts.Slots, Is.EqualTo(20));
         Assert.That(hosts.Hosts.Single(h => h.IsLocal).Name, Is.EqualTo("localhost"));
         Assert.That(DistccHosts.Parse("  ").Enabled, Is.False);
@@ -22,6 +22,9 @@ public class DistccHostsTests
     [TestCase("@build1:22", "only for a TCP host")]
     [TestCase("build1/0", "the limit must be 1–256")]
     [TestCase("build1/lzo", "is not a distcc host")]
+    [TestCase("build1/8,build2/8", "is not a distcc host")]
+    [TestCase("+zeroconf", "is not a distcc host")]
+    [TestCase("--randomize", "is not a distcc host")]
     public void An_entry_that_is_no_distcc_host_is_refused_where_it_came_from(string text, string why)
     {
         var e = Assert.Throws<SettingsException>(() => DistccHosts.Parse(text));
