@@ -115,7 +115,7 @@ public static class BootPlan
             MenuTimeout = timeout,
             Kexec = install.BootSelection == BootSelection.Kexec ? await KexecRequestAsync(c, ssh, ct) : null,
         };
-        c.Journal.Note(step, NoteKind.RebootIssued, "reboot issued", new Dictionary<string, string> { ["boot_id"] = bootId, ["image"] = imageSha });
+        c.Journal.Note(step, NoteKind.RebootIssued, new Dictionary<string, string> { ["boot_id"] = bootId, ["image"] = imageSha });
         var offset = console?.Length ?? 0;
         c.Output.Info($"reboot issued (boot id was {bootId})");
         BootOutcome outcome;

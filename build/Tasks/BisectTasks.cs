@@ -30,7 +30,7 @@ public sealed class BisectPatchTask(PatchRef patch) : AsyncFrostingTask<BuildCon
             }
             catch (Exception e) when (InfraTrouble.Is(e) && !context.Cancellation.IsCancellationRequested)
             {
-                context.Journal.Note($"bisect/{patch.Id}", Journal.NoteKind.InfraError, Verdicts.InfraError, new Dictionary<string, string> { ["error"] = e.Message });
+                context.Journal.Note($"bisect/{patch.Id}", Journal.NoteKind.InfraError, new Dictionary<string, string> { ["error"] = e.Message });
                 if (retry >= retries)
                     throw new UserErrorException($"patch {patch.Id}: infra-error, not a verdict ({e.Message}). " +
                         $"The probe was tried {retry + 1} time(s); fix the setup and re-run the same command: finished steps are kept.", e);

@@ -25,12 +25,13 @@ public static class BootCheck
     /// <summary>The config text and each smoke test's result, from <see cref="Command"/>'s output; a test with no exit code recorded did not finish (-1).</summary>
     public static (string Config, IReadOnlyList<SmokeResult> Smoke) Parse(string output, IReadOnlyList<string> smoke)
     {
-        var cut = output.IndexOf("\n" + Marker + "0\n", StringComparison.Ordinal);
-        var config = smoke.Count == 0 || cut < 0 ? output : output[..cut];
+        static string Opener(int i) => "\n" + Marker + i.ToString(CultureInfo.InvariantCulture) + "\n";
+        var cut = smoke.Count == 0 ? -1 : output.IndexOf(Opener(0), StringComparison.Ordinal);
+        var config = cut < 0 ? output : output[..cut];
         var results = new List<SmokeResult>();
         for (var i = 0; i < smoke.Count; i++)
         {
-            var open = "\n" + Marker + i.ToString(CultureInfo.InvariantCulture) + "\n";
+            var open = Opener(i);
             var start = output.IndexOf(open, StringComparison.Ordinal);
             if (start < 0) { results.Add(new SmokeResult(smoke[i], -1, "")); continue; }
             start += open.Length;

@@ -33,11 +33,11 @@ public sealed class DefaultFlipJournal(RunJournal journal, IBootDefault board, A
         var (booted, number, _) = await board.BootedLabelAsync(cancellation);
         if (booted == label) return;
         var previous = new Dictionary<string, string> { ["previous"] = booted, ["menu_number"] = number.ToString(CultureInfo.InvariantCulture), ["label"] = label };
-        journal.Note(step, NoteKind.FlipIntent, "default flip intent", previous);
+        journal.Note(step, NoteKind.FlipIntent, previous);
         var flip = await board.SetDefaultAsync(label, cancellation);
         if (flip is { } f && f.Previous != booted)
             throw new ExtlinuxException($"the board's default changed from {booted} to {f.Previous} while flipping it: another run is using this board? The journal keeps {booted} to restore");
-        journal.Note(step, NoteKind.DefaultFlipped, "default flipped", previous);
+        journal.Note(step, NoteKind.DefaultFlipped, previous);
         say($"temporary: the default label is {label} for this reboot; {booted} comes back once the kernel is verified");
     }
 
@@ -70,7 +70,7 @@ public sealed class DefaultFlipJournal(RunJournal journal, IBootDefault board, A
     {
         if (Pending is not { } pending) return false;
         var changed = await board.SetDefaultAsync(pending.Previous, cancellation);
-        journal.Note("boot", NoteKind.DefaultRestored, "default restored", new Dictionary<string, string> { ["default"] = pending.Previous });
+        journal.Note("boot", NoteKind.DefaultRestored, new Dictionary<string, string> { ["default"] = pending.Previous });
         say(changed is null ? $"default label {pending.Previous} was already in force ({why}): nothing to change" : $"default label {pending.Previous} restored ({why})");
         return true;
     }

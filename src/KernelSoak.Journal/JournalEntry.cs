@@ -23,16 +23,28 @@ public sealed record JournalEntry
 
     /// <summary>What a note means: its kind, or for a journal written before kinds, the kind its text then stood for.</summary>
     [JsonIgnore]
-    public NoteKind NoteKind => Event != JournalEvent.Note ? NoteKind.Text : Kind ?? Note switch
+    public NoteKind NoteKind => Event != JournalEvent.Note ? NoteKind.Text : Kind ?? NoteWords.KindOf(Note);
+}
+
+/// <summary>
+/// The words each kind of note is written with: the text every journal before kinds held alone, so one
+/// table both writes new notes and reads old ones.
+/// </summary>
+public static class NoteWords
+{
+    private static readonly Dictionary<NoteKind, string> Words = new()
     {
-        "reboot issued" => NoteKind.RebootIssued,
-        "default flip intent" => NoteKind.FlipIntent,
-        "default flipped" => NoteKind.DefaultFlipped,
-        "default restored" => NoteKind.DefaultRestored,
-        "infra-error" => NoteKind.InfraError,
-        "lava job submitted" => NoteKind.LavaJobSubmitted,
-        _ => NoteKind.Text,
+        [NoteKind.RebootIssued] = "reboot issued",
+        [NoteKind.FlipIntent] = "default flip intent",
+        [NoteKind.DefaultFlipped] = "default flipped",
+        [NoteKind.DefaultRestored] = "default restored",
+        [NoteKind.InfraError] = "infra-error",
+        [NoteKind.LavaJobSubmitted] = "lava job submitted",
     };
+
+    public static string Of(NoteKind kind) => Words[kind];
+
+    public static NoteKind KindOf(string? words) => Words.FirstOrDefault(w => w.Value == words) is { Value: not null } w ? w.Key : NoteKind.Text;
 }
 
 public static class Outcomes

@@ -118,9 +118,9 @@ public sealed class RunJournal : IDisposable
     public void Note(string step, string note, IReadOnlyDictionary<string, string>? outputs = null) =>
         Append(new JournalEntry { Step = step, Event = JournalEvent.Note, Note = note, Outputs = outputs is null ? null : new(outputs) });
 
-    /// <summary>A note a later run acts on: its kind, and words for people.</summary>
-    public void Note(string step, NoteKind kind, string words, IReadOnlyDictionary<string, string>? outputs = null) =>
-        Append(new JournalEntry { Step = step, Event = JournalEvent.Note, Kind = kind, Note = words, Outputs = outputs is null ? null : new(outputs) });
+    /// <summary>A note a later run acts on: its kind, with its words (<see cref="NoteWords"/>) for people.</summary>
+    public void Note(string step, NoteKind kind, IReadOnlyDictionary<string, string>? outputs = null) =>
+        Append(new JournalEntry { Step = step, Event = JournalEvent.Note, Kind = kind, Note = NoteWords.Of(kind), Outputs = outputs is null ? null : new(outputs) });
 
     /// <summary>The last note of a kind, of any step or of <paramref name="step"/>.</summary>
     public JournalEntry? LastNote(NoteKind kind, string? step = null)

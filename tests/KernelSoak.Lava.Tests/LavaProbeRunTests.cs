@@ -65,7 +65,7 @@ public class LavaProbeRunTests
         using (var killed = Journal())
         {
             killed.Begin(Step, "fp-1");
-            killed.Note(Step, NoteKind.LavaJobSubmitted, LavaResume.SubmittedNote, LavaResume.NoteOutputs(FakeLava.JobId, "fp-1", 0));
+            killed.Note(Step, NoteKind.LavaJobSubmitted, LavaResume.NoteOutputs(FakeLava.JobId, "fp-1", 0));
         }
         using var journal = Journal();
         journal.Begin(Step, "fp-1");

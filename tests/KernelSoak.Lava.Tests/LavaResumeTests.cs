@@ -26,7 +26,7 @@ public class LavaResumeTests
     }
 
     private static void Submitted(RunJournal j, int id = 41, string inputs = Inputs, int port = 38123) =>
-        j.Note(Step, NoteKind.LavaJobSubmitted, LavaResume.SubmittedNote, LavaResume.NoteOutputs(id, inputs, port));
+        j.Note(Step, NoteKind.LavaJobSubmitted, LavaResume.NoteOutputs(id, inputs, port));
 
     [Test]
     public void A_step_that_never_submitted_submits() =>

@@ -27,7 +27,7 @@ public class SshRunningSystemTests
         var (release, bootId) = await running.IdentityAsync();
         var up = await system.WaitForNewBootAsync("a boot before this one", TimeSpan.FromSeconds(10), CancellationToken.None);
         Assert.That(up, Is.EqualTo(new BootedSystem(release, bootId)));
-        Assert.That(system.Answered, Is.Not.Null);
+        Assert.That(system.Answered, Is.Not.Null.And.Not.SameAs(running), "a session of its own, made by the wait");
         Assert.That((await system.Answered!.RunAsync("echo still here")).Output.Trim(), Is.EqualTo("still here"));
         system.Answered.Dispose();
 

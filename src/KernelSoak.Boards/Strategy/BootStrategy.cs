@@ -108,12 +108,13 @@ public sealed partial class BootStrategy(IRunningSystem system, IPowerSwitch? po
     /// </summary>
     private async Task<(BootRequest, long)> KexecAsync(BootRequest request, CancellationToken cancellation)
     {
-        var started = $"kexec of {request.Kexec!.Image} requested from the running kernel (no boot loader; the default stays {request.KnownGoodLabel})";
+        var kexec = request.Kexec!; // BootAsync refused a kexec selection without one
+        string Started(string from) => $"kexec of {kexec.Image} requested from {from} (no boot loader; the default stays {request.KnownGoodLabel})";
         var offset = console?.Length ?? 0;
         try
         {
-            await system.RequestKexecAsync(request.Kexec, cancellation);
-            Move(BootState.Off, started);
+            await system.RequestKexecAsync(kexec, cancellation);
+            Move(BootState.Off, Started("the running kernel"));
             return (request, offset);
         }
         catch (KexecLoadException refused)
@@ -128,7 +129,7 @@ public sealed partial class BootStrategy(IRunningSystem system, IPowerSwitch? po
         offset = console?.Length ?? 0;
         try
         {
-            await system.RequestKexecAsync(request.Kexec, cancellation);
+            await system.RequestKexecAsync(kexec, cancellation);
         }
         catch (KexecLoadException refused)
         {
@@ -136,7 +137,7 @@ public sealed partial class BootStrategy(IRunningSystem system, IPowerSwitch? po
                 "If that kernel has no KEXEC, boot_selection = \"kexec\" cannot work on this board (use manual, or flip-default with panic=N); " +
                 "otherwise check the test label's files", refused);
         }
-        Move(BootState.Off, started.Replace("the running kernel", $"{known.Release}", StringComparison.Ordinal));
+        Move(BootState.Off, Started(known.Release));
         return (request with { PreviousBootId = known.BootId }, offset);
     }
 

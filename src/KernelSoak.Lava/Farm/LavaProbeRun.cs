@@ -46,7 +46,7 @@ public sealed class LavaProbeRun(LavaSettings settings, RunJournal journal, Acti
                 outcome = await probe.RunAsync(job, id =>
                 {
                     jobId = id;
-                    journal.Note(request.Step, NoteKind.LavaJobSubmitted, LavaResume.SubmittedNote, LavaResume.NoteOutputs(id, request.Fingerprint, server.Port));
+                    journal.Note(request.Step, NoteKind.LavaJobSubmitted, LavaResume.NoteOutputs(id, request.Fingerprint, server.Port));
                 }, request.Suppress, request.PreExisting, ct);
             }
         }

@@ -23,8 +23,6 @@ public abstract record LavaStart
 /// </summary>
 public static class LavaResume
 {
-    /// <summary>The words of the journal's <see cref="NoteKind.LavaJobSubmitted"/> note.</summary>
-    public const string SubmittedNote = "lava job submitted";
 
     public static IReadOnlyDictionary<string, string> NoteOutputs(int jobId, string fingerprint, int artifactPort) => new Dictionary<string, string>
     {

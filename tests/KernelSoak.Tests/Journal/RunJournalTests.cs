@@ -113,7 +113,7 @@ public class RunJournalTests
     {
         using (var j = RunJournal.Open(JournalPath))
         {
-            j.Note("bisect/0001/boot", NoteKind.RebootIssued, "reboot issued", new Dictionary<string, string> { ["boot_id"] = "b1" });
+            j.Note("bisect/0001/boot", NoteKind.RebootIssued, new Dictionary<string, string> { ["boot_id"] = "b1" });
             j.Note("uninstall", "removed 6.1.0-ks");
         }
         var lines = File.ReadAllLines(JournalPath);
