@@ -186,7 +186,7 @@ public static partial class PreflightPlan
         var testCommandLine = string.Join(' ', new[] { defaultAppend }.Concat(install.AppendExtra).Where(w => w.Length > 0));
         var board = SelectionPreflight.Parse(probe, hasConsole: c.Settings.Console.Kind != Settings.ConsoleKind.None,
             canPowerCycle: c.Settings.Power.Switch != Settings.PowerSwitchKind.None, testCommandLine) with { RunningOtherLabel = runningOtherLabel };
-        var wanted = Selection.For(install.BootSelection);
+        var wanted = Soak.BootPolicy.LabelSelectionOf(install.BootSelection);
         return board.Refusal(wanted) is { } refusal
             ? new("boot-selection", false, refusal)
             : new("boot-selection", true, $"{board.Verdict(wanted)}; supported here: {board.Supported}");

@@ -9,12 +9,8 @@ namespace KernelSoak.Build.Tasks;
 /// <summary>The emulated board of the settings ([Board] Kind = qemu, Directory, Port).</summary>
 public static class EmulatedBoard
 {
-    public static QemuBoard For(BuildContext context)
-    {
-        if (context.Settings.Board.Kind != BoardKind.Qemu)
-            throw new UserErrorException($"[Board] Kind is {context.Settings.Board.Kind.ToString().ToLowerInvariant()}: the Board* targets manage the emulated board only (set Kind = qemu or --board-kind=qemu)");
-        return new QemuBoard(context.BoardDir, Path.Combine(context.Root, "targets", "qemu-arm64"), context.Settings.Board.Port);
-    }
+    public static QemuBoard For(BuildContext context) => context.Site.Emulated ?? throw new UserErrorException(
+        $"[Board] Kind is {context.Settings.Board.Kind.ToString().ToLowerInvariant()}: the Board* targets manage the emulated board only (set Kind = qemu or --board-kind=qemu)");
 }
 
 [TaskName("BoardUp")]
@@ -22,7 +18,7 @@ public static class EmulatedBoard
 public sealed class BoardUpTask : AsyncFrostingTask<BuildContext>
 {
     // Every run on the emulated board brings it up first; a real board is the user's to power.
-    public override bool ShouldRun(BuildContext context) => context.Settings.Board.Kind == BoardKind.Qemu;
+    public override bool ShouldRun(BuildContext context) => context.Site.Emulated is not null;
 
     public override async Task RunAsync(BuildContext context)
     {
