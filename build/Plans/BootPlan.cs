@@ -195,7 +195,7 @@ public static class BootPlan
         var check = await ssh.RunAsync(BootCheck.Command(smoke), TimeSpan.FromSeconds(60 * (smoke.Count + 1)), ct);
         var (configText, results) = BootCheck.Parse(check.Output, smoke);
         var config = Kernel.Kconfig.DotConfig.Parse(configText);
-        var missing = c.Campaign.Config.Where(o => !o.Optional && o.Value != "undef" && config.Values.Count > 0 && config[o.Name] != o.Value).Select(o => $"{o.Name}={o.Value} (running: {config[o.Name]})").ToList();
+        var missing = Kernel.Kconfig.RunningConfig.Missing(c.Campaign.Config, config);
         if (missing.Count > 0)
             throw new NoBootException($"{release} is running but lacks requested options: {string.Join(", ", missing)} — a different build with the same release?");
         if (results.FirstOrDefault(r => !r.Passed) is { } failed)
