@@ -154,7 +154,8 @@ public sealed class BuildContext : FrostingContext
         System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), System.Environment.GetEnvironmentVariable);
 
     /// <summary>The board's SSH endpoint: the emulated board's own files, or the settings for a real one.</summary>
-    public Remote.SshEndpoint BoardEndpoint => Site.Endpoint;
+    /// <summary>The board's SSH endpoint; every command run through it is in run.log (on the console with -v).</summary>
+    public Remote.SshEndpoint BoardEndpoint => Site.Endpoint with { OnCommand = line => Output.Detail($"$ {line}") };
 
     /// <summary>
     /// A new SSH connection to the board. When the previous run issued a reboot and died before seeing the

@@ -96,7 +96,8 @@ public sealed class Probe(SshEndpoint endpoint, ProbeSettings settings, Action<s
         var stressing = StressSession.RunAsync(endpoint, settings.Stress, directory, window.Token);
         string? wedge = null;
         var lastAnswer = Stopwatch.StartNew();
-        using var heartbeatSsh = await SshTarget.ConnectAsync(endpoint, cancellation);
+        // The heartbeat is a keep-alive (a "cat /proc/uptime" every few seconds): its commands are not logged.
+        using var heartbeatSsh = await SshTarget.ConnectAsync(endpoint with { OnCommand = null }, cancellation);
         while (!stressing.IsCompleted && !window.IsCancellationRequested)
         {
             await Task.WhenAny(stressing, Task.Delay(settings.Heartbeat, window.Token)); // a cancelled delay ends the wait, never throws here
