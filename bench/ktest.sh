@@ -113,8 +113,6 @@ trap 'exit 130' INT TERM
 rm -rf "$OUT"; mkdir -p "$OUT"
 
 # ---------------------------------------------------------------- the board kernel and the KernelSoak campaign
-say "board kernel (cached after the first build)"
-K=$(targets/qemu-arm64/build-kernel.sh 2>"$W/board-kernel.log" | tail -1) || { tail -20 "$W/board-kernel.log" >&2; die "the board kernel did not build"; }
 # campaigns/qemu-bisect.toml for two patches: own id (own tree), absolute paths, no baseline probe (the lkdtm WARNING
 # every kernel prints is suppressed by title instead, as the e2e tests do), no external module (ktest builds none).
 CAMP=$W/$ID.toml
@@ -158,14 +156,10 @@ say "ktest: compile its tree at the base with KernelSoak's .config (warm-up, not
 KREL=$("${KMAKE[@]}" -s kernelrelease)
 
 # ---------------------------------------------------------------- the board, with a "ktest" label as its default
-say "board: image + power-on (port $PORT)"
-SSH_PORT=$PORT targets/qemu-arm64/make-board.sh "$B" "$K" > "$W/make-board.log" 2>&1 || { tail -20 "$W/make-board.log" >&2; die "make-board.sh failed"; }
-setsid -f sh -c "exec '$B/boot.sh' > '$B/qemu.out' 2>&1 < /dev/null"
-up=$(date +%s)
-until ssh -F "$B/ssh_config" -o ConnectTimeout=2 board true 2>/dev/null; do
-  [ $(($(date +%s) - up)) -lt 180 ] || { tail -20 "$B/console.log" >&2; die "the board gave no SSH in 180 s"; }
-  sleep 0.5
-done
+# KernelSoak's own BoardUp makes it (make-board.sh, stamped "built-from") and powers it on: every KernelSoak run starts
+# with BoardUp, which would rebuild a board it did not make itself (and so drop the ktest label below).
+say "board: KernelSoak's BoardUp (image + power-on, port $PORT)"
+ks --target=BoardUp --paths-artifacts="$W/ks-board" > "$W/board-up.log" 2>&1 || { tail -20 "$W/board-up.log" >&2; die "BoardUp failed"; }
 # The label ktest boots: /Image with known-good's command line + the campaign's append_extra, as KernelSoak's label has.
 ssh -F "$B/ssh_config" board 'f=/boot/firmware/extlinux/extlinux.conf
   app=$(awk "/^label known-good/ {k=1} k && \$1 == \"append\" {sub(/^[ \t]*append[ \t]+/, \"\"); print; exit}" $f)
@@ -182,6 +176,8 @@ ktest_run() {  # r p
       RELEASE "$KREL" STAMPS "$d/stamps" LOGDIR "$d" TMPW "$W/ktmp" JOBS "$JOBS"; echo; cat "$BENCH/board.conf"; } > "$d/ktest.conf"
   echo "IGNORE_UNUSED = 1" >> "$d/ktest.conf"
   say "round $r: ktest $p"
+  ssh -F "$B/ssh_config" board grep -q '^default ktest' /boot/firmware/extlinux/extlinux.conf \
+    || die "the board's extlinux.conf lost its ktest default (was the board rebuilt?)"
   echo "run $(date +%s.%N)" > "$d/stamps"
   (cd "$KTREE" && perl "$KTEST" "$d/ktest.conf") < /dev/null > "$d/stdout.log" 2>&1 || { tail -40 "$d/stdout.log" >&2; die "ktest.pl failed on $p (log: $d)"; }
   echo "exit $(date +%s.%N)" >> "$d/stamps"
