@@ -155,7 +155,7 @@ say "ktest: compile its tree at the base with KernelSoak's .config (warm-up, not
 "${KMAKE[@]}" olddefconfig Image modules > "$W/ktest-warm.log" 2>&1 || { tail -30 "$W/ktest-warm.log" >&2; die "warm-up build of $KTREE failed"; }
 KREL=$("${KMAKE[@]}" -s kernelrelease)
 
-# ---------------------------------------------------------------- the board, with a "ktest" label as its default
+# ---------------------------------------------------------------- the board, with a "ktest" label (known-good stays the default)
 # KernelSoak's own BoardUp makes it (make-board.sh, stamped "built-from") and powers it on: every KernelSoak run starts
 # with BoardUp, which would rebuild a board it did not make itself (and so drop the ktest label below).
 say "board: KernelSoak's BoardUp (image + power-on, port $PORT)"
@@ -163,10 +163,9 @@ ks --target=BoardUp --paths-artifacts="$W/ks-board" > "$W/board-up.log" 2>&1 || 
 # The label ktest boots: /Image with known-good's command line + the campaign's append_extra, as KernelSoak's label has.
 ssh -F "$B/ssh_config" board 'f=/boot/firmware/extlinux/extlinux.conf
   app=$(awk "/^label known-good/ {k=1} k && \$1 == \"append\" {sub(/^[ \t]*append[ \t]+/, \"\"); print; exit}" $f)
-  sed -i "s/^default .*/default ktest/" $f
   printf "label ktest\n    menu label ktest (/Image)\n    kernel /Image\n    append %s page_poison=1 kasan_multi_shot\n" "$app" >> $f
   sync; cat $f' > "$OUT/extlinux.conf"
-grep -q '^default ktest' "$OUT/extlinux.conf" || die "could not add the ktest label to the board's extlinux.conf"
+grep -q '^label ktest' "$OUT/extlinux.conf" || die "could not add the ktest label to the board's extlinux.conf"
 
 # ---------------------------------------------------------------- the rounds
 ktest_run() {  # r p
@@ -176,8 +175,8 @@ ktest_run() {  # r p
       RELEASE "$KREL" STAMPS "$d/stamps" LOGDIR "$d" TMPW "$W/ktmp" JOBS "$JOBS"; echo; cat "$BENCH/board.conf"; } > "$d/ktest.conf"
   echo "IGNORE_UNUSED = 1" >> "$d/ktest.conf"
   say "round $r: ktest $p"
-  ssh -F "$B/ssh_config" board grep -q '^default ktest' /boot/firmware/extlinux/extlinux.conf \
-    || die "the board's extlinux.conf lost its ktest default (was the board rebuilt?)"
+  ssh -F "$B/ssh_config" board "grep -q '^label ktest' /boot/firmware/extlinux/extlinux.conf" \
+    || die "the board's extlinux.conf lost its ktest label (was the board rebuilt?)"
   echo "run $(date +%s.%N)" > "$d/stamps"
   (cd "$KTREE" && perl "$KTEST" "$d/ktest.conf") < /dev/null > "$d/stdout.log" 2>&1 || { tail -40 "$d/stdout.log" >&2; die "ktest.pl failed on $p (log: $d)"; }
   echo "exit $(date +%s.%N)" >> "$d/stamps"
