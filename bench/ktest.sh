@@ -40,7 +40,7 @@ for d in "$OUT"/ks-r*; do
     $2 == "end" && ($1 in s) { d = t - s[$1]; delete s[$1]
       if (index($1, pre) != 1) next
       n = substr($1, length(pre) + 1)
-      if (n ~ /^apply/) ph["apply"] += d; else if (n ~ /kernel\//) ph["build"] += d; else if (n ~ /install/) ph["install"] += d
+      if (n ~ /^apply/) ph["apply"] += d; else if (n ~ /^build|kernel\//) ph["build"] += d; else if (n ~ /install/) ph["install"] += d
       else if (n ~ /boot/) ph["boot"] += d; else if (n ~ /stress/) ph["test"] += d; else if (n ~ /harvest/) ph["harvest"] += d; else ph["rest"] += d
       }
     END { cycle = ph["apply"] + ph["build"] + ph["install"] + ph["boot"] + ph["harvest"] + ph["rest"]; wall = ex - run
