@@ -11,7 +11,7 @@
 # ktest's from `date +%s.%N` stamps its hooks write (bench/ktest/board.conf says how ktest is set up).
 #
 # Needs: scripts/setup-host.sh run once (cross gcc, qemu-system-arm, u-boot-qemu, linux-source-6.1, ccache, mtools,
-# netcat-openbsd, qemu-user, the arm64 architecture), the .NET SDK (./build.sh), perl and jq. Takes 20-30 min
+# netcat-openbsd, qemu-user, the arm64 architecture), the .NET SDK (./build.sh) and perl. Takes 20-30 min
 # on 2 cores (the first run longer: it builds the board kernel and warms two kernel trees).
 # Leaves: two kernel trees in the cache (trees/ktest-bench for KernelSoak, trees/ktest-bench-ktest for ktest, kept
 # warm for the next run) and the raw numbers in artifacts/ktest-bench/ (ktest logs, journals, stamps, table.md).
@@ -33,7 +33,10 @@ done
 for d in "$OUT"/ks-r*; do
   r=${d##*/ks-r}; p=${r#*-}; r=${r%-*}
   # each step's last start→end; steps of this patch (bisect/P/...) sorted into phases, the rest of the run is "other"
-  jq -r --arg p "bisect/$p/" 'select(.event == "start" or .event == "end") | [.step, .event, (.at | sub("\\.[0-9]+"; "") | sub("[+-][0-9]{2}:[0-9]{2}$"; "Z") | fromdate), (.at | capture("\\.(?<f>[0-9]+)").f // "0")] | @tsv' "$d/journal" |
+  # (perl's core JSON::PP: jq is not among setup-host.sh's packages) step, event, epoch seconds, fraction digits
+  perl -MJSON::PP -MTime::Local=timegm -ne '$e = decode_json($_); next unless $e->{event} =~ /^(start|end)$/;
+    $e->{at} =~ /^(\d+)-(\d+)-(\d+)T(\d+):(\d+):(\d+)(?:\.(\d+))?/ or next;
+    print join("\t", $e->{step}, $e->{event}, timegm($6, $5, $4, $3, $2 - 1, $1), $7 // "0"), "\n"' "$d/journal" |
     awk -F'\t' -v pre="bisect/$p/" -v r="$r" -v p="$p" -v run="$(sed -n 's/^run //p' "$d/stamps")" -v ex="$(sed -n 's/^exit //p' "$d/stamps")" '
     { t = $3 + ("0." $4) }
     $2 == "start" { s[$1] = t; next }
@@ -45,7 +48,7 @@ for d in "$OUT"/ks-r*; do
       }
     END { cycle = ph["apply"] + ph["build"] + ph["install"] + ph["boot"] + ph["harvest"] + ph["rest"]; wall = ex - run
       printf "KernelSoak\t%s\t%s\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\n", r, p, ph["apply"], ph["build"], ph["install"], ph["boot"], ph["test"], ph["harvest"], cycle, wall, wall - cycle - ph["test"] }' >> "$phases"
-  jq -r 'select(.event == "end") | .step' "$d/journal" | sort -u > "$d/steps.txt"
+  perl -MJSON::PP -ne '$e = decode_json($_); print "$e->{step}\n" if $e->{event} eq "end"' "$d/journal" | sort -u > "$d/steps.txt"
 done
 median() { sort -g | awk '{v[NR] = $1} END { if (NR == 0) print "-"; else if (NR % 2) printf "%.1f", v[(NR + 1) / 2]; else printf "%.1f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 col() { awk -F'\t' -v t="$1" -v c="$2" '$1 == t {print $c}' "$phases" | median; }
@@ -81,8 +84,8 @@ die() { echo "bench/ktest.sh: $*" >&2; exit 1; }
 say() { printf '== %s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 # ---------------------------------------------------------------- what it needs
-for c in perl jq git nc ssh scp ccache aarch64-linux-gnu-gcc qemu-system-aarch64 mcopy dotnet; do
-  command -v "$c" >/dev/null || die "'$c' not found: run scripts/setup-host.sh (and install the .NET SDK, perl, jq)"
+for c in perl git nc ssh scp ccache aarch64-linux-gnu-gcc qemu-system-aarch64 mcopy dotnet; do
+  command -v "$c" >/dev/null || die "'$c' not found: run scripts/setup-host.sh (and install the .NET SDK and perl)"
 done
 [ -f /usr/lib/u-boot/qemu_arm64/u-boot.bin ] || die "no U-Boot for the board: run scripts/setup-host.sh"
 dpkg --print-foreign-architectures 2>/dev/null | grep -qx arm64 || die "the arm64 architecture is not added: run scripts/setup-host.sh"
