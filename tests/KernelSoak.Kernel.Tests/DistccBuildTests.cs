@@ -46,7 +46,7 @@ public class DistccBuildTests
             var build = await runner.RunAsync(make.Make(objects), environment: environment);
             Assert.That(build.ExitCode, Is.Zero, string.Join("\n", build.Output));
 
-            Assert.That(commands.Commands.Last(), Does.StartWith($"env CCACHE_PREFIX=distcc DISTCC_HOSTS=127.0.0.1:{port}/2 make -C {source}")
+            Assert.That(commands.Commands.Last(), Does.StartWith($"env CCACHE_DEPEND=1 CCACHE_PREFIX=distcc DISTCC_HOSTS=127.0.0.1:{port}/2 make -C {source}")
                 .And.Contain("-j3").And.Contain("'CC=ccache aarch64-linux-gnu-gcc'"), "the logged command is what ran: distcc's hosts in it, CC unchanged");
             var served = await File.ReadAllTextAsync(log);
             foreach (var o in objects)
