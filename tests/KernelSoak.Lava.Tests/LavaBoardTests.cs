@@ -1,7 +1,4 @@
-using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace KernelSoak.Lava.Tests;
 
@@ -12,7 +9,7 @@ namespace KernelSoak.Lava.Tests;
 /// without LAVA, the emulated board's cached kernel, Debian's linux-source-6.1 or the arm64 cross compiler.
 /// </summary>
 [TestFixture, NonParallelizable]
-public partial class LavaBoardTests
+public class LavaBoardTests
 {
     private LocalLava _lava = null!;
     private string _artifacts = "";
@@ -58,11 +55,11 @@ public partial class LavaBoardTests
     public void Bisect0001_as_a_LAVA_job_a_killed_host_reattaches_and_the_verdict_lands_in_the_probe_store()
     {
         var first = Host(killWhenSubmitted: true);
-        var id = SubmittedLine().Match(first.Output) is { Success: true } m ? m.Groups[1].Value : null;
-        Assert.That(id, Is.Not.Null, "the first run submitted a job before it was killed:\n" + Tail(first.Output));
+        var id = LavaHost.SubmittedLine().Match(first.Output) is { Success: true } m ? m.Groups[1].Value : null;
+        Assert.That(id, Is.Not.Null, "the first run submitted a job before it was killed:\n" + LavaHost.Tail(first.Output));
 
         var second = Host(killWhenSubmitted: false);
-        Assert.That(second.Exit, Is.Zero, Tail(second.Output));
+        Assert.That(second.Exit, Is.Zero, LavaHost.Tail(second.Output));
         Assert.That(second.Output, Does.Contain($"reattaching to LAVA job {id}"));
         var notes = File.ReadLines(Path.Combine(_artifacts, Id, "journal"))
             .Select(l => JsonDocument.Parse(l).RootElement)
@@ -77,45 +74,5 @@ public partial class LavaBoardTests
         Assert.That(File.ReadAllText(Path.Combine(_artifacts, Id, "log", "run.log")), Does.Not.Contain(token));
     }
 
-    [GeneratedRegex(@"LAVA job (\d+) submitted")]
-    private static partial Regex SubmittedLine();
-
-    private static string Tail(string output) => output.Length <= 6000 ? output : output[^6000..];
-
-    /// <summary>dotnet KernelSoak.Build.dll --target=Bisect0001 --board-kind=lava …, SIGKILLed as soon as it says it submitted a job when asked.</summary>
-    private (int Exit, string Output) Host(bool killWhenSubmitted)
-    {
-        var root = LocalLava.RepoRoot();
-        var psi = new ProcessStartInfo("dotnet",
-        [
-            Path.Combine(TestContext.CurrentContext.TestDirectory, "KernelSoak.Build.dll"), "--target=Bisect0001", $"--campaign={_campaign}",
-            "--board-kind=lava", $"--lava-server={File.ReadAllText(Path.Combine(LocalLava.Dir, "url")).Trim()}",
-            $"--lava-token-file={Path.Combine(LocalLava.Dir, "token")}", $"--lava-device-type={LocalLava.Device}",
-            $"--lava-root-disk={_lava.RootDisk}", "--lava-poll-seconds=2", $"--paths-artifacts={_artifacts}",
-        ])
-        { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
-        psi.Environment["KERNELSOAK_ROOT"] = root;
-        psi.Environment["NO_COLOR"] = "1";
-        using var host = new Process { StartInfo = psi };
-        var output = new StringBuilder();
-        void Line(string? line)
-        {
-            if (line is null) return;
-            lock (output) output.AppendLine(line);
-            TestContext.Progress.WriteLine(line);
-            if (killWhenSubmitted && SubmittedLine().IsMatch(line))
-            {
-                TestContext.Progress.WriteLine("== SIGKILL: the host dies with its job submitted");
-                try { host.Kill(); } catch (InvalidOperationException) { }
-            }
-        }
-        host.OutputDataReceived += (_, e) => Line(e.Data);
-        host.ErrorDataReceived += (_, e) => Line(e.Data);
-        host.Start();
-        host.BeginOutputReadLine();
-        host.BeginErrorReadLine();
-        Assert.That(host.WaitForExit(TimeSpan.FromMinutes(60)), Is.True, "the build host finished");
-        host.WaitForExit();
-        lock (output) return (host.ExitCode, output.ToString());
-    }
+    private (int Exit, string Output) Host(bool killWhenSubmitted) => LavaHost.Run(_lava, _campaign, _artifacts, "Bisect0001", killWhenSubmitted);
 }
