@@ -24,6 +24,11 @@ public static class BisectRoundPlan
     public static async Task<int> BoardsAsync(BuildContext c)
     {
         if (c.Settings.Board.Kind != BoardKind.Lava) return 1;
+        if (c.DryRun && c.Settings.Lava.Boards > 0)
+        {
+            c.Output.Info($"binary search on LAVA: rounds of up to [Lava] Boards = {c.Settings.Lava.Boards} job(s) (a dry run does not ask the server how many devices take jobs)");
+            return c.Settings.Lava.Boards;
+        }
         var (boards, why) = await LavaBoards.AskAsync(c.Settings.Lava, ct: c.Cancellation);
         c.Output.Info($"binary search on LAVA: {why}");
         return boards;

@@ -18,13 +18,7 @@ public class LavaDryRunTests
                 "step kernel/build:", "step baseline/lava:", "step bisect/0001/apply:", "step bisect/0001/build:",
                 "step bisect/0001/lava:", "POST http://lava.test:8000/api/v0.2/jobs/", "step bisect/0001/verdict:",
             ];
-            var at = 0;
-            foreach (var needle in inOrder)
-            {
-                var found = output.IndexOf(needle, at, StringComparison.Ordinal);
-                Assert.That(found, Is.GreaterThanOrEqualTo(0), $"'{needle}' after position {at}:\n{output}");
-                at = found;
-            }
+            InOrder(output, inOrder);
             foreach (var ssh in new[] { "step install/", "/install/", "/boot:", "/stress:", "/harvest:", "ssh -i" })
                 Assert.That(output, Does.Not.Contain(ssh), "no SSH board step");
             Assert.That(output + err, Does.Not.Contain("TopSecret0123"));
@@ -32,6 +26,47 @@ public class LavaDryRunTests
         finally
         {
             Directory.Delete(artifacts, recursive: true);
+        }
+    }
+
+    [Test]
+    public void A_binary_search_on_several_devices_shows_its_round_with_each_probe_keeping_its_kernel()
+    {
+        var artifacts = Directory.CreateTempSubdirectory("ks-lava-round-").FullName;
+        try
+        {
+            var root = Repo.Root;
+            var campaign = Path.Combine(artifacts, "round.toml");
+            File.WriteAllText(campaign, File.ReadAllText(Path.Combine(root, "campaigns", "qemu-bisect.toml"))
+                .Replace("mode = \"sequential\"", "mode = \"binary\"", StringComparison.Ordinal)
+                .Replace("\"../targets/", $"\"{root}/targets/", StringComparison.Ordinal)
+                .Replace("\"../tests/", $"\"{root}/tests/", StringComparison.Ordinal));
+            var (exit, output, err) = BuildCommandLineTests.Run("--target=Bisect", "--dryrun", $"--campaign={campaign}", "--board-kind=lava",
+                "--lava-server=http://lava.test:8000/", "--lava-token=TopSecret0123", "--lava-boards=2", $"--paths-artifacts={artifacts}");
+            Assert.That(exit, Is.Zero, err);
+            string[] inOrder =
+            [
+                "rounds of up to [Lava] Boards = 2 job(s)", "binary search: verify the bad end first", "round of 1: 0003 probe 1",
+                "step bisect/0003/apply:", "step bisect/0003/build:", "step bisect/0003/probe-1/image:", "step bisect/0003/probe-1/lava:",
+                "POST http://lava.test:8000/api/v0.2/jobs/", "step bisect/0003/probe-1/record:", "(dry run: the next round depends on this one's verdicts)",
+            ];
+            InOrder(output, inOrder);
+            Assert.That(File.Exists(Path.Combine(artifacts, "qemu-bisect", "bisect", "round.json")), Is.False, "a dry run writes no plan");
+        }
+        finally
+        {
+            Directory.Delete(artifacts, recursive: true);
+        }
+    }
+
+    private static void InOrder(string output, IEnumerable<string> needles)
+    {
+        var at = 0;
+        foreach (var needle in needles)
+        {
+            var found = output.IndexOf(needle, at, StringComparison.Ordinal);
+            Assert.That(found, Is.GreaterThanOrEqualTo(0), $"'{needle}' after position {at}:\n{output}");
+            at = found;
         }
     }
 }
