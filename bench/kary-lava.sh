@@ -23,7 +23,7 @@ bash tests/KernelSoak.Lava.Tests/make-rootfs.sh "$work/rootfs.ext4" >/dev/null
 
 # The campaign of KaryBisectTests: binary mode over 0001-0002, no baseline, lkdtm built in and reached through debugfs.
 campaign() { # id
-  python3 - "$ROOT" "$1" <<'EOF'
+  python3 - "$ROOT" "$1" "$work" <<'EOF'
 import sys
 root, cid = sys.argv[1], sys.argv[2]
 text = open(f"{root}/campaigns/qemu-bisect.toml").read()
@@ -32,7 +32,9 @@ monitor = text.index("[monitor]", cut)
 stress = ('[[stress]]\nname = "lkdtm-builtin"\ncommands = ["mount -t debugfs none /sys/kernel/debug 2>/dev/null; '
           'echo WARNING_MESSAGE > /sys/kernel/debug/provoke-crash/DIRECT; sleep 4"]\nduration_s = 12\n\n')
 text = text[:cut] + stress + text[monitor:].replace("[monitor]\n", '[monitor]\nsuppress = ["^WARNING in lkdtm_WARNING_MESSAGE$"]\n')
-for a, b in [('id = "qemu-bisect"', f'id = "{cid}"'), ('mode = "sequential"', 'mode = "binary"'), ("baseline = true", "baseline = false"),
+fragment = f"{sys.argv[3]}/kernel.fragment"  # lkdtm built in: a typed y would not stick against the fragment's m
+open(fragment, "w").write(open(f"{root}/targets/qemu-arm64/kernel.fragment").read().replace("CONFIG_LKDTM=m", "CONFIG_LKDTM=y"))
+for a, b in [('id = "qemu-bisect"', f'id = "{cid}"'), ('"../targets/qemu-arm64/kernel.fragment"', f'"{fragment}"'), ('mode = "sequential"', 'mode = "binary"'), ("baseline = true", "baseline = false"),
              ('name = "LKDTM"\nvalue = "m"', 'name = "LKDTM"\nvalue = "y"'), ('"../targets/', f'"{root}/targets/'), ('"../tests/', f'"{root}/tests/')]:
     text = text.replace(a, b)
 print(text)

@@ -4,7 +4,6 @@ using KernelSoak.Build.Plans;
 using KernelSoak.Campaigns;
 using KernelSoak.Kernel;
 using KernelSoak.Series;
-using KernelSoak.Soak;
 
 namespace KernelSoak.Build.Tasks;
 

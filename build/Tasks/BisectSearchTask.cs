@@ -1,8 +1,5 @@
 using Cake.Frosting;
-using KernelSoak.Frosting;
 using KernelSoak.Build.Plans;
-using KernelSoak.Campaigns;
-using KernelSoak.Kernel;
 using KernelSoak.Series;
 using KernelSoak.Soak;
 

@@ -1,10 +1,7 @@
 using Cake.Frosting;
-using KernelSoak.Frosting;
 using KernelSoak.Build.Plans;
 using KernelSoak.Campaigns;
-using KernelSoak.Kernel;
-using KernelSoak.Series;
-using KernelSoak.Soak;
+using KernelSoak.Frosting;
 
 namespace KernelSoak.Build.Tasks;
 

@@ -26,7 +26,10 @@ public partial class KaryBisectTests
         _lava = await LocalLava.StartAsync();
         _artifacts = Directory.CreateTempSubdirectory("ks-lava-kary-").FullName;
         _campaign = Path.Combine(_artifacts, $"{Id}.toml");
-        File.WriteAllText(_campaign, Campaign(File.ReadAllText(Path.Combine(LocalLava.RepoRoot(), "campaigns", "qemu-bisect.toml")), Id));
+        // lkdtm built in: the board's fragment says m, and a typed option of y would not stick against it.
+        var fragment = Path.Combine(_artifacts, "kernel.fragment");
+        File.WriteAllText(fragment, File.ReadAllText(Path.Combine(LocalLava.RepoRoot(), "targets", "qemu-arm64", "kernel.fragment")).Replace("CONFIG_LKDTM=m", "CONFIG_LKDTM=y", StringComparison.Ordinal));
+        File.WriteAllText(_campaign, Campaign(File.ReadAllText(Path.Combine(LocalLava.RepoRoot(), "campaigns", "qemu-bisect.toml")), Id, fragment));
     }
 
     [OneTimeTearDown]
@@ -37,7 +40,7 @@ public partial class KaryBisectTests
     }
 
     /// <summary>qemu-bisect in binary mode over 0001–0002, lkdtm built in, its WARNING (every kernel's) suppressed by title instead of a baseline probe.</summary>
-    public static string Campaign(string text, string id)
+    public static string Campaign(string text, string id, string fragment)
     {
         var root = LocalLava.RepoRoot();
         var cut = text.IndexOf("[[series.patches]]\nid = \"0003\"", StringComparison.Ordinal);
@@ -49,6 +52,7 @@ public partial class KaryBisectTests
             .Replace("mode = \"sequential\"", "mode = \"binary\"", StringComparison.Ordinal)
             .Replace("baseline = true", "baseline = false", StringComparison.Ordinal)
             .Replace("name = \"LKDTM\"\nvalue = \"m\"", "name = \"LKDTM\"\nvalue = \"y\"", StringComparison.Ordinal)
+            .Replace("\"../targets/qemu-arm64/kernel.fragment\"", $"\"{fragment}\"", StringComparison.Ordinal)
             .Replace("\"../targets/", $"\"{root}/targets/", StringComparison.Ordinal)
             .Replace("\"../tests/", $"\"{root}/tests/", StringComparison.Ordinal);
     }
