@@ -8,35 +8,19 @@ namespace KernelSoak.Lava.Tests;
 /// A binary search over qemu-bisect's 0001 (clean) and 0002 (a use-after-free) on the local LAVA's two qemu
 /// devices: the bad end first (one job), then a round of two jobs at 0001 (the cut and its second attempt),
 /// which LAVA runs side by side on the two devices. lkdtm is built in (the built modules do not reach LAVA's
-/// root disk), its trigger reached through debugfs. Ignored like <see cref="LavaBoardTests"/>.
+/// root disk), its trigger reached through debugfs.
 /// </summary>
 [TestFixture, NonParallelizable]
-public partial class KaryBisectTests
+public partial class KaryBisectTests : LavaCampaignFixture
 {
-    private LocalLava _lava = null!;
-    private string _artifacts = "";
-    private string _campaign = "";
-    private const string Id = "lava-kary";
+    protected override string Id => "lava-kary";
 
-    [OneTimeSetUp]
-    public async Task Start()
+    /// <summary>lkdtm built in: the board's fragment says m, and a typed option of y would not stick against it.</summary>
+    protected override string Campaign(string text, string artifacts)
     {
-        if (!File.Exists("/usr/src/linux-source-6.1.tar.xz")) Assert.Ignore("no /usr/src/linux-source-6.1.tar.xz: apt-get install linux-source-6.1 (the campaign's kernel tree)");
-        if (!File.Exists("/usr/bin/aarch64-linux-gnu-gcc")) Assert.Ignore("no aarch64-linux-gnu-gcc: apt-get install gcc-aarch64-linux-gnu");
-        _lava = await LocalLava.StartAsync();
-        _artifacts = Directory.CreateTempSubdirectory("ks-lava-kary-").FullName;
-        _campaign = Path.Combine(_artifacts, $"{Id}.toml");
-        // lkdtm built in: the board's fragment says m, and a typed option of y would not stick against it.
-        var fragment = Path.Combine(_artifacts, "kernel.fragment");
+        var fragment = Path.Combine(artifacts, "kernel.fragment");
         File.WriteAllText(fragment, File.ReadAllText(Path.Combine(LocalLava.RepoRoot(), "targets", "qemu-arm64", "kernel.fragment")).Replace("CONFIG_LKDTM=m", "CONFIG_LKDTM=y", StringComparison.Ordinal));
-        File.WriteAllText(_campaign, Campaign(File.ReadAllText(Path.Combine(LocalLava.RepoRoot(), "campaigns", "qemu-bisect.toml")), Id, fragment));
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        if (_lava is not null) await _lava.DisposeAsync();
-        if (_artifacts.Length > 0) Directory.Delete(_artifacts, recursive: true);
+        return Campaign(text, Id, fragment);
     }
 
     /// <summary>qemu-bisect in binary mode over 0001–0002, lkdtm built in, its WARNING (every kernel's) suppressed by title instead of a baseline probe.</summary>
@@ -60,7 +44,7 @@ public partial class KaryBisectTests
     [Test]
     public async Task Two_devices_run_a_round_of_two_jobs_at_once_and_the_search_finds_0002()
     {
-        var (exit, output) = LavaHost.Run(_lava, _campaign, _artifacts, "Bisect", killWhenSubmitted: false, "--lava-boards=2");
+        var (exit, output) = Host("Bisect", killWhenSubmitted: false, "--lava-boards=2");
         Assert.That(exit, Is.Zero, LavaHost.Tail(output));
         Assert.That(output, Does.Contain("binary search on LAVA: 2 qemu device(s) take jobs"));
         Assert.That(output, Does.Contain("first bad patch 0002, 0001 clean"), LavaHost.Tail(output));
@@ -71,7 +55,7 @@ public partial class KaryBisectTests
         Assert.That(first.Device, Is.Not.EqualTo(second.Device), "one job on each device");
         Assert.That(first.Start < second.End && second.Start < first.End, Is.True,
             $"the round's jobs overlapped: {first.Device} {first.Start:T}–{first.End:T}, {second.Device} {second.Start:T}–{second.End:T}");
-        using var record = JsonDocument.Parse(File.ReadAllText(Path.Combine(_artifacts, Id, "bisect", "0001", "verdict.json")));
+        using var record = JsonDocument.Parse(File.ReadAllText(Path.Combine(Artifacts, Id, "bisect", "0001", "verdict.json")));
         Assert.That(record.RootElement.GetProperty("probes").GetArrayLength(), Is.GreaterThanOrEqualTo(2), "both probes in 0001's record");
         Assert.That(record.RootElement.GetProperty("verdict").GetString(), Is.EqualTo("clean"));
     }
