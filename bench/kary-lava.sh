@@ -3,7 +3,8 @@
 # one device ([Lava] Boards = 1) and with two, one after the other in one run: wall time, rounds, LAVA jobs,
 # the time spent building and the answer. The series is qemu-bisect's 0001 (clean) and 0002 (a use-after-free),
 # lkdtm built in, as in tests/KernelSoak.Lava.Tests (KaryBisectTests). Runs as root (LAVA's daemons); wrap it in
-# flock /tmp/ks-heavy.lock. Needs `dotnet build KernelSoak.slnx -c Release` first. Stops LAVA at the end
+# `flock -o /tmp/ks-heavy.lock` (-o: the daemons it starts must not inherit the lock and hold it after it ends).
+# Needs `dotnet build KernelSoak.slnx -c Release` first. Stops LAVA at the end (and PostgreSQL when it started it)
 # unless KEEP_LAVA=1.
 # Usage: bench/kary-lava.sh [boards...]   (default: 1 2)
 set -euo pipefail
@@ -13,7 +14,16 @@ HOST=$ROOT/build/bin/Release/net10.0/KernelSoak.Build.dll
 BOARDS=("$@"); [ ${#BOARDS[@]} -gt 0 ] || BOARDS=(1 2)
 for k in "${BOARDS[@]}"; do [[ $k =~ ^[1-9][0-9]?$ ]] || { echo "kary-lava.sh: boards '$k' is not 1..99" >&2; exit 1; }; done
 work=$(mktemp -d /tmp/ks-kary-bench.XXXXXX)
-stop() { rm -rf "$work"; [ "${KEEP_LAVA:-0}" = 1 ] || scripts/lava-local.sh --stop >/dev/null 2>&1 || true; }
+PG=$(pg_lsclusters -h 2>/dev/null | awk 'NR==1 {print $1" "$2}')
+# shellcheck disable=SC2086
+pg_was_up=$( [ -n "$PG" ] && pg_ctlcluster $PG status >/dev/null 2>&1 && echo 1 || echo 0)
+stop() {
+  rm -rf "$work"
+  [ "${KEEP_LAVA:-0}" = 1 ] && return
+  scripts/lava-local.sh --stop >/dev/null 2>&1 || true
+  # shellcheck disable=SC2086
+  [ "$pg_was_up" = 1 ] || [ -z "$PG" ] || pg_ctlcluster $PG stop || true
+}
 trap stop EXIT
 
 scripts/lava-local.sh
