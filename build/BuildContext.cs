@@ -79,7 +79,7 @@ public sealed class BuildContext : FrostingContext
     {
         if (_consoleOpened) return _console;
         _console = await Boards.Consoles.ConsoleFactory.OpenAsync(Settings.Console, Path.Combine(ArtifactsDir, "console", "console.log"),
-            Settings.Board.Kind == BoardKind.Qemu ? Tasks.EmulatedBoard.For(this).Console : null, ct);
+            Site.Emulated?.Console, ct);
         _consoleOpened = true;
         if (_console is not null && Settings.Console.Kind != ConsoleKind.Qemu) Output.Info($"console: {_console.Description}, captured to {_console.CapturePath}");
         return _console;
@@ -149,22 +149,13 @@ public sealed class BuildContext : FrostingContext
 
     public Task RunStepsAsync(IEnumerable<Step> steps) => Steps.RunAsync(steps, Cancellation);
 
+    /// <summary>Where the board is: the emulated one ([Board] Kind = qemu) or one reached as the settings say.</summary>
+    public Boards.BoardSite Site => new(Settings.Board, BoardDir, Path.Combine(Root, "targets", "qemu-arm64"), Board.IdentityFile,
+        System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), System.Environment.GetEnvironmentVariable);
+
     /// <summary>The board's SSH endpoint: the emulated board's own files, or the settings for a real one.</summary>
-    public Remote.SshEndpoint BoardEndpoint => Settings.Board.Kind == BoardKind.Qemu
-        ? Tasks.EmulatedBoard.For(this).Endpoint
-        : new Remote.SshEndpoint(Settings.Board.Host, Settings.Board.Port, Settings.Board.User, Board.IdentityFile)
-        {
-            PinnedHostKey = Settings.Board.HostKey,
-            KnownHostsFile = Settings.Board.KnownHosts.Length > 0 ? Settings.Board.KnownHosts
-                : Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".ssh", "known_hosts"),
-            TrustOnFirstUse = Settings.Board.TrustOnFirstUse,
-            AgentSocket = !Settings.Board.Agent ? null
-                : Settings.Board.AgentSocket.Length > 0 ? Settings.Board.AgentSocket : System.Environment.GetEnvironmentVariable("SSH_AUTH_SOCK") ?? "",
-            ConnectTimeout = TimeSpan.FromSeconds(Settings.Board.ConnectTimeoutSeconds),
-            KeepAlive = TimeSpan.FromSeconds(Settings.Board.KeepAliveSeconds),
-            DeadPeerAfter = TimeSpan.FromSeconds(Settings.Board.DeadPeerSeconds),
-            Sudo = Settings.Board.Sudo,
-        };
+    /// <summary>The board's SSH endpoint; every command run through it is in run.log (on the console with -v).</summary>
+    public Remote.SshEndpoint BoardEndpoint => Site.Endpoint with { OnCommand = line => Output.Detail($"$ {line}") };
 
     /// <summary>
     /// A new SSH connection to the board. When the previous run issued a reboot and died before seeing the
@@ -174,9 +165,9 @@ public sealed class BuildContext : FrostingContext
     public async Task<Remote.SshTarget> ConnectBoardAsync()
     {
         LeaseBoard();
-        if (RebootInterrupted() is not { } note)
+        if (new Soak.BootRecords(Journal).Interrupted() is not { } reboot)
             return await Remote.SshTarget.ConnectAsync(BoardEndpoint); // a wrong address fails at once, with what to check
-        Output.Info($"the previous run rebooted the board in {note.Step} and stopped: waiting up to {Campaign.Boot.TimeoutS} s for its new boot");
+        Output.Info($"the previous run rebooted the board in {reboot.Step} and stopped: waiting up to {Campaign.Boot.TimeoutS} s for its new boot");
         var deadline = System.Diagnostics.Stopwatch.StartNew();
         var limit = TimeSpan.FromSeconds(Campaign.Boot.TimeoutS);
         System.Diagnostics.Stopwatch? sameBoot = null;
@@ -187,7 +178,7 @@ public sealed class BuildContext : FrostingContext
             {
                 var bootId = (await ssh.ReadAsync("cat /proc/sys/kernel/random/boot_id", TimeSpan.FromSeconds(10))).Trim();
                 sameBoot ??= System.Diagnostics.Stopwatch.StartNew();
-                if (bootId != note.Outputs?.GetValueOrDefault("boot_id") || sameBoot.Elapsed > TimeSpan.FromSeconds(20)) return ssh;
+                if (Soak.BootPolicy.NewBootOrNeverRebooted(reboot, bootId, sameBoot.Elapsed)) return ssh;
             }
             catch (Exception e) when (e is Renci.SshNet.Common.SshException or System.Net.Sockets.SocketException or InvalidOperationException or TimeoutException)
             {
@@ -204,7 +195,7 @@ public sealed class BuildContext : FrostingContext
     /// A session some step opened anyway (BoardUp, the wait after a reboot) becomes the run's shared one —
     /// not while a reboot a killed run issued is pending: the first connect must wait for that boot.
     /// </summary>
-    public bool CanShareBoardSession => RebootInterrupted() is null;
+    public bool CanShareBoardSession => new Soak.BootRecords(Journal).Interrupted() is null;
 
     public void AdoptBoardSession(Remote.SshTarget session)
     {
@@ -254,11 +245,6 @@ public sealed class BuildContext : FrostingContext
         Output.Info("the campaign's tree holds patches: nothing for the base chain to do; each Bisect probe builds and installs its own kernel");
         return Task.CompletedTask;
     }
-
-    /// <summary>The step whose "reboot issued" was the journal's last word about it (the run died after issuing it), if any.</summary>
-    private KernelSoak.Journal.JournalEntry? RebootInterrupted() =>
-        Journal.LastNote(NoteKind.RebootIssued) is { } note && Journal.WasInterrupted(note.Step)
-            ? note : null;
 
     /// <summary>A failure of Stress kept for Harvest to rethrow once it has collected everything.</summary>
     public Exception? PendingFailure { get; set; }

@@ -7,6 +7,7 @@ using KernelSoak.Journal;
 using KernelSoak.Kernel;
 using KernelSoak.Remote;
 using KernelSoak.Settings;
+using KernelSoak.Soak;
 using KernelSoak.Steps;
 using KernelSoak.Frosting;
 
@@ -61,61 +62,40 @@ public static class BootPlan
 
     private static async Task<StepResult> NoBootVerdictAsync(BuildContext c, string prefix, string release, string why, CancellationToken ct)
     {
-        var dir = StressPlan.ProbeDir(c, prefix);
-        Directory.CreateDirectory(dir);
-        var outcome = new Soak.ProbeOutcome(Soak.Verdicts.NoBoot, [], [], [], [], why, 0);
-        await File.WriteAllTextAsync(Path.Combine(dir, "probe.json"), System.Text.Json.JsonSerializer.Serialize(outcome, StressPlan.Json), ct);
-        return StepResult.Ok(new Dictionary<string, string> { ["verdict"] = Soak.Verdicts.NoBoot, ["release"] = release });
+        await new ProbeFiles(StressPlan.ProbeDir(c, prefix)).WriteWindowAsync(ProbeOutcome.NoBoot(why), ct);
+        return StepResult.Ok(BootRecords.NoBoot(release));
     }
-
-    /// <summary>The Image sha256 of the verified boot with this boot id (any probe's), if the journal has one.</summary>
-    private static string? BootedImage(BuildContext c, string bootId) =>
-        c.Journal.Entries.LastOrDefault(e => e.Event == JournalEvent.End && e.Outcome == Outcomes.Ok && e.Step.EndsWith("/boot", StringComparison.Ordinal)
-            && e.Outputs?.GetValueOrDefault("boot_id") == bootId)?.Outputs?.GetValueOrDefault("image");
-
-    /// <summary>True when this probe's boot step recorded no-boot: there is no kernel to stress.</summary>
-    public static bool DidNotBoot(BuildContext c, string prefix) =>
-        c.Journal.LastEnd($"{prefix}/boot")?.Outputs?.GetValueOrDefault("verdict") == Soak.Verdicts.NoBoot;
 
     private static async Task<StepResult> BootAsync(BuildContext c, string prefix, string step, string release, string imageSha, CancellationToken ct)
     {
         var ssh = await c.BoardAsync();
         var (running, bootId) = await ssh.IdentityAsync(ct);
-        var issued = c.Journal.LastNote(NoteKind.RebootIssued, step);
-        // The board already runs this build, booted after this step's own reboot (e.g. the host was killed
-        // while waiting): a second reboot would only cost time.
-        if (issued?.Outputs?.GetValueOrDefault("image") == imageSha && running == release && bootId != issued.Outputs?.GetValueOrDefault("boot_id"))
+        var records = new BootRecords(c.Journal);
+        switch (BootPolicy.Start(new(release, imageSha, running, bootId), records.LastReboot(step), records.VerifiedImage(bootId), c.Campaign.Install.AllowModuleReload))
         {
-            c.Output.Info($"the board already runs {release}, booted after this step's reboot: no second reboot");
-            var verified = await VerifyAsync(c, ssh, release, bootId, imageSha, ct);
-            await DefaultFlip.RestoreAsync(c, "the test kernel is verified", ct);
-            return verified;
-        }
-        if (c.Campaign.Install.AllowModuleReload && running == release && BootedImage(c, bootId) == imageSha)
-        {
-            // This very Image has been running since a verified boot: only modules can differ.
-            var changed = (c.Journal.LastEndWhere(id => id.EndsWith("install/modules", StringComparison.Ordinal))?.Outputs?.GetValueOrDefault("changed_modules") ?? "")
-                .Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            var installer = new Deploy.KernelInstaller(ssh, InstallPlan.Layout(c), c.Output.Info);
-            if (await installer.ReloadModulesAsync(release, changed, ct))
-            {
-                var verified = await VerifyAsync(c, ssh, release, bootId, imageSha, ct);
-                return StepResult.Ok(new Dictionary<string, string>(verified.Outputs) { ["reloaded"] = string.Join(' ', changed) });
-            }
+            case BootStart.AlreadyBooted:
+                c.Output.Info($"the board already runs {release}, booted after this step's reboot: no second reboot");
+                return await VerifyAndRestoreAsync(c, ssh, release, bootId, imageSha, ct);
+            case BootStart.ReloadModules:
+                var changed = records.ChangedModules();
+                var installer = new Deploy.KernelInstaller(ssh, InstallPlan.Layout(c), c.Output.Info);
+                if (await installer.ReloadModulesAsync(release, changed, ct))
+                    return StepResult.Ok(BootRecords.WithReloaded((await VerifyAsync(c, ssh, release, bootId, imageSha, ct)).Outputs, changed));
+                break; // modules that would not reload: boot the build instead
         }
         var install = c.Campaign.Install;
         if (install.BootSelection == BootSelection.FlipDefault) await DefaultFlip.FlipAsync(c, step, ct);
         var console = await c.ConsoleAsync(ct);
         var (strategy, system) = BootStrategyFor(c, console);
         var timeout = TimeSpan.FromSeconds(c.Campaign.Boot.TimeoutS);
-        var request = new BootRequest(release, install.Label, install.DefaultLabel, Selection.For(install.BootSelection),
+        var request = new BootRequest(release, install.Label, install.DefaultLabel, BootPolicy.LabelSelectionOf(install.BootSelection),
             DefaultIsTestLabel: DefaultFlip.Pending(c) is not null, bootId, timeout, c.Campaign.Boot.PowerCycles)
         {
             PanicReboots = KernelCommandLine.PanicReboots(string.Join(' ', install.AppendExtra)),
             MenuTimeout = timeout,
             Kexec = install.BootSelection == BootSelection.Kexec ? await KexecRequestAsync(c, ssh, ct) : null,
         };
-        c.Journal.Note(step, NoteKind.RebootIssued, new Dictionary<string, string> { ["boot_id"] = bootId, ["image"] = imageSha });
+        records.NoteReboot(step, bootId, imageSha);
         var offset = console?.Length ?? 0;
         c.Output.Info($"reboot issued (boot id was {bootId})");
         BootOutcome outcome;
@@ -128,15 +108,13 @@ public static class BootPlan
             if (system.Answered is { } up) c.AdoptBoardSession(up); // the run's session from here on: no second handshake
             if (console is not null) KeepConsole(c, prefix, console, offset);
         }
-        switch (outcome.Final)
+        var end = BootPolicy.End(outcome, install.BootSelection);
+        switch (end)
         {
-            case BootState.Shell:
-                var verified = await VerifyAsync(c, await c.BoardAsync(), release, outcome.System!.BootId, imageSha, ct);
-                await DefaultFlip.RestoreAsync(c, "the test kernel is verified", ct);
-                return verified;
-            case BootState.NoBoot:
-                if (install.BootSelection == BootSelection.Manual && outcome.Cause == NoBootCause.WrongKernel)
-                    await AskWhyAsync(c, outcome.System!.Release, release, ct);
+            case BootEnd.Verify:
+                return await VerifyAndRestoreAsync(c, await c.BoardAsync(), release, outcome.System!.BootId, imageSha, ct);
+            case BootEnd.AskPersonThenNoBoot or BootEnd.NoBoot:
+                if (end == BootEnd.AskPersonThenNoBoot) await AskWhyAsync(c, outcome.System!.Release, release, ct);
                 c.Output.Warn($"NO-BOOT: {outcome.Detail}{(console is null ? "" : $" (console: {outcome.ConsoleTail})")}");
                 c.Output.Info($"the board is back on {outcome.System!.Release} ({(outcome.System.Release == release ? "the test kernel, rejected above" : $"label {install.DefaultLabel}")})");
                 await DefaultFlip.RestoreAsync(c, "the test kernel did not boot", ct);
@@ -204,19 +182,26 @@ public static class BootPlan
         await UBootMenu.ChooseAsync(console, offset, flip.Previous, TimeSpan.FromSeconds(c.Campaign.Boot.TimeoutS), c.Output.Info);
     }
 
+    private static async Task<StepResult> VerifyAndRestoreAsync(BuildContext c, SshTarget ssh, string release, string bootId, string imageSha, CancellationToken ct)
+    {
+        var verified = await VerifyAsync(c, ssh, release, bootId, imageSha, ct);
+        await DefaultFlip.RestoreAsync(c, "the test kernel is verified", ct);
+        return verified;
+    }
+
     private static async Task<StepResult> VerifyAsync(BuildContext c, SshTarget ssh, string release, string bootId, string imageSha, CancellationToken ct)
     {
         var smoke = c.Campaign.Boot.Smoke;
         var check = await ssh.RunAsync(BootCheck.Command(smoke), TimeSpan.FromSeconds(60 * (smoke.Count + 1)), ct);
         var (configText, results) = BootCheck.Parse(check.Output, smoke);
         var config = Kernel.Kconfig.DotConfig.Parse(configText);
-        var missing = c.Campaign.Config.Where(o => !o.Optional && o.Value != "undef" && config.Values.Count > 0 && config[o.Name] != o.Value).Select(o => $"{o.Name}={o.Value} (running: {config[o.Name]})").ToList();
+        var missing = Kernel.Kconfig.RunningConfig.Missing(c.Campaign.Config, config);
         if (missing.Count > 0)
             throw new NoBootException($"{release} is running but lacks requested options: {string.Join(", ", missing)} — a different build with the same release?");
         if (results.FirstOrDefault(r => !r.Passed) is { } failed)
             throw new InvalidOperationException($"smoke test '{failed.Command}' failed on {release} (exit {failed.ExitCode}): {failed.Output.Trim()}");
         c.Output.Info($"running {release}, boot id {bootId}{(config.Values.Count > 0 ? ", config verified" : "")}, {c.Campaign.Boot.Smoke.Count} smoke test(s) passed");
-        return StepResult.Ok(new Dictionary<string, string> { ["release"] = release, ["boot_id"] = bootId, ["image"] = imageSha });
+        return StepResult.Ok(BootRecords.Verified(release, bootId, imageSha));
     }
 }
 

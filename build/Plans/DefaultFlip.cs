@@ -25,9 +25,4 @@ public static class DefaultFlip
         if (Pending(c) is null) return; // no SSH session for nothing
         await (await JournalAsync(c)).RestoreAsync(why, ct);
     }
-
-    /// <summary>What a person at a board that keeps booting the flipped default must do.</summary>
-    public static string Instruction(BuildContext c) => Pending(c) is { } p
-        ? $"the board's default is still the test label {c.Campaign.Install.Label}: at U-Boot's menu choose {p.MenuNumber} ({p.Previous}), then re-run — the next run restores the default"
-        : $"at U-Boot's menu choose '{c.Campaign.Install.DefaultLabel}' (the default label), then re-run";
 }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using KernelSoak.Reports;
 using KernelSoak.Soak;
 using KernelSoak.Steps;
 
@@ -20,32 +18,14 @@ public static class HarvestPlan
             async ct =>
             {
                 var files = await Harvester.HarvestAsync(await c.BoardAsync(), dir, ct);
-                var probePath = Path.Combine(dir, "probe.json");
-                var probe = File.Exists(probePath) ? JsonSerializer.Deserialize<ProbeOutcome>(await File.ReadAllTextAsync(probePath, ct), StressPlan.Json) : null;
-                var known = probe?.Reports.Concat(probe.PreExisting).Concat(probe.Suppressed).Select(r => r.Title).ToHashSet() ?? [];
-                var book = new ReportBook(c.Campaign.Monitor.Suppress);
-                foreach (var record in files.Where(f => f.RemotePath.Contains("pstore", StringComparison.Ordinal)))
-                    foreach (var report in ReportClassifier.Classify(File.ReadLines(record.LocalPath), "pstore"))
-                        book.Add(report);
-                var fromPstore = book.Reports.Where(e => !known.Contains(e.First.Title))
-                    .Select(e => new ReportSummary(e.First.ClassName, e.First.Title, e.First.GuiltyFunction, "pstore", e.Count, e.First.FirstLine, e.First.Text)).ToList();
+                var probe = new ProbeFiles(dir);
+                var (final, fromPstore) = HarvestVerdict.Combine(probe.Window(), HarvestVerdict.PstoreBook(files, c.Campaign.Monitor.Suppress));
                 foreach (var r in fromPstore) c.Output.Info($"REPORT (pstore) {r.Class}: {r.Title}");
-                // A report pstore also holds keeps its first text but names pstore among the channels that caught it.
-                var inPstore = book.Reports.Select(e => e.First.Title).ToHashSet();
-                var reports = (probe?.Reports ?? []).Select(r => inPstore.Contains(r.Title) && !r.Source.Contains("pstore", StringComparison.Ordinal) ? r with { Source = r.Source + ",pstore" } : r)
-                    .Concat(fromPstore).ToList();
-                // A boot panic in pstore explains a no-boot; it does not turn it into a report.
-                var verdict = probe?.Verdict == Verdicts.NoBoot ? Verdicts.NoBoot : reports.Count > 0 ? Verdicts.Report : probe?.Verdict ?? Verdicts.Clean;
-                var final = (probe ?? new ProbeOutcome(verdict, [], [], [], [], null, 0)) with { Verdict = verdict, Reports = reports };
-                await File.WriteAllTextAsync(Path.Combine(dir, "verdict.json"), JsonSerializer.Serialize(final, StressPlan.Json), ct);
-                c.Output.Info($"harvested {files.Count} file(s) into {dir} ({files.Count(f => f.Erased)} pstore record(s) erased after verification); verdict {verdict}");
-                return StepResult.Ok(new Dictionary<string, string> { ["verdict"] = verdict, ["dir"] = dir });
+                await probe.WriteVerdictAsync(final, ct);
+                c.Output.Info($"harvested {files.Count} file(s) into {dir} ({files.Count(f => f.Erased)} pstore record(s) erased after verification); verdict {final.Verdict}");
+                return StepResult.Ok(probe.VerdictOutputs(final.Verdict));
             }) { AlwaysRun = everyRun };
     }
 
-    public static ProbeOutcome? Verdict(BuildContext c, string prefix)
-    {
-        var path = Path.Combine(StressPlan.ProbeDir(c, prefix), "verdict.json");
-        return File.Exists(path) ? JsonSerializer.Deserialize<ProbeOutcome>(File.ReadAllText(path), StressPlan.Json) : null;
-    }
+    public static ProbeOutcome? Verdict(BuildContext c, string prefix) => new ProbeFiles(StressPlan.ProbeDir(c, prefix)).Verdict();
 }

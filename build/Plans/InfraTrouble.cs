@@ -1,22 +1,20 @@
 using KernelSoak.Boards.Switches;
 using KernelSoak.Remote;
+using KernelSoak.Steps;
 
 namespace KernelSoak.Build.Plans;
 
 /// <summary>
-/// Trouble of the test setup, not of the kernel under test: the board's SSH lost outside a stress window
-/// (inside one, silence is a wedge verdict), a power switch that failed, a full disk on the host. Such a
-/// probe is retried and never becomes a patch's verdict.
+/// This tool's setup failures for <see cref="InfraTroubleRule"/>: the board's SSH lost outside a stress window
+/// (inside one, silence is a wedge verdict), a power switch that failed, a LAVA lab's own trouble.
 /// </summary>
 public static class InfraTrouble
 {
-    public static bool Is(Exception e) => e switch
-    {
-        BoardUnreachableException or BoardLinkLostException or PeerFrozenException or PowerSwitchException => true,
-        Lava.Farm.LavaInfraException => true,
-        Renci.SshNet.Common.SshConnectionException or System.Net.Sockets.SocketException => true,
-        IOException io when io.Message.Contains("No space left on device", StringComparison.Ordinal) => true,
-        AggregateException all => all.InnerExceptions.Any(Is),
-        _ => e.InnerException is { } inner && Is(inner),
-    };
+    private static readonly InfraTroubleRule Rule = new(
+    [
+        typeof(BoardUnreachableException), typeof(BoardLinkLostException), typeof(PeerFrozenException), typeof(PowerSwitchException),
+        typeof(Lava.Farm.LavaInfraException), typeof(Renci.SshNet.Common.SshConnectionException), typeof(System.Net.Sockets.SocketException),
+    ]);
+
+    public static bool Is(Exception e) => Rule.Is(e);
 }

@@ -19,7 +19,7 @@ public static class InstallPlan
             Dtb = i.Dtb,
             DtbName = i.DtbName,
             InitramfsName = i.InitramfsName,
-            InitramfsCommand = InitramfsCommand(i.Initramfs, i.BootDir),
+            InitramfsCommand = InitramfsTools.Command(i.Initramfs, i.BootDir),
         };
     }
 
@@ -37,30 +37,8 @@ public static class InstallPlan
         return result;
     }
 
-    /// <summary>Each tool's way of making one release's image at a given path ({release}, {initrd}).</summary>
-    public static string InitramfsCommand(InitramfsTool tool, string bootDir) => tool switch
-    {
-        InitramfsTool.Mkinitcpio => "mkinitcpio -k {release} -g {initrd}",
-        InitramfsTool.Dracut => "dracut --force --kver {release} {initrd}",
-        InitramfsTool.UpdateInitramfs => $"update-initramfs -c -k {{release}} -b {CommandLine.Quote(bootDir)}",
-        _ => "",
-    };
-
     /// <summary>A stand-in release for showing paths before the real one is known.</summary>
     private const string ShownRelease = "0.0.0-kernelsoak-shown";
-
-    /// <summary>Whether U-Boot, reading this extlinux.conf, finds the label booting that image.</summary>
-    public static bool BootsImage(string extlinux, string label, string kernel)
-    {
-        try
-        {
-            return Boot.ExtlinuxConfig.Parse(extlinux).Labels.Any(l => l.Name == label && l.Kernel == kernel);
-        }
-        catch (Boot.ExtlinuxException)
-        {
-            return false;
-        }
-    }
 
     public static IEnumerable<Step> Steps(BuildContext c, string prefix = "install")
     {
@@ -132,7 +110,7 @@ public static class InstallPlan
                 var ssh = await c.BoardAsync();
                 var files = new[] { image, layout.DtbPath(release), layout.InitrdPath(release) }.OfType<string>().Select(f => $"test -s {q(f)} && ");
                 var check = await ssh.RunAsync($"{string.Concat(files)}test -f {q(modulesDir + "/modules.dep")} && cat {q(i.Extlinux)}", TimeSpan.FromSeconds(30), ct);
-                if (check.Succeeded && BootsImage(check.Output, i.Label, layout.BootRelative(image))) return StepResult.Ok();
+                if (check.Succeeded && Boot.ExtlinuxQueries.BootsImage(check.Output, i.Label, layout.BootRelative(image))) return StepResult.Ok();
                 c.Output.Warn("the board no longer holds what the journal recorded: installing again");
                 var installer = await Installer();
                 await installer.SyncModulesAsync(Manifest(), ct);

@@ -95,7 +95,7 @@ public static class KernelPlan
         requested.AddRange(RequestedOption.FromCampaign(c.Campaign.Config));
         if (c.Campaign.Kernel.Localversion.Length > 0 && requested.All(r => r.Symbol != "LOCALVERSION"))
             requested.Add(new RequestedOption("LOCALVERSION", c.Campaign.Kernel.Localversion, "campaign"));
-        var srcArch = c.Campaign.Kernel.Arch is "x86_64" or "i386" ? "x86" : c.Campaign.Kernel.Arch;
+        var srcArch = KernelArch.SourceDir(c.Campaign.Kernel.Arch);
         var checks = configurator.Verify(requested, srcArch);
         var dropped = checks.Where(x => !x.Stuck).ToList();
         foreach (var d in dropped) c.Output.Warn(d.ToString());

@@ -25,7 +25,7 @@ public static partial class PreflightPlan
         [b.Ssh(FactsCommand(c))], ct => RunAsync(c, ct)) { AlwaysRun = true };
     }
 
-    private static List<string> Tools(BuildContext c) => new[] { "depmod", InitramfsTool(c) }.Where(t => t.Length > 0).ToList();
+    private static List<string> Tools(BuildContext c) => new[] { "depmod", InitramfsTools.Program(c.Campaign.Install.Initramfs) }.Where(t => t.Length > 0).ToList();
 
     /// <summary>
     /// Every fact in one round trip, the same command in the dry run and the run: each remote command
@@ -60,14 +60,14 @@ public static partial class PreflightPlan
         var facts = Sections(await ssh.ReadAsync(FactsCommand(c), TimeSpan.FromSeconds(60), ct));
 
         var id = facts["id"].Split('\n');
-        var wantArch = c.Campaign.Kernel.Arch switch { "arm64" => "aarch64", "x86_64" or "x86" => "x86_64", var a => a };
+        var wantArch = KernelArch.UnameMachine(c.Campaign.Kernel.Arch);
         checks.Add(new("arch", id[0].Trim() == wantArch, $"board {id[0].Trim()}, campaign {c.Campaign.Kernel.Arch}; running {id[1].Trim()}"));
 
         if (facts["boot-dir"].Trim().Length == 0) checks.Add(new("boot-dir", false, $"{install.BootDir} is not a mounted, writable filesystem"));
         else
         {
             var free = RemoteFiles.ParseFreeBytes(facts["boot-dir"], install.BootDir);
-            var need = NeedBytes(c);
+            var need = InitramfsTools.BootSpaceNeeded(install, File.Exists(c.ManifestPath) ? BuildManifest.Load(c.ManifestPath) : null);
             checks.Add(new("boot-space", free >= need, $"{free / 1024 / 1024} MiB free, need {need / 1024 / 1024} MiB (Image + DTB + initramfs + 10 %, floor {install.MinFreeMb} MiB)"));
         }
 
@@ -85,7 +85,7 @@ public static partial class PreflightPlan
                 ? $"{config.Labels.Count} labels; default and fallbacks present"
                 : $"missing label(s) {string.Join(", ", missing)} (has {string.Join(", ", names)})"));
             defaultAppend = config.Labels.FirstOrDefault(l => l.Name == install.DefaultLabel)?.Append ?? "";
-            runningOtherLabel = LabelRunning(config, install.DefaultLabel, id[1].Trim());
+            runningOtherLabel = ExtlinuxQueries.LabelRunning(config, install.DefaultLabel, id[1].Trim());
             var (passed, detail) = DefaultFlipJournal.CheckDefault(config, install.DefaultLabel, DefaultFlipJournal.PendingIn(c.Journal));
             checks.Add(new("default", passed, detail));
             // The release is not known before ConfigureKernel; the names' shapes are what u-boot-update reads.
@@ -150,17 +150,6 @@ public static partial class PreflightPlan
         return sections;
     }
 
-    private static long NeedBytes(BuildContext c)
-    {
-        var floor = c.Campaign.Install.MinFreeMb * 1024L * 1024;
-        if (!File.Exists(c.ManifestPath)) return floor;
-        var m = BuildManifest.Load(c.ManifestPath);
-        // Only the campaign's DTB goes to the board, not every DTB the build made; an initramfs is guessed at half an Image.
-        var dtb = c.Campaign.Install.Dtb.Length == 0 ? 0 : m.Dtbs.Where(d => d.RelativePath.EndsWith(c.Campaign.Install.Dtb, StringComparison.Ordinal)).Sum(d => d.Size);
-        var bytes = m.Image.Size + dtb + (c.Campaign.Install.Initramfs == Campaigns.InitramfsTool.None ? 0 : m.Image.Size / 2);
-        return Math.Max(floor, bytes + bytes / 10);
-    }
-
     /// <summary>The seed's R8: the ramoops carve-out (kernel parameters or device tree) must not be RAM the kernel uses.</summary>
     private static Check RamoopsCheck(string cmdline, string deviceTree, string iomem)
     {
@@ -172,13 +161,6 @@ public static partial class PreflightPlan
     }
 
     /// <summary>The campaign's boot_selection must be one this board supports: one that cannot choose the test kernel, or that a dying test kernel would strand, is refused.</summary>
-    /// <summary>The label other than the default whose kernel file names the running release (an earlier probe's test kernel), if one does.</summary>
-    private static string? LabelRunning(ExtlinuxConfig config, string defaultLabel, string release)
-    {
-        bool Runs(ExtlinuxLabel l) => l.Kernel?.EndsWith(release, StringComparison.Ordinal) == true; // Image-{release}: "6.12.0" is not "6.12.0-kasan"
-        return config.Labels.Any(l => l.Name == defaultLabel && Runs(l)) ? null : config.Labels.FirstOrDefault(l => l.Name != defaultLabel && Runs(l))?.Name;
-    }
-
     private static Check SelectionCheck(BuildContext c, string probe, string defaultAppend, string? runningOtherLabel)
     {
         var install = c.Campaign.Install;
@@ -186,18 +168,9 @@ public static partial class PreflightPlan
         var testCommandLine = string.Join(' ', new[] { defaultAppend }.Concat(install.AppendExtra).Where(w => w.Length > 0));
         var board = SelectionPreflight.Parse(probe, hasConsole: c.Settings.Console.Kind != Settings.ConsoleKind.None,
             canPowerCycle: c.Settings.Power.Switch != Settings.PowerSwitchKind.None, testCommandLine) with { RunningOtherLabel = runningOtherLabel };
-        var wanted = Selection.For(install.BootSelection);
+        var wanted = Soak.BootPolicy.LabelSelectionOf(install.BootSelection);
         return board.Refusal(wanted) is { } refusal
             ? new("boot-selection", false, refusal)
             : new("boot-selection", true, $"{board.Verdict(wanted)}; supported here: {board.Supported}");
     }
-
-    private static string InitramfsTool(BuildContext c) => c.Campaign.Install.Initramfs switch
-    {
-        Campaigns.InitramfsTool.Mkinitcpio => "mkinitcpio",
-        Campaigns.InitramfsTool.Dracut => "dracut",
-        Campaigns.InitramfsTool.UpdateInitramfs => "update-initramfs",
-        _ => "",
-    };
-
 }

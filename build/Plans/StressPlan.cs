@@ -12,7 +12,7 @@ public sealed record ProbeWindow(double Seconds, Func<string, bool> StopOn);
 /// <summary>The stress window: the campaign's workloads under supervision while the monitor watches.</summary>
 public static class StressPlan
 {
-    public static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    public static JsonSerializerOptions Json => ProbeFiles.Json;
 
     public static string ProbeDir(BuildContext c, string prefix) => Path.Combine(c.ArtifactsDir, prefix.Replace('/', Path.DirectorySeparatorChar));
 
@@ -33,7 +33,7 @@ public static class StressPlan
                 [$"(waits for) touch {Path.Combine(c.ArtifactsDir, "confirm", manual.Name)}"],
                 async ct =>
                 {
-                    if (BootPlan.DidNotBoot(c, prefix)) return StepResult.Ok(note: "skipped: the test kernel did not boot");
+                    if (new BootRecords(c.Journal).DidNotBoot(prefix)) return StepResult.Ok(note: "skipped: the test kernel did not boot");
                     var confirm = Path.Combine(c.ArtifactsDir, "confirm", manual.Name);
                     c.Output.Warn($"MANUAL STEP: {manual.Instruction}. When done: touch {confirm}");
                     while (!File.Exists(confirm)) await Task.Delay(1000, ct);
@@ -44,15 +44,15 @@ public static class StressPlan
             [b.Ssh("cat /dev/kmsg"), .. commands.Select(x => b.Ssh($"while <window>; do {x.Command}; done")), b.Ssh("cat /proc/uptime   # heartbeat")],
             async ct =>
             {
-                if (BootPlan.DidNotBoot(c, prefix))
+                if (new BootRecords(c.Journal).DidNotBoot(prefix))
                 {
                     c.Output.Info("no stress window: the test kernel did not boot (verdict no-boot)");
-                    return StepResult.Ok(new Dictionary<string, string> { ["verdict"] = Verdicts.NoBoot, ["probe"] = Path.Combine(dir, "probe.json") });
+                    return StepResult.Ok(new ProbeFiles(dir).WindowOutputs(VerdictWords.Of(Verdict.NoBoot)));
                 }
                 var nc = c.Settings.Netconsole;
                 // Reloaded modules instead of a reboot: this boot's log already holds earlier probes' reports.
                 double? since = null;
-                if (c.Journal.LastEnd($"{prefix}/boot")?.Outputs?.ContainsKey("reloaded") == true)
+                if (new BootRecords(c.Journal).ReloadedModules(prefix))
                 {
                     var uptime = await (await c.BoardAsync()).CheckAsync("cat /proc/uptime", TimeSpan.FromSeconds(30), ct);
                     since = double.Parse(uptime.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
@@ -74,12 +74,11 @@ public static class StressPlan
                 if (earlier.Any(f => f.Erased)) c.Output.Info($"moved {earlier.Count(f => f.Erased)} earlier pstore record(s) aside to {Path.Combine(dir, "before-window")}");
                 var outcome = await new Probe(c.BoardEndpoint, settings, c.Output.Info).RunAsync(dir, ct);
                 c.Output.Info($"window over after {outcome.Seconds:0} s ({outcome.StressSeconds:0} s of stress): {outcome.Verdict}; stress {string.Join(", ", outcome.Stress.Select(s => $"{s.Profile} ×{s.Iterations}"))}");
-                Directory.CreateDirectory(dir);
-                await File.WriteAllTextAsync(Path.Combine(dir, "probe.json"), JsonSerializer.Serialize(outcome, Json), ct);
+                await new ProbeFiles(dir).WriteWindowAsync(outcome, ct);
                 // A board that stopped answering is power-cycled whatever the verdict: a panic reported over
                 // netconsole is a report, and the board is just as dead.
-                if (outcome.Verdict == Verdicts.Wedge || outcome.Note is not null) await RecoverAsync(c, ct);
-                return StepResult.Ok(new Dictionary<string, string> { ["verdict"] = outcome.Verdict, ["probe"] = Path.Combine(dir, "probe.json") });
+                if (outcome.BoardStoppedAnswering) await RecoverAsync(c, ct);
+                return StepResult.Ok(new ProbeFiles(dir).WindowOutputs(outcome.Verdict));
             }) { AlwaysRun = everyRun };
     }
 

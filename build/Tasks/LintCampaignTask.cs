@@ -31,7 +31,7 @@ public sealed class LintCampaignTask : AsyncFrostingTask<BuildContext>
         if (fragment.Length > 0) await configurator.ApplyAsync(KernelConfigurator.FragmentArguments(await File.ReadAllTextAsync(fragment)));
         await configurator.ApplyAsync(context.Campaign.Config.SelectMany(ConfigDelta.ArgumentsFor));
         await configurator.OlddefconfigAsync();
-        var srcArch = spec.Arch is "x86_64" or "i386" ? "x86" : spec.Arch;
+        var srcArch = KernelSoak.Kernel.KernelArch.SourceDir(spec.Arch);
         var checks = configurator.Verify(RequestedOption.FromCampaign(context.Campaign.Config), srcArch);
         foreach (var check in checks) context.Output.Info(check.ToString());
         var fatal = checks.Count(x => !x.Stuck && !x.Requested.Optional);

@@ -17,6 +17,7 @@ public sealed partial class SshTarget
     /// </summary>
     public async Task<RemoteResult> ConverseAsync(string command, Func<Stream, UntilLine, Task> converse, TimeSpan? timeout = null, CancellationToken cancellation = default)
     {
+        Announce(command);
         var watch = Stopwatch.StartNew();
         using var cmd = _client.CreateCommand(AsRoot(command));
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);

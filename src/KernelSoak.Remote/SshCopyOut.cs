@@ -14,6 +14,7 @@ public sealed partial class SshTarget
     /// </summary>
     public async Task<RemoteResult> CopyOutputAsync(string command, Stream destination, TimeSpan? timeout = null, CancellationToken cancellation = default)
     {
+        Announce(command);
         var watch = Stopwatch.StartNew();
         var cmd = _client.CreateCommand(KillOnHangup(AsRoot(command)));
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);

@@ -20,6 +20,11 @@ public sealed record SshEndpoint(string Host, int Port, string User, string Iden
     public string? AgentSocket { get; init; }
     /// <summary>Run commands through <c>sudo -n</c> (a login that is not root).</summary>
     public bool Sudo { get; init; }
+    /// <summary>
+    /// Told every command run on the board, as "ssh user@host:port: command", before it runs (run.log keeps
+    /// every external command line, the board's too). Keep-alive probes are not told.
+    /// </summary>
+    public Action<string>? OnCommand { get; init; }
 
     public override string ToString() => $"{User}@{Host}:{Port}";
 

@@ -134,8 +134,12 @@ public sealed partial class SshTarget : IDisposable
 
     public bool IsConnected => _client.IsConnected;
 
+    /// <summary>The command as the run's log shows it (see <see cref="SshEndpoint.OnCommand"/>).</summary>
+    private void Announce(string command) => Endpoint.OnCommand?.Invoke($"ssh {Endpoint}: {command}");
+
     public async Task<RemoteResult> RunAsync(string command, TimeSpan? timeout = null, CancellationToken cancellation = default)
     {
+        Announce(command);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var cmd = _client.CreateCommand(KillOnHangup(AsRoot(command)));
         // Our end of the command's stdin: closing it (cancel, timeout, a dead host) tells the remote
@@ -273,6 +277,7 @@ public sealed partial class SshTarget : IDisposable
     /// </summary>
     public async Task StreamAsync(string command, Action<ReadOnlyMemory<byte>> onBytes, Action<string> onLine, CancellationToken cancellation)
     {
+        Announce(command);
         using var cmd = _client.CreateCommand(KillOnHangup(AsRoot(command)));
         var running = cmd.ExecuteAsync(CancellationToken.None);
         var hangup = cmd.CreateInputStream();

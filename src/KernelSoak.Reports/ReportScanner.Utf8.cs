@@ -13,13 +13,21 @@ public static partial class ReportScanner
     /// Gives what <see cref="Scan(TextReader, string, Action{KernelReport}, Func{string, bool}?)"/> gives on the decoded text.
     /// </summary>
     public static void Scan(Stream utf8, string source, Action<KernelReport> onReport, Func<string, bool>? keepText = null) =>
-        new Utf8Scan(new ReportClassifier(source) { KeepText = keepText }, onReport).Run(utf8);
+        new Utf8Scan(new ReportClassifier(source) { KeepText = keepText }, onReport, 0, null).Run(utf8);
 
-    private sealed class Utf8Scan(ReportClassifier classifier, Action<KernelReport> onReport)
+    /// <summary>
+    /// As <see cref="Scan(Stream, string, Action{KernelReport}, Func{string, bool}?)"/> for a stream that starts
+    /// <paramref name="offset"/> bytes into the log (offsets in the reports are the log's); stops before the
+    /// next read once <paramref name="stop"/> says so (the open report is flushed, the rest is not read).
+    /// </summary>
+    internal static void Scan(Stream utf8, string source, Action<KernelReport> onReport, Func<string, bool>? keepText, long offset, Func<bool> stop) =>
+        new Utf8Scan(new ReportClassifier(source) { KeepText = keepText }, onReport, offset, stop).Run(utf8);
+
+    private sealed class Utf8Scan(ReportClassifier classifier, Action<KernelReport> onReport, long offset, Func<bool>? stop)
     {
         private static readonly byte[] CutMark = System.Text.Encoding.ASCII.GetBytes($" [line cut: longer than {MaxBuffer} bytes]\n");
         private char[] _chars = new char[4096]; // the line being fed, decoded
-        private long _base;                     // the stream offset of the read buffer's first byte
+        private long _base = offset;            // the log offset of the read buffer's first byte
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call runs the whole log: no time to tier up
         public void Run(Stream stream)
@@ -43,6 +51,7 @@ public static partial class ReportScanner
                         (carry, dropping) = (0, true);
                     }
                 }
+                if (stop?.Invoke() == true) break;
                 var read = stream.Read(buffer, carry, buffer.Length - carry);
                 var length = carry + read;
                 if (dropping)

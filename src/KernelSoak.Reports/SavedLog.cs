@@ -17,13 +17,23 @@ public sealed class SavedLog
     public ReportBook Book { get; }
 
     /// <summary>Scans the file; each report goes to the book as it closes (only the first of a title is kept).</summary>
-    public static SavedLog Classify(string path, IEnumerable<string> suppress)
+    public static SavedLog Classify(string path, IEnumerable<string> suppress) => Classify(path, suppress, TwoHalfScan.SplitPoint(path));
+
+    /// <summary>As <see cref="Classify(string, IEnumerable{string})"/>, split for two cores near <paramref name="splitAt"/> (null: one scan).</summary>
+    public static SavedLog Classify(string path, IEnumerable<string> suppress, long? splitAt)
     {
         var book = new ReportBook(suppress);
         var total = 0;
-        // Read on this thread: a read-ahead thread was tried (bench/RESULTS.md, session 8) and cost more CPU than it saved.
-        using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0))
-            ReportScanner.Scan(file, System.IO.Path.GetFileName(path), report => { total++; book.Add(report); }, keepText: title => !book.Knows(title));
+        void Add(KernelReport report) { total++; book.Add(report); }
+        bool KeepText(string title) => !book.Knows(title);
+        var source = System.IO.Path.GetFileName(path);
+        if (splitAt is { } split) TwoHalfScan.Scan(path, source, split, Add, KeepText);
+        else
+        {
+            // Read on this thread: a read-ahead thread was tried (bench/RESULTS.md, session 8) and cost more CPU than it saved.
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+            ReportScanner.Scan(file, source, Add, KeepText);
+        }
         return new SavedLog(path, total, book);
     }
 

@@ -1,19 +1,9 @@
 using System.Diagnostics;
+using System.Text.Json.Serialization;
 using KernelSoak.Reports;
 using KernelSoak.Remote;
 
 namespace KernelSoak.Soak;
-
-public static class Verdicts
-{
-    public const string Clean = "clean";
-    public const string Report = "report";
-    public const string Wedge = "wedge";
-    public const string NoBoot = "no-boot";
-    public const string BuildFailed = "build-failed";
-    public const string ApplyFailed = "apply-failed";
-    public const string InfraError = "infra-error";
-}
 
 public sealed record ProbeSettings(
     IReadOnlyList<StressCommand> Stress,
@@ -55,6 +45,18 @@ public sealed record ProbeOutcome(
 
     /// <summary>Every report that is not pre-existing or suppressed, with its time since the window began: the search measures the rate from these.</summary>
     public IReadOnlyList<TimedReport> Timeline { get; init; } = [];
+
+    /// <summary>The verdict as a type (the JSON keeps its word, <see cref="VerdictWords"/>).</summary>
+    [JsonIgnore] public Verdict Kind => VerdictWords.Parse(Verdict);
+
+    /// <summary>
+    /// The window ended with the board not answering: a wedge, or a panic seen over netconsole with SSH gone
+    /// (a report verdict, and the board just as dead). Nothing runs on it before a power cycle.
+    /// </summary>
+    [JsonIgnore] public bool BoardStoppedAnswering => Kind == Soak.Verdict.Wedge || Note is not null;
+
+    /// <summary>A test kernel that never came up: no window ran, <paramref name="why"/> is the cause.</summary>
+    public static ProbeOutcome NoBoot(string why) => new(Verdicts.NoBoot, [], [], [], [], why, 0);
 }
 
 /// <summary>
@@ -94,7 +96,8 @@ public sealed class Probe(SshEndpoint endpoint, ProbeSettings settings, Action<s
         var stressing = StressSession.RunAsync(endpoint, settings.Stress, directory, window.Token);
         string? wedge = null;
         var lastAnswer = Stopwatch.StartNew();
-        using var heartbeatSsh = await SshTarget.ConnectAsync(endpoint, cancellation);
+        // The heartbeat is a keep-alive (a "cat /proc/uptime" every few seconds): its commands are not logged.
+        using var heartbeatSsh = await SshTarget.ConnectAsync(endpoint with { OnCommand = null }, cancellation);
         while (!stressing.IsCompleted && !window.IsCancellationRequested)
         {
             await Task.WhenAny(stressing, Task.Delay(settings.Heartbeat, window.Token)); // a cancelled delay ends the wait, never throws here

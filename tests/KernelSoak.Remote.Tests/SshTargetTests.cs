@@ -54,6 +54,21 @@ public sealed class SshTargetTests
     }
 
     [Test]
+    public async Task Every_command_run_on_the_board_is_told_before_it_runs_and_keep_alives_are_not()
+    {
+        var told = new List<string>();
+        var endpoint = _sshd.Endpoint() with { OnCommand = line => { lock (told) told.Add(line); } };
+        using var ssh = await SshTarget.ConnectAsync(endpoint);
+        await ssh.RunAsync("echo run");
+        await ssh.StreamAsync("echo stream", _ => { }, CancellationToken.None);
+        await ssh.CopyOutputAsync("echo copy", new MemoryStream());
+        await ssh.RunWithInputAsync("cat > /dev/null", input => input.WriteAsync("x"u8.ToArray()).AsTask());
+        Assert.That(await ssh.AnswersAsync(TimeSpan.FromSeconds(10)), Is.True);
+        Assert.That(told, Is.EqualTo(new[] { "echo run", "echo stream", "echo copy", "cat > /dev/null" }.Select(c => $"ssh {endpoint}: {c}")),
+            "run.log gets each command's exact line, the endpoint named; the keep-alive probe is not told");
+    }
+
+    [Test]
     public async Task A_short_read_answers_fails_with_stderr_and_is_bounded_in_time()
     {
         using var ssh = await SshTarget.ConnectAsync(_sshd.Endpoint());

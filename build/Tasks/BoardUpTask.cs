@@ -1,28 +1,14 @@
 using Cake.Frosting;
-using KernelSoak.Frosting;
-using KernelSoak.Boards.Qemu;
 using KernelSoak.Build.Plans;
-using KernelSoak.Settings;
 
 namespace KernelSoak.Build.Tasks;
-
-/// <summary>The emulated board of the settings ([Board] Kind = qemu, Directory, Port).</summary>
-public static class EmulatedBoard
-{
-    public static QemuBoard For(BuildContext context)
-    {
-        if (context.Settings.Board.Kind != BoardKind.Qemu)
-            throw new UserErrorException($"[Board] Kind is {context.Settings.Board.Kind.ToString().ToLowerInvariant()}: the Board* targets manage the emulated board only (set Kind = qemu or --board-kind=qemu)");
-        return new QemuBoard(context.BoardDir, Path.Combine(context.Root, "targets", "qemu-arm64"), context.Settings.Board.Port);
-    }
-}
 
 [TaskName("BoardUp")]
 [TaskDescription("Builds the emulated arm64 board if needed (kernel cached by config+source hash), powers it on and waits for SSH")]
 public sealed class BoardUpTask : AsyncFrostingTask<BuildContext>
 {
     // Every run on the emulated board brings it up first; a real board is the user's to power.
-    public override bool ShouldRun(BuildContext context) => context.Settings.Board.Kind == BoardKind.Qemu;
+    public override bool ShouldRun(BuildContext context) => context.Site.Emulated is not null;
 
     public override async Task RunAsync(BuildContext context)
     {
@@ -59,32 +45,5 @@ public sealed class BoardUpTask : AsyncFrostingTask<BuildContext>
         else ssh.Dispose();
         context.Output.Info($"connect: ssh -F {Path.Combine(board.Files.Directory, "ssh_config")} board");
         context.Output.Info($"serial:  {board.Files.ConsoleLog} (log), {board.Files.SerialSocket} (nc -U)");
-    }
-}
-
-[TaskName("BoardDown")]
-[TaskDescription("Powers the emulated board off (QEMU monitor quit)")]
-public sealed class BoardDownTask : AsyncFrostingTask<BuildContext>
-{
-    public override async Task RunAsync(BuildContext context)
-    {
-        var board = EmulatedBoard.For(context);
-        if (context.DryRun) { context.Output.Info($"    $ echo quit | nc -U {board.Files.MonitorSocket}"); return; }
-        await board.Power.OffAsync();
-        context.Output.Info("board is off");
-    }
-}
-
-[TaskName("BoardReset")]
-[TaskDescription("Hard-resets the emulated board through its power switch (RAM kept: pstore survives) and waits for SSH")]
-public sealed class BoardResetTask : AsyncFrostingTask<BuildContext>
-{
-    public override async Task RunAsync(BuildContext context)
-    {
-        var board = EmulatedBoard.For(context);
-        if (context.DryRun) { context.Output.Info($"    $ echo system_reset | nc -U {board.Files.MonitorSocket}"); return; }
-        await board.Power.ResetAsync();
-        using var ssh = await Remote.SshWait.UntilUpAsync(board.Endpoint, TimeSpan.FromSeconds(context.Campaign.Boot.TimeoutS));
-        context.Output.Info($"board back: {(await ssh.CheckAsync("uname -r")).Trim()}");
     }
 }
