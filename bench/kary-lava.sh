@@ -18,6 +18,7 @@ PG=$(pg_lsclusters -h 2>/dev/null | awk 'NR==1 {print $1" "$2}')
 # shellcheck disable=SC2086
 pg_was_up=$( [ -n "$PG" ] && pg_ctlcluster $PG status >/dev/null 2>&1 && echo 1 || echo 0)
 stop() {
+  mkdir -p /tmp/kary-lava-last && cp "$work"/*.out /tmp/kary-lava-last/ 2>/dev/null || true   # the runs' output, for a look afterwards
   rm -rf "$work"
   [ "${KEEP_LAVA:-0}" = 1 ] && return
   scripts/lava-local.sh --stop >/dev/null 2>&1 || true
@@ -65,7 +66,7 @@ begin, build = {}, 0.0
 for line in open(f"{dirn}/journal"):
     e = json.loads(line)
     if not e["step"].endswith("/build"): continue
-    if e["event"] == "begin": begin[e["step"]] = t(e["at"])
+    if e["event"] == "start": begin[e["step"]] = t(e["at"])
     elif e["event"] == "end" and e["step"] in begin: build += (t(e["at"]) - begin.pop(e["step"])).total_seconds()
 auth = {"Authorization": "Token " + open(token).read().strip()}
 spans = []
@@ -78,7 +79,7 @@ print(f"| {k} | {float(wall):.0f} s | {rounds} | {len(jobs)} | {build:.0f} s | {
 EOF
 }
 
-echo "== $(nproc) cores, $(date -u '+%F %H:%M UTC'), $(uname -m), $(lava-server --version 2>/dev/null | head -1 || echo lava-server)"
+echo "== $(nproc) cores, $(date -u '+%F %H:%M UTC'), $(uname -m), lava-server $(dpkg-query -W -f='${Version}' lava-server 2>/dev/null)"
 rows=()
 for k in "${BOARDS[@]}"; do
   id=kary-bench-k$k
