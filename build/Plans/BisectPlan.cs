@@ -24,8 +24,6 @@ public static class BisectPlan
         var prefix = $"bisect/{patch.Id}";
         var series = c.Campaign.Series;
         var index = series.Patches.IndexOf(patch);
-        var dir = c.CampaignPath(series.Dir);
-        var file = TryResolve(dir, patch);
         var hunt = HuntRule.Parse(series.Hunt);
         var earlierBad = series.Patches.Take(index).Select(p => (p, r: Record(c, p))).FirstOrDefault(x => PointRecords.Evidence(x.r, hunt).Bad);
         if (next is null && series.Mode == SearchMode.Sequential && series.StopAtFirstBad && earlierBad.p is not null)
@@ -40,13 +38,8 @@ public static class BisectPlan
             c.Output.Info($"{patch.Id}: verdict {known.Verdict} already recorded for the same patches and kernel inputs; nothing to redo ({PointRecords.PathOf(BisectDir(c), patch.Id)})");
             yield break;
         }
-        yield return new Step(ApplyStep(patch), $"git am {patch.Id} on {c.Kernel.Branch} (on top of {(index == 0 ? "the base" : series.Patches[index - 1].Id)})",
-            applyInputs,
-            [$"git -C {c.Kernel.SourceDir} reset --hard <commit after {(index == 0 ? "base" : series.Patches[index - 1].Id)}>", $"git -C {c.Kernel.SourceDir} am --3way {file ?? Path.Combine(dir, patch.Id + "*.patch")}"],
-            ct => ApplyAsync(c, patch, index, dir, ct)) { AlwaysRun = true };
-
+        foreach (var step in BuildSteps(c, patch, applyInputs)) yield return step;
         var board = ProbeSteps.For(c);
-        foreach (var step in KernelPlan.Compile(c, prefix)) yield return step;
         foreach (var step in board.Install(c, $"{prefix}/install")) yield return step;
         var preExisting = Baseline(c);
         if (next is not null)
@@ -55,9 +48,7 @@ public static class BisectPlan
             var probe = $"{prefix}/probe-{number}";
             var window = new ProbeWindow(next.Seconds, hunt.Steers);
             foreach (var step in board.Probe(c, probe, preExisting, window)) yield return step;
-            yield return new Step($"{probe}/record", $"add probe {number} of {patch.Id} ({next.Purpose}, {next.Seconds:0} s) to its record; the search decides the next probe", "",
-                [$"write {PointRecords.PathOf(BisectDir(c), patch.Id)}"],
-                ct => Task.FromResult(AddProbe(c, patch, number, probe, next.Seconds))) { AlwaysRun = true };
+            yield return RecordStep(c, patch, number, probe, next);
             yield break;
         }
         for (var attempt = 1; attempt <= series.Attempts; attempt++)
@@ -69,6 +60,26 @@ public static class BisectPlan
             [$"write {Path.Combine(c.ArtifactsDir, "bisect", "summary.md")}, results.json, junit.xml"],
             ct => Task.FromResult(Verdict(c, patch))) { AlwaysRun = true };
     }
+
+    /// <summary>The series up to <paramref name="patch"/> applied to the work branch, and its kernel built.</summary>
+    public static IEnumerable<Step> BuildSteps(BuildContext c, PatchRef patch, string? applyInputs = null)
+    {
+        var series = c.Campaign.Series;
+        var index = series.Patches.IndexOf(patch);
+        var dir = c.CampaignPath(series.Dir);
+        var file = TryResolve(dir, patch);
+        yield return new Step(ApplyStep(patch), $"git am {patch.Id} on {c.Kernel.Branch} (on top of {(index == 0 ? "the base" : series.Patches[index - 1].Id)})",
+            applyInputs ?? ApplyInputs(c, index),
+            [$"git -C {c.Kernel.SourceDir} reset --hard <commit after {(index == 0 ? "base" : series.Patches[index - 1].Id)}>", $"git -C {c.Kernel.SourceDir} am --3way {file ?? Path.Combine(dir, patch.Id + "*.patch")}"],
+            ct => ApplyAsync(c, patch, index, dir, ct)) { AlwaysRun = true };
+        foreach (var step in KernelPlan.Compile(c, $"bisect/{patch.Id}")) yield return step;
+    }
+
+    /// <summary>Binary mode: probe <paramref name="number"/> of <paramref name="patch"/>, harvested into <paramref name="probe"/>, joins the point's record.</summary>
+    public static Step RecordStep(BuildContext c, PatchRef patch, int number, string probe, ProbeNext next) =>
+        new($"{probe}/record", $"add probe {number} of {patch.Id} ({next.Purpose}, {next.Seconds:0} s) to its record; the search decides the next probe", "",
+            [$"write {PointRecords.PathOf(BisectDir(c), patch.Id)}"],
+            ct => Task.FromResult(AddProbe(c, patch, number, probe, next.Seconds))) { AlwaysRun = true };
 
     /// <summary>The base tree's head and every patch up to <paramref name="index"/>: what "applied" depends on.</summary>
     private static string ApplyInputs(BuildContext c, int index)

@@ -38,6 +38,8 @@ public sealed class LavaSettings
     public string Prompt { get; set; } = "/ # ";
     [Range(64, 65536)] public int MemoryMiB { get; set; } = 1024;
     [Range(1, 64)] public int Cpus { get; set; } = 2;
+    /// <summary>At most this many jobs of a binary search's round at once; 0 = every device of DeviceType that takes jobs (1: one probe at a time).</summary>
+    [Range(0, 64)] public int Boards { get; set; }
 }
 
 /// <summary>A check of a string setting made as it is bound: its problem (never echoing the value when it is a secret), or null.</summary>

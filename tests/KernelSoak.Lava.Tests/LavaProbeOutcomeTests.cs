@@ -64,6 +64,9 @@ public class LavaProbeOutcomeTests
         var suppressed = Outcome(LavaJobHealth.Complete, TestLogs.WithConsole(Clean, TestLogs.Warning), suppress: ["lkdtm"]);
         Assert.That(suppressed.Verdict, Is.EqualTo(Verdicts.Clean));
         Assert.That(suppressed.Suppressed, Has.Count.EqualTo(1));
+        Assert.That(Outcome(LavaJobHealth.Complete, TestLogs.WithConsole(Clean, TestLogs.Warning)).Timeline, Has.Count.EqualTo(1), "the warning is in the stress window");
+        Assert.That(suppressed.Timeline, Is.Empty, "a suppressed title does not steer the search (PointRecords.Evidence counts the timeline)");
+        Assert.That(preExisting.Timeline, Is.Empty);
     }
 
     [Test]

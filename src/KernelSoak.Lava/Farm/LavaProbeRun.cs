@@ -17,14 +17,16 @@ public sealed class LavaInfraException(ProbeOutcome outcome) : Exception($"LAVA:
 /// LAVA gives it — or, when <see cref="LavaResume"/> finds a job a killed run submitted, follow that one.
 /// The outcome is classified from the job's log; an infra-error outcome is thrown as <see cref="LavaInfraException"/>.
 /// </summary>
-public sealed class LavaProbeRun(LavaSettings settings, RunJournal journal, Action<string> say, HttpMessageHandler? handler = null)
+/// <param name="slot">The job's place in a round of several (<see cref="LavaBoards.ArtifactPort"/>); 0 for a single probe.</param>
+public sealed class LavaProbeRun(LavaSettings settings, RunJournal journal, Action<string> say, HttpMessageHandler? handler = null, int slot = 0)
 {
     /// <param name="dir">The probe's directory: the job's log is kept there (lava-job.yaml).</param>
-    public async Task<ProbeOutcome> RunAsync(LavaProbeRequest request, string dir, CancellationToken ct = default)
+    /// <param name="queued">Called once the job is in LAVA's queue and journalled, or reattached: a round builds its next kernel then.</param>
+    public async Task<ProbeOutcome> RunAsync(LavaProbeRequest request, string dir, CancellationToken ct = default, Action? queued = null)
     {
         var start = LavaResume.Decide(journal.Entries, request.Step, request.Fingerprint);
         using var client = LavaFarm.Client(settings, handler);
-        await using var server = Serve(start is LavaStart.Reattach r ? r.ArtifactPort : settings.ArtifactPort);
+        await using var server = Serve(start is LavaStart.Reattach r ? r.ArtifactPort : LavaBoards.ArtifactPort(settings, slot));
         var job = LavaFarm.Job(settings, request, LavaFarm.Publish(settings, server, request.Image));
         var probe = new LavaProbe(client, LavaFarm.Waits(settings), say, (_, log) =>
         {
@@ -39,6 +41,7 @@ public sealed class LavaProbeRun(LavaSettings settings, RunJournal journal, Acti
             {
                 say($"reattaching to LAVA job {again.JobId}: the previous run submitted it and stopped");
                 jobId = again.JobId;
+                queued?.Invoke();
                 outcome = await probe.FollowAsync(again.JobId, job, request.Suppress, request.PreExisting, ct);
             }
             else
@@ -47,6 +50,7 @@ public sealed class LavaProbeRun(LavaSettings settings, RunJournal journal, Acti
                 {
                     jobId = id;
                     journal.Note(request.Step, NoteKind.LavaJobSubmitted, LavaResume.NoteOutputs(id, request.Fingerprint, server.Port));
+                    queued?.Invoke();
                 }, request.Suppress, request.PreExisting, ct);
             }
         }

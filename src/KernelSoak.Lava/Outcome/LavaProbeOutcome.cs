@@ -45,7 +45,9 @@ public static partial class LavaProbeOutcome
         foreach (var report in ReportClassifier.Classify(console.Select(l => l.Text), Source))
         {
             book.Add(report);
-            if (!preExisting.Contains(report.Title) && window is { } start && At(console, report.LineNumber) is { } when && when >= start)
+            // A suppressed title (noise every kernel prints) must not steer the search, as on a local board (Probe).
+            var noise = book.Suppressed.Any(e => e.First.Title == report.Title);
+            if (!noise && !preExisting.Contains(report.Title) && window is { } start && At(console, report.LineNumber) is { } when && when >= start)
                 timeline.Add(new TimedReport(report.Title, (when - start).TotalSeconds));
         }
         static ReportSummary Summary(ReportBook.Entry e) => new(e.First.ClassName, e.First.Title, e.First.GuiltyFunction, string.Join(",", e.Sources), e.Count, e.First.FirstLine, e.First.Text);
