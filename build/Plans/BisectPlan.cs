@@ -164,12 +164,9 @@ public static class BisectPlan
             .Select(x => (x.a, x.prefix, outcome: HarvestPlan.Verdict(c, x.prefix)))
             .Where(x => x.outcome is not null)
             .Select(x => Run(c, x.a, x.prefix, x.outcome!, duration)).ToList();
-        var bad = runs.FirstOrDefault(p => p.Verdict != Verdicts.Clean);
-        var verdict = bad?.Verdict ?? (runs.Count == series.Attempts ? Verdicts.Clean : Verdicts.InfraError);
-        var note = bad is null ? $"{patch.Id} passed {runs.Count}/{series.Attempts}: {PoissonBounds.Describe(runs.Sum(r => r.StressSeconds), series.MissProbability)}"
-            : $"bad at {patch.Id} ({bad.Reports.FirstOrDefault()?.Title ?? bad.Note ?? bad.Verdict})";
+        var (verdict, note, _) = PointVerdict.OfAttempts(patch.Id, runs, series.Attempts, series.MissProbability);
         Save(c, patch, verdict, note, runs);
-        var (outcome, action) = Tasks.ExitRules.Apply(c.Campaign, verdict);
+        var (outcome, action) = Soak.ExitRules.Apply(c.Campaign.ExitRule, VerdictWords.Parse(verdict));
         c.Output.Info($"verdict {patch.Id}: {verdict} — {note}; {outcome}: {action}");
         return StepResult.Ok(new Dictionary<string, string> { ["verdict"] = verdict });
     }
@@ -179,17 +176,11 @@ public static class BisectPlan
     {
         var outcome = HarvestPlan.Verdict(c, prefix) ?? throw new InvalidOperationException($"probe {number} of {patch.Id} was harvested without a verdict: re-run to resume it");
         var runs = (Record(c, patch)?.Probes ?? []).Where(p => p.Number != number).Append(Run(c, number, prefix, outcome, seconds)).ToList();
-        var bad = runs.FirstOrDefault(p => p.Verdict != Verdicts.Clean && p.Verdict != Verdicts.InfraError);
-        var clean = runs.Where(p => p.Verdict == Verdicts.Clean).Sum(p => Math.Max(p.StressSeconds, p.RequestedSeconds));
-        var note = bad is null ? PoissonBounds.Describe(clean, c.Campaign.Series.MissProbability)
-            : $"bad at {patch.Id} ({bad.Reports.FirstOrDefault()?.Title ?? bad.Note ?? bad.Verdict}){FirstReportText(bad)}";
-        var verdict = bad?.Verdict ?? Verdicts.Clean;
+        var (verdict, note, _) = PointVerdict.OfProbes(patch.Id, runs, c.Campaign.Series.MissProbability);
         Save(c, patch, verdict, note, runs);
-        c.Output.Info($"probe {number} of {patch.Id}: {outcome.Verdict} after {outcome.StressSeconds:0} s of stress{FirstReportText(runs[^1])}; {patch.Id} so far: {verdict} — {note}");
+        c.Output.Info($"probe {number} of {patch.Id}: {outcome.Verdict} after {outcome.StressSeconds:0} s of stress{PointVerdict.FirstReportAt(runs[^1])}; {patch.Id} so far: {verdict} — {note}");
         return StepResult.Ok(new Dictionary<string, string> { ["verdict"] = verdict });
     }
-
-    private static string FirstReportText(ProbeRun run) => run.Timeline.Count == 0 ? "" : $" (first report {run.Timeline[0].Seconds:0.0} s into the stress)";
 
     private static ProbeRun Run(BuildContext c, int number, string prefix, ProbeOutcome o, double requested) =>
         new(number, o.Verdict, requested, o.StressSeconds, o.Reports, o.Timeline, StressPlan.ProbeDir(c, prefix), o.Note);

@@ -30,7 +30,7 @@ public static class SeriesResults
                 { Confidence = confidence, RulesOutIntervalS = interval }));
         }
         var verdict = answer.FirstBad is { } bad ? records[bad].Record?.Verdict ?? Verdicts.Report : Verdicts.Clean;
-        var (outcome, action) = Tasks.ExitRules.Apply(c.Campaign, verdict);
+        var (outcome, action) = Soak.ExitRules.Apply(c.Campaign.ExitRule, VerdictWords.Parse(verdict));
         var headline = answer.Kind switch
         {
             AnswerKind.FirstBad when answer.Skipped.Count > 0 => $"{outcome}: first bad patch one of {ids[answer.LastClean + 1]}…{ids[answer.FirstBad!.Value]} ({verdict})",
