@@ -15,6 +15,9 @@
 # apt-get install of the 190 packages 171 s; the configuration below ~40 s on a first run.
 set -euo pipefail
 [ "$(id -u)" = 0 ] || { echo "lava-local.sh: run as root (it installs packages and starts daemons)" >&2; exit 1; }
+# A caller's open descriptors (the lock file of a `flock` around the tests, say) must not live on in the daemons
+# started below: they would hold the lock for as long as LAVA runs. 255 is bash's own copy of this script.
+for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && [ "$fd" -lt 255 ] && eval "exec $fd>&-"; done
 DIR=${KS_LAVA_DIR:-/var/lib/kernelsoak-lava}
 RUN=/run/lava-local
 LOGS=/var/log/lava-local
