@@ -33,7 +33,14 @@ running() { local p; p=$(cat "$RUN/$1.pid" 2>/dev/null) && kill -0 "$p" 2>/dev/n
 
 if [ "${1:-}" = --stop ]; then
   for d in lava-worker lava-scheduler lava-publisher lava-server-gunicorn; do
-    if running "$d"; then kill "$(cat "$RUN/$d.pid")" && say "stopped $d"; fi
+    if running "$d"; then
+      # Each daemon leads its own process group (setsid): the group goes, gunicorn's workers with it. The
+      # publisher can sit on SIGTERM, so what is left after 10 s is killed.
+      p=$(cat "$RUN/$d.pid"); kill -- -"$p" 2>/dev/null || kill "$p"
+      for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.2; done
+      kill -9 -- -"$p" 2>/dev/null || true
+      say "stopped $d"
+    fi
     rm -f "$RUN/$d.pid"
   done
   exit 0
