@@ -18,8 +18,10 @@ public class BoardSiteTests
         var site = Site(new BoardSettings { Kind = BoardKind.Qemu, Port = 2299, Host = "ignored" });
         Assert.Multiple(() =>
         {
-            Assert.That(site.Emulated, Is.Not.Null);
+            Assert.That(site.Emulated?.Files.Directory, Is.EqualTo("/tmp/ks-board"), "the emulated board lives in the board dir");
             Assert.That(site.Endpoint.Host, Is.EqualTo("127.0.0.1"));
+            Assert.That(site.Endpoint.IdentityFile, Is.EqualTo(site.Emulated?.Files.IdentityFile).And.StartWith("/tmp/ks-board/"),
+                "its own key, not the settings' identity file");
             Assert.That(site.Endpoint.Port, Is.EqualTo(2299), "before the board exists: the settings' port");
         });
     }
