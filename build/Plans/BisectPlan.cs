@@ -151,9 +151,19 @@ public static class BisectPlan
         return result.Outputs["commit"];
     }
 
-    /// <summary>Records build-failed for a patch whose kernel does not build (the series continues or the search skips it).</summary>
-    public static void RecordBuildFailure(BuildContext c, PatchRef patch, Exception e) =>
+    /// <summary>
+    /// Records build-failed for a patch whose kernel does not build (the series continues or the search skips it),
+    /// and gives the run's error for it: the patch's verdict, not a crash of the run.
+    /// </summary>
+    public static UserErrorException BuildFailed(BuildContext c, PatchRef patch, KernelBuildException e)
+    {
         RecordVerdict(c, patch, Verdicts.BuildFailed, [], e.Message.Split('\n')[0]);
+        return new UserErrorException($"patch {patch.Id}: verdict build-failed. {e.Message}", e);
+    }
+
+    /// <summary>Journals an infra failure in a probe of <paramref name="patch"/>: the lab's fault, not the patch's, and never a verdict.</summary>
+    public static void NoteInfraError(BuildContext c, string patch, Exception e) =>
+        c.Journal.Note($"bisect/{patch}", NoteKind.InfraError, new Dictionary<string, string> { ["error"] = e.Message });
 
     private static StepResult Verdict(BuildContext c, PatchRef patch)
     {

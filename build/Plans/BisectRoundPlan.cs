@@ -61,7 +61,7 @@ public static class BisectRoundPlan
     public static RoundProbeState State(BuildContext c, RoundProbe p)
     {
         var record = BisectPlan.Record(c, Patch(c, p));
-        if (record is not null && (record.Probes.Any(r => r.Number == p.Number) || record.Verdict is Verdicts.ApplyFailed or Verdicts.BuildFailed))
+        if (record is not null && (record.Probes.Any(r => r.Number == p.Number) || Verdicts.NeverBuilt(record.Verdict)))
             return RoundProbeState.Recorded;
         var probe = ProbeOf(p);
         var inputs = LavaPlan.JobInputs(c, Window(c, p));
@@ -76,7 +76,7 @@ public static class BisectRoundPlan
     {
         c.Output.Info($"round of {round.Count}: {string.Join(", ", round.Select(p => $"{p.Patch} probe {p.Number} ({p.Seconds:0} s)"))}");
         var results = await RoundRunner.RunAsync(round, Actions(c), c.Cancellation);
-        var failed = results.Where(r => r.Error is not null && BisectPlan.PatchVerdict(c, Patch(c, r.Probe)) is not (Verdicts.ApplyFailed or Verdicts.BuildFailed)).ToList();
+        var failed = results.Where(r => r.Error is not null && !Verdicts.NeverBuilt(BisectPlan.PatchVerdict(c, Patch(c, r.Probe)))).ToList();
         if (failed.Count == 0) return;
         var first = failed[0];
         if (first.Error is UserErrorException or OperationCanceledException) throw first.Error;
@@ -95,7 +95,7 @@ public static class BisectRoundPlan
         IsInfra = e => InfraTrouble.Is(e) && !c.Cancellation.IsCancellationRequested,
         Retrying = (p, e, n) =>
         {
-            c.Journal.Note($"bisect/{p.Patch}", NoteKind.InfraError, new Dictionary<string, string> { ["error"] = e.Message });
+            BisectPlan.NoteInfraError(c, p.Patch, e);
             c.Output.Warn($"infra-error in probe {p.Number} of {p.Patch} ({e.Message}): not the patch's fault; submitting it again ({n}/{c.Campaign.Series.InfraRetries})");
         },
         InfraRetries = c.Campaign.Series.InfraRetries,
@@ -109,8 +109,7 @@ public static class BisectRoundPlan
         }
         catch (KernelBuildException e) when (!c.Cancellation.IsCancellationRequested) // make killed by Ctrl+C is no build failure
         {
-            BisectPlan.RecordBuildFailure(c, Patch(c, p), e);
-            throw new UserErrorException($"patch {p.Patch}: verdict build-failed. {e.Message}", e);
+            throw BisectPlan.BuildFailed(c, Patch(c, p), e);
         }
     }
 

@@ -24,12 +24,11 @@ public sealed class BisectPatchTask(PatchRef patch) : AsyncFrostingTask<BuildCon
             }
             catch (KernelBuildException e) when (!context.Cancellation.IsCancellationRequested) // make killed by Ctrl+C is no build failure
             {
-                BisectPlan.RecordBuildFailure(context, patch, e);
-                throw new UserErrorException($"patch {patch.Id}: verdict build-failed. {e.Message}", e);
+                throw BisectPlan.BuildFailed(context, patch, e);
             }
             catch (Exception e) when (InfraTrouble.Is(e) && !context.Cancellation.IsCancellationRequested)
             {
-                context.Journal.Note($"bisect/{patch.Id}", Journal.NoteKind.InfraError, new Dictionary<string, string> { ["error"] = e.Message });
+                BisectPlan.NoteInfraError(context, patch.Id, e);
                 if (retry >= retries)
                     throw new UserErrorException($"patch {patch.Id}: infra-error, not a verdict ({e.Message}). " +
                         $"The probe was tried {retry + 1} time(s); fix the setup and re-run the same command: finished steps are kept.", e);

@@ -26,14 +26,7 @@ public sealed class SavedLog
         var total = 0;
         void Add(KernelReport report) { total++; book.Add(report); }
         bool KeepText(string title) => !book.Knows(title);
-        var source = System.IO.Path.GetFileName(path);
-        if (splitAt is { } split) TwoHalfScan.Scan(path, source, split, Add, KeepText);
-        else
-        {
-            // Read on this thread: a read-ahead thread was tried (bench/RESULTS.md, session 8) and cost more CPU than it saved.
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
-            ReportScanner.Scan(file, source, Add, KeepText);
-        }
+        TwoHalfScan.Scan(path, System.IO.Path.GetFileName(path), splitAt, Add, KeepText);
         return new SavedLog(path, total, book);
     }
 

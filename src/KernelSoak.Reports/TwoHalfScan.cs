@@ -31,14 +31,15 @@ public static class TwoHalfScan
     }
 
     /// <summary>
-    /// Scans <paramref name="path"/> split near <paramref name="splitAt"/>, handing each report to
-    /// <paramref name="onReport"/> in log order, exactly as one scan would (<paramref name="keepText"/> as there).
+    /// Scans <paramref name="path"/> split near <paramref name="splitAt"/> (null: in one scan), handing each report
+    /// to <paramref name="onReport"/> in log order, exactly as one scan would (<paramref name="keepText"/> as there).
     /// True when the second half's scan was used (the scans agreed).
     /// </summary>
-    public static bool Scan(string path, string source, long splitAt, Action<KernelReport> onReport, Func<string, bool> keepText)
+    public static bool Scan(string path, string source, long? splitAt, Action<KernelReport> onReport, Func<string, bool> keepText)
     {
-        if (LineStartAtOrAfter(path, splitAt) is not { } mid)
+        if (splitAt is not { } split || LineStartAtOrAfter(path, split) is not { } mid)
         {
+            // Read on this thread: a read-ahead thread was tried (bench/RESULTS.md, session 8) and cost more CPU than it saved.
             using var whole = Open(path);
             ReportScanner.Scan(whole, source, onReport, keepText);
             return false;

@@ -13,6 +13,9 @@ public static class Verdicts
     public const string BuildFailed = "build-failed";
     public const string ApplyFailed = "apply-failed";
     public const string InfraError = "infra-error";
+
+    /// <summary>The point's kernel never existed (the patch did not apply, or it did not build): a search skips the point, as git bisect skip does.</summary>
+    public static bool NeverBuilt(string? verdict) => verdict is ApplyFailed or BuildFailed;
 }
 
 /// <summary>One table between <see cref="Verdict"/> and its word, both ways.</summary>
