@@ -151,11 +151,14 @@ public sealed class BuildContext : FrostingContext
 
     /// <summary>Where the board is: the emulated one ([Board] Kind = qemu) or one reached as the settings say.</summary>
     public Boards.BoardSite Site => new(Settings.Board, BoardDir, Path.Combine(Root, "targets", "qemu-arm64"), Board.IdentityFile,
-        System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), System.Environment.GetEnvironmentVariable);
+        System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), System.Environment.GetEnvironmentVariable,
+        line => Output.Detail($"$ {line}"));
 
-    /// <summary>The board's SSH endpoint: the emulated board's own files, or the settings for a real one.</summary>
-    /// <summary>The board's SSH endpoint; every command run through it is in run.log (on the console with -v).</summary>
-    public Remote.SshEndpoint BoardEndpoint => Site.Endpoint with { OnCommand = line => Output.Detail($"$ {line}") };
+    /// <summary>
+    /// The board's SSH endpoint (the emulated board's own files, or the settings for a real one); every command
+    /// run through it is in run.log (on the console with -v).
+    /// </summary>
+    public Remote.SshEndpoint BoardEndpoint => Site.Endpoint;
 
     /// <summary>
     /// A new SSH connection to the board. When the previous run issued a reboot and died before seeing the

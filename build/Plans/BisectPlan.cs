@@ -70,7 +70,8 @@ public static class BisectPlan
         var file = TryResolve(dir, patch);
         yield return new Step(ApplyStep(patch), $"git am {patch.Id} on {c.Kernel.Branch} (on top of {(index == 0 ? "the base" : series.Patches[index - 1].Id)})",
             applyInputs ?? ApplyInputs(c, index),
-            [$"git -C {c.Kernel.SourceDir} reset --hard <commit after {(index == 0 ? "base" : series.Patches[index - 1].Id)}>", $"git -C {c.Kernel.SourceDir} am --3way {file ?? Path.Combine(dir, patch.Id + "*.patch")}"],
+            [.. new PatchSeries(c.Kernel, c.Commands).AnnounceApply(file ?? Path.Combine(dir, patch.Id + "*.patch"), patch.Id,
+                $"<commit after {(index == 0 ? "the base" : series.Patches[index - 1].Id)}>")],
             ct => ApplyAsync(c, patch, index, dir, ct)) { AlwaysRun = true };
         foreach (var step in KernelPlan.Compile(c, $"bisect/{patch.Id}")) yield return step;
     }

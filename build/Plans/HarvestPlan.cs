@@ -12,9 +12,7 @@ public static class HarvestPlan
         var dir = StressPlan.ProbeDir(c, prefix);
         yield return new Step($"{prefix}/harvest", "pstore (copied, hash-checked, then erased), dmesg, journal of the previous boot, cmdline, iomem, running config; pstore classified",
             StressPlan.ProbeFingerprint(c),
-            [$"{b.Ssh("cat /sys/fs/pstore/<each record>")} > {dir}/pstore/sys/fs/pstore/<record> (the board's path, never over an existing file)", b.Ssh("sha256sum /sys/fs/pstore/<record>; rm /sys/fs/pstore/<record> once the host copy's sha256 matches"),
-             $"{b.Ssh("dmesg")} > {dir}/dmesg.txt", $"{b.Ssh("journalctl -k -b -1 --no-pager")} > {dir}/journal-previous-boot.txt",
-             $"{b.Ssh("cat /proc/cmdline /proc/iomem; zcat /proc/config.gz")} > {dir}/…"],
+            [.. HarvestCommands.Announced(HarvestSources.Board, dir, b.Ssh)],
             async ct =>
             {
                 var files = await Harvester.HarvestAsync(await c.BoardAsync(), dir, ct);

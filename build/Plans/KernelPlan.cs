@@ -19,9 +19,9 @@ public static class KernelPlan
         var fragment = spec.BaseFile.Length > 0 && spec.Base != BaseConfigKind.File ? c.CampaignPath(spec.BaseFile) : "";
         yield return new Step("kernel/source", $"kernel tree {tree.SourceDir} (a git repository, so patches apply with git am)",
             Fingerprint.Of(tree.SourceDir, tree.DebianTarball ?? ""),
-            [.. tree.DebianTarball is null ? Array.Empty<string>() : [CommandLine.Of("tar", "-xJf", tree.DebianTarball, "-C", tree.SourceDir, "--strip-components=1").ToString()],
-             $"git -C {tree.BaseDir} init && git add -A && git commit -m base   # only when it is not a repository yet",
-             .. tree.IsWorktree ? new[] { $"git -C {tree.BaseDir} worktree add -B {tree.Branch} {tree.SourceDir} HEAD   # the campaign's own tree for its patches" } : []],
+            [.. tree.DebianTarball is null ? Array.Empty<string>() : [$"{DebianSource.UnpackCommand(tree.DebianTarball, tree.BaseDir)}   # only when it is not unpacked yet"],
+             .. SourceState.RepositoryCommands(tree.BaseDir).Select(git => $"{git}   # only when it is not a repository yet"),
+             .. new PatchSeries(tree, c.Commands).AnnounceWorktree()],
             async ct =>
             {
                 await configurator.PrepareSourceAsync(ct);
@@ -126,7 +126,7 @@ public static class KernelPlan
             Toolchain.Version(spec.CrossCompile), c.Make.Variables, spec.Targets, release);
         var log = Path.Combine(c.ArtifactsDir, "log", $"{prefix.Replace('/', '-')}-build.log");
         yield return new Step($"{prefix}/build", $"cross build {string.Join(" ", spec.Targets)} (make is skipped when sources, .config, toolchain and variables are unchanged)",
-            fingerprint, [c.Make.Build().ToString(), .. externals.Select(m => $"copy {m.SourceDir} → {m.BuildDir}; {c.Make.ExternalBuild(m)}"),
+            fingerprint, [c.Make.Build().ToString(), .. externals.Select(m => $"{c.Make.ExternalBuild(m)}   # after copying {m.SourceDir} to {m.BuildDir}"),
                 c.Make.ModulesInstall(builder.StagingDir).ToString(), .. externals.Select(m => c.Make.ExternalInstall(m, builder.StagingDir).ToString())],
             async ct =>
             {

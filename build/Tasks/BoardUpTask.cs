@@ -18,6 +18,7 @@ public sealed class BoardUpTask : AsyncFrostingTask<BuildContext>
             context.Output.Info($"    $ {Path.Combine(context.Root, "targets/qemu-arm64/build-kernel.sh")}");
             context.Output.Info($"    $ {Path.Combine(context.Root, "targets/qemu-arm64/make-board.sh")} {board.Files.Directory} <kernel cache dir>");
             context.Output.Info($"    $ setsid -f {board.Files.Launcher}");
+            context.Output.Info($"    $ {context.Board.Ssh("uname -r")}");
             return;
         }
         var env = new Dictionary<string, string?> { ["KERNELSOAK_CACHE"] = context.CacheDir };

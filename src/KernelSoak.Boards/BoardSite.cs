@@ -15,17 +15,21 @@ public sealed class BoardSite
     private readonly string _identityFile;
     private readonly string _home;
     private readonly Func<string, string?> _environment;
+    private readonly Action<string>? _onCommand;
 
     /// <param name="emulatedTargetDir">targets/qemu-arm64: the scripts that build and start the emulated board.</param>
     /// <param name="home">The user's home (~/.ssh/known_hosts when [Board] KnownHosts is empty).</param>
-    public BoardSite(BoardSettings board, string boardDir, string emulatedTargetDir, string identityFile, string home, Func<string, string?> environment)
+    /// <param name="onCommand">told every command run on the board through <see cref="Endpoint"/> (the run's log)</param>
+    public BoardSite(BoardSettings board, string boardDir, string emulatedTargetDir, string identityFile, string home, Func<string, string?> environment,
+        Action<string>? onCommand = null)
     {
+        _onCommand = onCommand;
         _board = board;
         _identityFile = identityFile;
         _home = home;
         _environment = environment;
         // A new QemuBoard per site, as cheap as its paths: what it reads (the port file) is read when asked.
-        Emulated = board.Kind == BoardKind.Qemu ? new QemuBoard(boardDir, emulatedTargetDir, board.Port) : null;
+        Emulated = board.Kind == BoardKind.Qemu ? new QemuBoard(boardDir, emulatedTargetDir, board.Port) { OnCommand = onCommand } : null;
     }
 
     /// <summary>The emulated board, when [Board] Kind = qemu.</summary>
@@ -41,6 +45,7 @@ public sealed class BoardSite
         KeepAlive = TimeSpan.FromSeconds(_board.KeepAliveSeconds),
         DeadPeerAfter = TimeSpan.FromSeconds(_board.DeadPeerSeconds),
         Sudo = _board.Sudo,
+        OnCommand = _onCommand,
     };
 
 }

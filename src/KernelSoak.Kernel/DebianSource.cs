@@ -20,6 +20,10 @@ public static class DebianSource
         return Path.Combine(cacheDir, "src", $"linux-{id}");
     }
 
+    /// <summary>The unpack <see cref="EnsureUnpackedAsync"/> runs (into directory.tmp, renamed when whole).</summary>
+    public static CommandLine UnpackCommand(string tarball, string directory) =>
+        CommandLine.Of("tar", "-xJf", tarball, "-C", directory + ".tmp", "--strip-components=1");
+
     /// <summary>Unpacks into a temporary directory and renames, so a killed unpack never looks done.</summary>
     public static async Task EnsureUnpackedAsync(string tarball, string directory, CommandRunner runner, CancellationToken cancellation = default)
     {
@@ -27,7 +31,7 @@ public static class DebianSource
         var temp = directory + ".tmp";
         if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
         Directory.CreateDirectory(temp);
-        var result = await runner.RunAsync(CommandLine.Of("tar", "-xJf", tarball, "-C", temp, "--strip-components=1"), cancellation: cancellation);
+        var result = await runner.RunAsync(UnpackCommand(tarball, directory), cancellation: cancellation);
         if (!result.Succeeded) throw new InvalidOperationException($"unpacking {tarball} failed: {string.Join(" | ", result.Output.TakeLast(3))}");
         Directory.Move(temp, directory);
     }

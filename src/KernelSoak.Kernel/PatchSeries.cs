@@ -20,6 +20,43 @@ public sealed partial class PatchSeries(KernelTree tree, CommandRunner runner)
 
     private CommandLine Git(string dir, params string[] args) => new("git", ["-C", dir, .. Identity, .. args]);
 
+    private static readonly string[] RevParseHead = ["rev-parse", "HEAD"], AmSessionPath = ["rev-parse", "--git-path", "rebase-apply"],
+        AmAbort = ["am", "--abort"], AmQuit = ["am", "--quit"], Clean = ["clean", "-fdq"];
+
+    private static readonly string[] WorktreePrune = ["worktree", "prune"];
+    private string[] WorktreeAdd => ["worktree", "add", "-f", "-B", tree.Branch, tree.SourceDir, "HEAD"];
+
+    /// <summary>What the kernel/source step runs on a campaign's worktree, as --dryrun prints it.</summary>
+    public IEnumerable<string> AnnounceWorktree()
+    {
+        if (!tree.IsWorktree) yield break;
+        yield return $"{Git(tree.BaseDir, WorktreePrune)}   # only when the worktree is not there yet";
+        yield return $"{Git(tree.BaseDir, WorktreeAdd)}   # the campaign's own tree for its patches";
+        yield return $"{Git(tree.BaseDir, RevParseHead)}";
+        yield return $"{Git(tree.SourceDir, Reset("<the base>"))}   # the unpatched kernel until it is probed";
+    }
+
+    private static string[] Reset(string commit) => ["reset", "-q", "--hard", commit];
+    private CommandLine Am(string patchFile) => Git(tree.SourceDir, "am", "--3way", "--keep-cr", patchFile);
+    private CommandLine ApplyDiff(string patchFile) => Git(tree.SourceDir, "apply", "--index", patchFile);
+    private CommandLine Commit(string patchFile, string id) => Git(tree.SourceDir, "commit", "-q", "-m", $"{id}: {Path.GetFileName(patchFile)}");
+
+    /// <summary>
+    /// What applying <paramref name="patchFile"/> on <paramref name="onto"/> runs, as --dryrun prints it (the same
+    /// command lines <see cref="ResetAsync"/> and <see cref="ApplyAsync"/> run; values known only then as placeholders).
+    /// </summary>
+    public IEnumerable<string> AnnounceApply(string patchFile, string id, string onto)
+    {
+        yield return $"{Git(tree.BaseDir, RevParseHead)}   # the base";
+        yield return $"{Git(tree.SourceDir, Reset(onto))}";
+        foreach (var args in new[] { RevParseHead, AmSessionPath, AmQuit }) yield return $"{Git(tree.SourceDir, args)}";
+        yield return $"{Am(patchFile)}   # a mail; a plain diff: {ApplyDiff(patchFile)} && {Commit(patchFile, id)}";
+        yield return $"{ApplyDiff(patchFile)}";
+        yield return $"{Commit(patchFile, id)}";
+        foreach (var args in new[] { AmAbort, AmQuit, Reset("<the commit it started on>"), Clean })
+            yield return $"{Git(tree.SourceDir, args)}   # only when it does not apply";
+    }
+
     /// <summary>
     /// Creates the worktree on the work branch at the base tree's HEAD (kept if it exists). Build directories
     /// left in its place (the worktree was removed, its build kept) are moved aside for git and put back;
@@ -30,8 +67,8 @@ public sealed partial class PatchSeries(KernelTree tree, CommandRunner runner)
         if (!tree.IsWorktree || File.Exists(Path.Combine(tree.SourceDir, ".git"))) return;
         Directory.CreateDirectory(Path.GetDirectoryName(tree.SourceDir)!);
         var aside = MoveBuildDirsAside();
-        await GitAsync(tree.BaseDir, ["worktree", "prune"], cancellation);
-        await GitAsync(tree.BaseDir, ["worktree", "add", "-f", "-B", tree.Branch, tree.SourceDir, "HEAD"], cancellation);
+        await GitAsync(tree.BaseDir, WorktreePrune, cancellation);
+        await GitAsync(tree.BaseDir, WorktreeAdd, cancellation);
         if (aside is null) return;
         foreach (var dir in Directory.EnumerateDirectories(aside)) Directory.Move(dir, Path.Combine(tree.SourceDir, Path.GetFileName(dir)));
         Directory.Delete(aside);
@@ -54,14 +91,14 @@ public sealed partial class PatchSeries(KernelTree tree, CommandRunner runner)
     }
 
     public async Task<string> HeadAsync(CancellationToken cancellation = default) =>
-        (await GitAsync(tree.SourceDir, ["rev-parse", "HEAD"], cancellation)).Trim();
+        (await GitAsync(tree.SourceDir, RevParseHead, cancellation)).Trim();
 
     public async Task<string> BaseAsync(CancellationToken cancellation = default) =>
-        (await GitAsync(tree.BaseDir, ["rev-parse", "HEAD"], cancellation)).Trim();
+        (await GitAsync(tree.BaseDir, RevParseHead, cancellation)).Trim();
 
     /// <summary>Puts the work branch at a commit (a probe of patch N needs exactly base + 1..N).</summary>
     public Task ResetAsync(string commit, CancellationToken cancellation = default) =>
-        GitAsync(tree.SourceDir, ["reset", "-q", "--hard", commit], cancellation);
+        GitAsync(tree.SourceDir, Reset(commit), cancellation);
 
     /// <summary>Applies one patch on top; returns the new HEAD. A failure aborts and leaves the tree clean.</summary>
     public async Task<string> ApplyAsync(string patchFile, string id, CancellationToken cancellation = default)
@@ -71,17 +108,15 @@ public sealed partial class PatchSeries(KernelTree tree, CommandRunner runner)
         var mail = text.StartsWith("From ", StringComparison.Ordinal) || text.Contains("\nSubject:", StringComparison.Ordinal);
         var head = await HeadAsync(cancellation);
         await EndInterruptedAmAsync(cancellation);
-        var result = mail
-            ? await runner.RunAsync(Git(tree.SourceDir, "am", "--3way", "--keep-cr", patchFile), cancellation: cancellation)
-            : await runner.RunAsync(Git(tree.SourceDir, "apply", "--index", patchFile), cancellation: cancellation);
+        var result = await runner.RunAsync(mail ? Am(patchFile) : ApplyDiff(patchFile), cancellation: cancellation);
         if (result.Succeeded && !mail)
-            result = await runner.RunAsync(Git(tree.SourceDir, "commit", "-q", "-m", $"{id}: {Path.GetFileName(patchFile)}"), cancellation: cancellation);
+            result = await runner.RunAsync(Commit(patchFile, id), cancellation: cancellation);
         if (!result.Succeeded)
         {
-            if (mail && !(await runner.RunAsync(Git(tree.SourceDir, "am", "--abort"), cancellation: cancellation)).Succeeded)
-                await runner.RunAsync(Git(tree.SourceDir, "am", "--quit"), cancellation: cancellation);
+            if (mail && !(await runner.RunAsync(Git(tree.SourceDir, AmAbort), cancellation: cancellation)).Succeeded)
+                await runner.RunAsync(Git(tree.SourceDir, AmQuit), cancellation: cancellation);
             await ResetAsync(head, cancellation);
-            await runner.RunAsync(Git(tree.SourceDir, "clean", "-fdq"), cancellation: cancellation);
+            await runner.RunAsync(Git(tree.SourceDir, Clean), cancellation: cancellation);
             var where = result.Output.Where(l => FailedHunk().IsMatch(l) || l.StartsWith("error:", StringComparison.Ordinal)).Take(4).ToList();
             throw new PatchApplyException($"patch {id} ({patchFile}) does not apply on {head[..12]}: {string.Join("; ", where.Count > 0 ? where : result.Output.TakeLast(3))}. " +
                 "The work tree is back where it was; refresh the patch against this tree.");
@@ -95,8 +130,8 @@ public sealed partial class PatchSeries(KernelTree tree, CommandRunner runner)
     /// </summary>
     private async Task EndInterruptedAmAsync(CancellationToken cancellation)
     {
-        var session = Path.GetFullPath((await GitAsync(tree.SourceDir, ["rev-parse", "--git-path", "rebase-apply"], cancellation)).Trim(), tree.SourceDir);
-        if (Directory.Exists(session)) await GitAsync(tree.SourceDir, ["am", "--quit"], cancellation);
+        var session = Path.GetFullPath((await GitAsync(tree.SourceDir, AmSessionPath, cancellation)).Trim(), tree.SourceDir);
+        if (Directory.Exists(session)) await GitAsync(tree.SourceDir, AmQuit, cancellation);
     }
 
     /// <summary>The file of a patch: the campaign's name for it, else the first file in the directory starting with its id.</summary>

@@ -50,17 +50,23 @@ public static class SourceState
             var lines = await File.ReadAllLinesAsync(ignore, cancellation);
             await File.WriteAllLinesAsync(ignore, lines.Where(l => l is not ("/*" or "!/debian/")), cancellation);
         }
-        string[] identity = ["-c", "user.name=KernelSoak", "-c", "user.email=kernelsoak@localhost"];
-        foreach (var args in new[] { new[] { "init", "-q" }, ["add", "-A"], [.. identity, "commit", "-q", "-m", $"base: {Path.GetFileName(sourceDir)}"] })
+        foreach (var command in RepositoryCommands(sourceDir))
         {
             // Build directories already in the tree (the board's) never become part of its base commit.
-            if (args[0] == "add") await File.AppendAllTextAsync(Path.Combine(Directory.CreateDirectory(Path.Combine(sourceDir, ".git", "info")).FullName, "exclude"), $"/{KernelTree.BuildDirPrefix}*/\n", cancellation);
-            var result = await runner.RunAsync(new CommandLine("git", ["-C", sourceDir, .. args]), cancellation: cancellation);
+            if (command.Arguments[2] == "add") await File.AppendAllTextAsync(Path.Combine(Directory.CreateDirectory(Path.Combine(sourceDir, ".git", "info")).FullName, "exclude"), $"/{KernelTree.BuildDirPrefix}*/\n", cancellation);
+            var result = await runner.RunAsync(command, cancellation: cancellation);
             if (!result.Succeeded)
             {
                 Directory.Delete(Path.Combine(sourceDir, ".git"), recursive: true);
-                throw new InvalidOperationException($"git {string.Join(' ', args)} in {sourceDir} failed: {string.Join(" | ", result.Output.TakeLast(3))}");
+                throw new InvalidOperationException($"{command} failed: {string.Join(" | ", result.Output.TakeLast(3))}");
             }
         }
     }
+
+    /// <summary>What makes an unpacked tree a repository (run by <see cref="EnsureRepositoryAsync"/>, printed by --dryrun).</summary>
+    public static IReadOnlyList<CommandLine> RepositoryCommands(string sourceDir) =>
+    [
+        CommandLine.Of("git", "-C", sourceDir, "init", "-q"), CommandLine.Of("git", "-C", sourceDir, "add", "-A"),
+        CommandLine.Of("git", "-C", sourceDir, "-c", "user.name=KernelSoak", "-c", "user.email=kernelsoak@localhost", "commit", "-q", "-m", $"base: {Path.GetFileName(sourceDir)}"),
+    ];
 }

@@ -66,7 +66,7 @@ public static class Harvester
 
     private static async Task<IReadOnlyList<string>> ListAsync(SshTarget ssh, string root, CancellationToken cancellation)
     {
-        var list = await ssh.RunAsync($"if [ -d {CommandLine.Quote(root)} ]; then find {CommandLine.Quote(root)} -type f -print0; fi", TimeSpan.FromSeconds(30), cancellation);
+        var list = await ssh.RunAsync(HarvestCommands.List(root), TimeSpan.FromSeconds(30), cancellation);
         if (!list.Succeeded) throw new InvalidOperationException($"listing {root} on {ssh.Endpoint} exited {list.ExitCode}: {list.Error.Trim()}");
         return list.Output.Split('\0', StringSplitOptions.RemoveEmptyEntries);
     }
@@ -76,13 +76,13 @@ public static class Harvester
     {
         var wanted = PstoreLayout.LocalPath(directory, root, remote);
         Directory.CreateDirectory(Path.GetDirectoryName(wanted)!);
-        var partial = await CopyAsync(ssh, $"cat -- {CommandLine.Quote(remote)}", wanted, createFile, TimeSpan.FromMinutes(1), cancellation);
+        var partial = await CopyAsync(ssh, HarvestCommands.Copy(CommandLine.Quote(remote)), wanted, createFile, TimeSpan.FromMinutes(1), cancellation);
         var localHash = Sha256(partial);
-        var board = await ssh.RunAsync($"sha256sum -- {CommandLine.Quote(remote)}", TimeSpan.FromSeconds(30), cancellation);
+        var board = await ssh.RunAsync(HarvestCommands.Hash(CommandLine.Quote(remote)), TimeSpan.FromSeconds(30), cancellation);
         var boardHash = board.Succeeded ? board.Output.Split(' ')[0].Trim() : "";
         var local = Keep(partial, wanted, localHash);
         var erased = PstoreLayout.MayErase(localHash, boardHash)
-            && (await ssh.RunAsync($"rm -f -- {CommandLine.Quote(remote)}", TimeSpan.FromSeconds(30), cancellation)).Succeeded;
+            && (await ssh.RunAsync(HarvestCommands.Erase(CommandLine.Quote(remote)), TimeSpan.FromSeconds(30), cancellation)).Succeeded;
         return new HarvestedFile(remote, local, erased);
     }
 

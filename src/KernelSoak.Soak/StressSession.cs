@@ -19,11 +19,8 @@ public static class StressSession
         var tasks = commands.Select(async (c, n) =>
         {
             using var ssh = await SshTarget.ConnectAsync(endpoint, cancellation);
-            var seconds = (int)Math.Ceiling(c.Duration.TotalSeconds);
-            // The loop lives on the board: a restart costs no round trip, and 'timeout' ends a long iteration.
-            var loop = $"end=$(( $(date +%s) + {seconds} )); n=0; bad=0; " +
-                       $"while [ $(date +%s) -lt $end ]; do left=$(( end - $(date +%s) )); timeout $left sh -c {CommandLine.Quote(c.Command)}; rc=$?; " +
-                       "n=$((n+1)); [ $rc = 0 ] || [ $rc = 124 ] || bad=$((bad+1)); echo \"ks-stress iteration $n exit $rc\"; done; echo \"ks-stress done $n $bad\"";
+            var seconds = Seconds(c);
+            var loop = Loop(c);
             var iterations = 0;
             var bad = 0;
             await using var log = new FileStream(Path.Combine(logDir, $"stress-{c.Profile}-{n + 1}.log"), FileMode.Create, FileAccess.Write, FileShare.Read);
@@ -43,4 +40,15 @@ public static class StressSession
         });
         return await Task.WhenAll(tasks);
     }
+
+    private static int Seconds(StressCommand c) => (int)Math.Ceiling(c.Duration.TotalSeconds);
+
+    /// <summary>
+    /// The board-side loop that runs <paramref name="c"/> for its window (what runs and what --dryrun prints).
+    /// It lives on the board: a restart costs no round trip, and 'timeout' ends a long iteration.
+    /// </summary>
+    public static string Loop(StressCommand c) =>
+        $"end=$(( $(date +%s) + {Seconds(c)} )); n=0; bad=0; " +
+        $"while [ $(date +%s) -lt $end ]; do left=$(( end - $(date +%s) )); timeout $left sh -c {CommandLine.Quote(c.Command)}; rc=$?; " +
+        "n=$((n+1)); [ $rc = 0 ] || [ $rc = 124 ] || bad=$((bad+1)); echo \"ks-stress iteration $n exit $rc\"; done; echo \"ks-stress done $n $bad\"";
 }

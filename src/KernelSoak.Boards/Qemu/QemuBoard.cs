@@ -13,9 +13,13 @@ public sealed class QemuBoard(string directory, string targetDir, int sshPort)
     public QemuPowerSwitch Power => new(Files);
     public SerialConsole Console => new(Files);
 
+    /// <summary>Told every command run through <see cref="Endpoint"/> (see <see cref="SshEndpoint.OnCommand"/>).</summary>
+    public Action<string>? OnCommand { get; init; }
+
     public SshEndpoint Endpoint => new("127.0.0.1", Files.Exists ? Files.SshPort : sshPort, "root", Files.IdentityFile)
     {
         KnownHostsFile = Files.KnownHosts,
+        OnCommand = OnCommand,
     };
 
     /// <summary>Builds (or takes from the cache) the kernel, then the board images unless they are current.</summary>

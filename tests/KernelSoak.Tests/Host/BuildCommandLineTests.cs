@@ -66,7 +66,7 @@ public class BuildCommandLineTests
         }
         Assert.That(output, Does.Not.Contain("Bisect0005"), "a target runs only what it needs");
         var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        Assert.That(output, Does.Contain($"am --3way {home}/src/patches/iter6/0004"), "the series' ~/ is the user's home (was campaigns/~/src/…)");
+        Assert.That(output, Does.Contain($"am --3way --keep-cr '{home}/src/patches/iter6/0004"), "the series' ~/ is the user's home (was campaigns/~/src/…)");
         Assert.That(output.Contains('\u001b', StringComparison.Ordinal), Is.False, "NO_COLOR: plain lines, no escape codes");
         Assert.That(Directory.Exists(artifacts), Is.EqualTo(existed), "dry run writes nothing");
     }
