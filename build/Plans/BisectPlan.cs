@@ -70,11 +70,17 @@ public static class BisectPlan
         var file = TryResolve(dir, patch);
         yield return new Step(ApplyStep(patch), $"git am {patch.Id} on {c.Kernel.Branch} (on top of {(index == 0 ? "the base" : series.Patches[index - 1].Id)})",
             applyInputs ?? ApplyInputs(c, index),
-            [.. new PatchSeries(c.Kernel, c.Commands).AnnounceApply(file ?? Path.Combine(dir, patch.Id + "*.patch"), patch.Id,
+            [.. series.Mode == SearchMode.Binary ? Underneath(c, index, dir) : [],
+             .. new PatchSeries(c.Kernel, c.Commands).AnnounceApply(file ?? Path.Combine(dir, patch.Id + "*.patch"), patch.Id,
                 $"<commit after {(index == 0 ? "the base" : series.Patches[index - 1].Id)}>")],
             ct => ApplyAsync(c, patch, index, dir, ct)) { AlwaysRun = true };
         foreach (var step in KernelPlan.Compile(c, $"bisect/{patch.Id}")) yield return step;
     }
+
+    /// <summary>A search jumps over patches; each one underneath not applied yet is applied first, in order.</summary>
+    private static IEnumerable<string> Underneath(BuildContext c, int index, string dir) =>
+        c.Campaign.Series.Patches.Take(index).SelectMany(p => new PatchSeries(c.Kernel, c.Commands).AnnounceApply(
+            TryResolve(dir, p) ?? Path.Combine(dir, p.Id + "*.patch"), p.Id, $"<commit under {p.Id}>").Select(line => $"{line}   # {p.Id} underneath, when not applied yet"));
 
     /// <summary>Binary mode: probe <paramref name="number"/> of <paramref name="patch"/>, harvested into <paramref name="probe"/>, joins the point's record.</summary>
     public static Step RecordStep(BuildContext c, PatchRef patch, int number, string probe, ProbeNext next) =>

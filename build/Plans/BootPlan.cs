@@ -40,7 +40,8 @@ public static class BootPlan
         var step = $"{prefix}/boot";
         yield return new Step(step, $"reboot into {release}: {select}; verify uname -r, boot id and running config",
             Fingerprint.Of(release, manifest?.Image.Sha256 ?? ""),
-            [c.Board.Ssh("cat /proc/sys/kernel/random/boot_id"), .. start, c.Board.Ssh("uname -r; cat /proc/sys/kernel/random/boot_id"), c.Board.Ssh(BootCheck.Command(c.Campaign.Boot.Smoke))],
+            [c.Board.Ssh(SshTarget.IdentityCommand) + "   # the boot it leaves", .. start, c.Board.Ssh(SshTarget.IdentityCommand) + "   # the boot it comes to",
+             c.Board.Ssh(BootCheck.Command(c.Campaign.Boot.Smoke))],
             ct => BootOrNoBootAsync(c, prefix, step, release, manifest?.Image.Sha256 ?? "", ct));
     }
 

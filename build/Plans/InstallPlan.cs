@@ -37,6 +37,9 @@ public static class InstallPlan
         return result;
     }
 
+    /// <summary>The first big file of a run places the board's fast hasher first (a script with the binary in it).</summary>
+    private const string PlaceHelper = "<placing of the fast sha256 helper, or true>";
+
     /// <summary>A stand-in release for showing paths before the real one is known.</summary>
     private const string ShownRelease = "0.0.0-kernelsoak-shown";
 
@@ -63,12 +66,12 @@ public static class InstallPlan
 
         yield return new Step($"{prefix}/modules", $"sync /lib/modules/{release}: changed files only, in one tar stream; stale files removed; depmod; hashes verified",
             Fingerprint.Of(release, string.Join('\n', manifest?.Modules.Select(m => m.RelativePath + m.Sha256) ?? [])),
-            [$"tar -C {q(staging)} -cf - <changed files> | {b.Ssh($"tar -C {q(Path.GetDirectoryName(modulesDir) + "/.ks-incoming-" + Path.GetFileName(modulesDir))} -xf - && mv … {q(modulesDir)}/")}", b.Ssh($"depmod {q(Path.GetFileName(modulesDir))}")],
+            [$"tar -C {q(staging)} -cf - <changed files and the script that moves them, removes stale ones and runs depmod> | {b.Ssh(KernelInstaller.SyncCommand(modulesDir, Path.GetFileName(modulesDir)))}"],
             async ct => { var r = await Transfer($"modules → /lib/modules/{release}", i => i.SyncModulesAsync(Manifest(), ct)); return StepResult.Ok(new Dictionary<string, string> { ["sent"] = r.Sent.ToString(System.Globalization.CultureInfo.InvariantCulture), ["changed_modules"] = string.Join(' ', r.ChangedModules) }); })
             { Group = "install/modules" };
 
         yield return new Step($"{prefix}/image", $"Image → {image} (temp name, sync, rename; sha256 checked on the board)", manifest?.Image.Sha256 ?? "",
-            [$"{b.Ssh($"cat > {q(image + ".ks-tmp")} && sync && mv {q(image + ".ks-tmp")} {q(image)}")} < {q(manifest?.Image.Path ?? "arch/…/boot/Image")}", b.Ssh($"sha256sum {q(image)}")],
+            [$"{b.Ssh(KernelInstaller.BootFileCommand(i.BootDir, image, manifest?.Image.Sha256 ?? "<sha256 of the Image>", PlaceHelper))} < {q(manifest?.Image.Path ?? "arch/…/boot/Image")}"],
             async ct => { await Transfer($"Image → {image}", i => i.CopyImageAsync(Manifest(), ct)); return StepResult.Ok(new Dictionary<string, string> { ["image"] = image }); })
             { Group = "install/image" };
 
@@ -76,7 +79,7 @@ public static class InstallPlan
         {
             var built = manifest?.Dtbs.FirstOrDefault(d => d.RelativePath.EndsWith(i.Dtb, StringComparison.Ordinal));
             yield return new Step($"{prefix}/dtb", $"{Path.GetFileName(i.Dtb)} → {dtb} (temp name, sha256 checked, rename)", built?.Sha256 ?? i.Dtb,
-                [$"{b.Ssh($"cat > {q(dtb + ".ks-tmp")} && sha256sum {q(dtb + ".ks-tmp")} && sync && mv {q(dtb + ".ks-tmp")} {q(dtb)}")} < {q(built?.Path ?? Path.Combine(c.Kernel.BuildDir, "arch", c.Campaign.Kernel.Arch, "boot", "dts", i.Dtb))}"],
+                [$"{b.Ssh(KernelInstaller.BootFileCommand(i.BootDir, dtb, built?.Sha256 ?? "<sha256 of the DTB>", PlaceHelper))} < {q(built?.Path ?? Path.Combine(c.Kernel.BuildDir, "arch", c.Campaign.Kernel.Arch, "boot", "dts", i.Dtb))}"],
                 async ct => { await Transfer($"DTB → {dtb}", i => i.CopyDtbAsync(Manifest(), ct)); return StepResult.Ok(new Dictionary<string, string> { ["dtb"] = dtb }); })
                 { Group = "install/dtb" };
         }
@@ -95,7 +98,7 @@ public static class InstallPlan
 
         yield return new Step($"{prefix}/extlinux", $"label {i.Label} → {release} (append = {i.DefaultLabel}'s + {string.Join(' ', i.AppendExtra)}); default stays {i.DefaultLabel}",
             Fingerprint.Of(release, i.Label, i.DefaultLabel, string.Join(' ', i.AppendExtra)),
-            [b.Ssh($"cp {q(i.Extlinux)} {q(i.Extlinux)}.kernelsoak-<timestamp>"), $"{b.Ssh($"cat > {q(i.Extlinux + ".ks-tmp")} && sync && mv {q(i.Extlinux + ".ks-tmp")} {q(i.Extlinux)}")} < <edited extlinux.conf>"],
+            [.. KernelInstaller.ExtlinuxCommands(i.Extlinux, $"{i.Extlinux}.kernelsoak-<timestamp>", "<sha256 of the edited file>").Select(b.Ssh)],
             async ct =>
             {
                 var backup = await (await Installer()).UpdateExtlinuxAsync(release, ct);

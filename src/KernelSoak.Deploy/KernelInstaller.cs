@@ -41,10 +41,8 @@ public sealed partial class KernelInstaller(SshTarget ssh, InstallLayout layout,
     public async Task<bool> CopyBootFileAsync(ManifestFile file, string path, CancellationToken cancellation = default)
     {
         var place = Sha256Helper is not null && !_helperPlaced && file.Size >= 1 << 20;
-        var q = CommandLine.Quote(path);
-        var command = $"{(place ? FastSha256.PlaceScript(await File.ReadAllBytesAsync(Sha256Helper!, cancellation)) : "true")}; " +
-                      $"echo @@hash; {FastSha256.Command} {q} 2>/dev/null; echo @@free; df -k {CommandLine.Quote(layout.BootDir)} | tail -1; echo @@go; " +
-                      $"{RemoteFiles.AwaitSend}; {RemoteFiles.ReceiveCommand(path, file.Sha256)}";
+        var command = BootFileCommand(layout.BootDir, path, file.Sha256,
+            place ? FastSha256.PlaceScript(await File.ReadAllBytesAsync(Sha256Helper!, cancellation)) : "true");
         string? probe = null;
         string? onBoard = null;
         long free = 0;
@@ -80,6 +78,18 @@ public sealed partial class KernelInstaller(SshTarget ssh, InstallLayout layout,
         say($"{Path.GetFileName(path)}: {file.Size / 1024} KiB written and verified");
         return true;
     }
+
+    /// <summary>The one command of <see cref="CopyBootFileAsync"/>: <paramref name="place"/> (the hasher's placing, or true), what the board has, then the copy.</summary>
+    public static string BootFileCommand(string bootDir, string path, string sha256, string place) =>
+        $"{place}; echo @@hash; {FastSha256.Command} {CommandLine.Quote(path)} 2>/dev/null; echo @@free; df -k {CommandLine.Quote(bootDir)} | tail -1; echo @@go; " +
+        $"{RemoteFiles.AwaitSend}; {RemoteFiles.ReceiveCommand(path, sha256)}";
+
+    /// <summary>What <see cref="UpdateExtlinuxAsync"/> runs: read, keep a backup, write the edited file (its sha256 checked).</summary>
+    public static IEnumerable<string> ExtlinuxCommands(string extlinux, string backup, string sha256) =>
+        [ReadCommand(extlinux), BackupCommand(extlinux, backup), RemoteFiles.ReceiveCommand(extlinux, sha256)];
+
+    private static string ReadCommand(string path) => $"cat {CommandLine.Quote(path)}";
+    private static string BackupCommand(string path, string backup) => $"cp -p {CommandLine.Quote(path)} {CommandLine.Quote(backup)} && sync";
 
     /// <summary>
     /// Swaps changed modules in the running kernel instead of rebooting: each one that is loaded is removed
@@ -221,7 +231,7 @@ public sealed partial class KernelInstaller(SshTarget ssh, InstallLayout layout,
 
     private async Task<(string Text, ExtlinuxConfig Config)> ReadExtlinuxAsync(CancellationToken cancellation)
     {
-        var text = await ssh.CheckAsync($"cat {CommandLine.Quote(layout.ExtlinuxPath)}", TimeSpan.FromSeconds(30), cancellation);
+        var text = await ssh.CheckAsync(ReadCommand(layout.ExtlinuxPath), TimeSpan.FromSeconds(30), cancellation);
         try
         {
             // A file damaged past reading (no label, a label without a kernel: empty, binary, cut inside a label's
@@ -242,7 +252,7 @@ public sealed partial class KernelInstaller(SshTarget ssh, InstallLayout layout,
     {
         updated.Validate();
         var backup = $"{layout.ExtlinuxPath}.kernelsoak-{DateTimeOffset.UtcNow:yyyyMMddTHHmmssfffZ}";
-        await ssh.CheckAsync($"cp -p {CommandLine.Quote(layout.ExtlinuxPath)} {CommandLine.Quote(backup)} && sync", TimeSpan.FromSeconds(30), cancellation);
+        await ssh.CheckAsync(BackupCommand(layout.ExtlinuxPath, backup), TimeSpan.FromSeconds(30), cancellation);
         await RemoteFiles.WriteTextAsync(ssh, layout.ExtlinuxPath, updated.Render(), cancellation);
         return backup;
     }

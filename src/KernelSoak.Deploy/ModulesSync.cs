@@ -33,9 +33,8 @@ public sealed partial class KernelInstaller
         var target = layout.ModulesDir(manifest.Release);
         // modules.dep, modules.alias … are depmod's output: made on the board, never copied or compared.
         var files = manifest.Modules.Where(m => !IsDepmodOutput(m.RelativePath)).ToList();
-        var staging = CommandLine.Quote($"{Path.GetDirectoryName(target)}/.ks-incoming-{manifest.Release}");
-        var command = $"{RemoteFiles.HashesCommand(target)}; echo @@go; {RemoteFiles.AwaitSend}; " +
-                      $"rm -rf {staging} && mkdir -p {staging} && {{ tar -C {staging} -xf - || {{ {RemoteFiles.Drain}; echo 'unpacking the modules failed' >&2; exit 2; }}; }} && cd / && . {staging}/{SyncScript}";
+        var staging = Staging(target, manifest.Release);
+        var command = SyncCommand(target, manifest.Release);
         List<ManifestFile>? changed = null;
         List<string> stale = [];
         var result = await ssh.ConverseAsync(command, async (input, until) =>
@@ -67,6 +66,16 @@ public sealed partial class KernelInstaller
         var bytes = changed.Sum(c => c.Size);
         say($"modules: sent {changed.Count}, deleted {stale.Count}, unchanged {files.Count - changed.Count} ({bytes / 1024} KiB), verified");
         return new SyncResult(changed.Count, stale.Count, files.Count - changed.Count, bytes) { Changed = [.. changed.Select(c => c.RelativePath), .. stale] };
+    }
+
+    private static string Staging(string target, string release) => CommandLine.Quote($"{Path.GetDirectoryName(target)}/.ks-incoming-{release}");
+
+    /// <summary>The one command of a modules sync (what runs and what --dryrun prints): list, wait for our word, unpack, run the script.</summary>
+    public static string SyncCommand(string target, string release)
+    {
+        var staging = Staging(target, release);
+        return $"{RemoteFiles.HashesCommand(target)}; echo @@go; {RemoteFiles.AwaitSend}; " +
+               $"rm -rf {staging} && mkdir -p {staging} && {{ tar -C {staging} -xf - || {{ {RemoteFiles.Drain}; echo 'unpacking the modules failed' >&2; exit 2; }}; }} && cd / && . {staging}/{SyncScript}";
     }
 
     /// <summary>What the board runs once the tar stream is unpacked in <paramref name="staging"/> (quoted).</summary>

@@ -352,10 +352,13 @@ public sealed partial class SshTarget : IDisposable
         }
     }
 
+    /// <summary>What <see cref="IdentityAsync"/> runs.</summary>
+    public const string IdentityCommand = "uname -r; cat /proc/sys/kernel/random/boot_id";
+
     /// <summary>The release the board runs and its boot id (a short read: see <see cref="ReadAsync"/>).</summary>
     public async Task<(string Release, string BootId)> IdentityAsync(CancellationToken cancellation = default)
     {
-        var lines = (await ReadAsync("uname -r; cat /proc/sys/kernel/random/boot_id", TimeSpan.FromSeconds(30), cancellation)).Split('\n');
+        var lines = (await ReadAsync(IdentityCommand, TimeSpan.FromSeconds(30), cancellation)).Split('\n');
         return (lines[0].Trim(), lines.Length > 1 ? lines[1].Trim() : "");
     }
 

@@ -73,26 +73,35 @@ public static partial class AnnouncedCommands
         || word.StartsWith('#') || word.StartsWith('(') || word.StartsWith('>');
 
     /// <summary>Literal text, with every &lt;placeholder&gt; and … matching any text.</summary>
-    private static Regex Pattern(string announced)
+    private static Regex Pattern(string announced) => new("^" + Literal(announced, quoted: true) + "$", RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// A quoted word with a placeholder in it ('/boot/Image-&lt;release&gt;') may run bare (/boot/Image-6.1.0):
+    /// the quoter only quotes what needs it, so its quotes are optional.
+    /// </summary>
+    private static string Literal(string text, bool quoted)
     {
-        var pattern = new StringBuilder("^");
+        var pattern = new StringBuilder();
         var last = 0;
-        foreach (Match hole in Placeholder().Matches(announced))
+        foreach (Match hole in (quoted ? QuotedPlaceholder() : Placeholder()).Matches(text))
         {
-            pattern.Append(Regex.Escape(announced[last..hole.Index])).Append("(?s:.*)");
+            pattern.Append(Regex.Escape(text[last..hole.Index]));
+            pattern.Append(hole.Groups["word"].Success ? $"'?{Literal(hole.Groups["word"].Value, quoted: false)}'?" : "(?s:.*)");
             last = hole.Index + hole.Length;
         }
-        pattern.Append(Regex.Escape(announced[last..])).Append('$');
-        return new Regex(pattern.ToString(), RegexOptions.CultureInvariant);
+        return pattern.Append(Regex.Escape(text[last..])).ToString();
     }
 
     [GeneratedRegex(@"^\d{4}-\d\d-\d\dT[\d:.]+[+-]\d\d:\d\d \w+ (?<text>.*)$")]
     private static partial Regex RunLogEntry();
 
-    // <each record>, <kernel cache dir>: a name in angle brackets that starts with a letter (not "<&3" or "< file"),
-    // with the quotes the quoter put around it (the value it stands for may need none).
-    [GeneratedRegex(@"'<[A-Za-z][^<>\n']*>'|<[A-Za-z][^<>\n]*>|…")]
+    // <each record>, <kernel cache dir>: a name in angle brackets that starts with a letter (not "<&3" or "< file").
+    [GeneratedRegex(@"<[A-Za-z][^<>\n]*>|…")]
     private static partial Regex Placeholder();
+
+    // A single-quoted word holding a placeholder, or a placeholder.
+    [GeneratedRegex(@"'(?<word>[^'\n]*(?:<[A-Za-z][^<>\n']*>|…)[^'\n]*)'|<[A-Za-z][^<>\n]*>|…")]
+    private static partial Regex QuotedPlaceholder();
 
     [GeneratedRegex(@"\s+#\s.*$")]
     private static partial Regex Comment();

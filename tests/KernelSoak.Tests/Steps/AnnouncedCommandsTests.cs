@@ -60,6 +60,8 @@ public class AnnouncedCommandsTests
     [TestCase("    $ ssh -p 2222 root@127.0.0.1 'sudo -n -- sh -c '\\''cat -- /sys/fs/pstore/console-ramoops-0'\\'''", true)] // as sudo runs it
     [TestCase("    $ ssh -p 2222 root@127.0.0.1 'cat -- /sys/fs/pstore/console-ramoops-'", false)] // literal text is whole
     [TestCase("    $ ssh -p 2222 root@127.0.0.1 'cat -- …'", true)]
+    [TestCase(@"    $ ssh -p 2222 root@127.0.0.1 'cat -- '\''/sys/fs/pstore/<record>'\'''", true)] // a quoted word with a placeholder may run bare
+    [TestCase(@"    $ ssh -p 2222 root@127.0.0.1 'cat -- '\''/sys/fs/<record>/x'\'''", false)]
     [TestCase("    $ ssh -p 2222 root@127.0.0.1 cat -- /sys/fs/pstore/console-ramoops-0 > /a/x", true)] // bare words up to the redirect
     public void The_remote_command_is_matched_on_its_board_and_whole(string dryRunLine, bool announced)
     {
