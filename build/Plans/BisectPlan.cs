@@ -230,8 +230,6 @@ public static class BisectPlan
     /// <summary>The point's record when it was made from these very patches and kernel inputs; null otherwise (a replaced patch is probed anew).</summary>
     public static PointRecord? Record(BuildContext c, PatchRef patch) => PointRecords.Load(BisectDir(c), patch.Id, PointKey(c, patch));
 
-    public static string? PatchVerdict(BuildContext c, PatchRef patch) => Record(c, patch)?.Verdict;
-
     /// <summary>The campaign's stress window: the longest enabled command workload (they run side by side).</summary>
     public static double InitialProbeSeconds(BuildContext c) =>
         c.Campaign.Stress.Where(s => s.Enabled && s.Kind == StressKind.Commands).Select(s => (double)s.DurationS).DefaultIfEmpty(60).Max();

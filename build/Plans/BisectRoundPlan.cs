@@ -60,9 +60,7 @@ public static class BisectRoundPlan
     /// <summary>Where the probe stands: in its record, followed (verdict written), submitted by a killed run, or new.</summary>
     public static RoundProbeState State(BuildContext c, RoundProbe p)
     {
-        var record = BisectPlan.Record(c, Patch(c, p));
-        if (record is not null && (record.Probes.Any(r => r.Number == p.Number) || Verdicts.NeverBuilt(record.Verdict)))
-            return RoundProbeState.Recorded;
+        if (BisectPlan.Record(c, Patch(c, p))?.Settles(p.Number) == true) return RoundProbeState.Recorded;
         var probe = ProbeOf(p);
         var inputs = LavaPlan.JobInputs(c, Window(c, p));
         if (c.Journal.LastEnd(LavaPlan.StepOf(probe)) is { Outcome: Outcomes.Ok } end && end.Fingerprint == inputs && HarvestPlan.Verdict(c, probe) is not null)
@@ -76,7 +74,7 @@ public static class BisectRoundPlan
     {
         c.Output.Info($"round of {round.Count}: {string.Join(", ", round.Select(p => $"{p.Patch} probe {p.Number} ({p.Seconds:0} s)"))}");
         var results = await RoundRunner.RunAsync(round, Actions(c), c.Cancellation);
-        var failed = results.Where(r => r.Error is not null && !Verdicts.NeverBuilt(BisectPlan.PatchVerdict(c, Patch(c, r.Probe)))).ToList();
+        var failed = results.Where(r => r.Error is not null && BisectPlan.Record(c, Patch(c, r.Probe))?.Untestable != true).ToList();
         if (failed.Count == 0) return;
         var first = failed[0];
         if (first.Error is UserErrorException or OperationCanceledException) throw first.Error;

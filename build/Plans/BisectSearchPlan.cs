@@ -23,11 +23,11 @@ public static class BisectSearchPlan
         {
             await BisectPatchTask.ProbeAsync(context, patch, next);
         }
-        catch (UserErrorException) when (Verdicts.NeverBuilt(BisectPlan.PatchVerdict(context, patch)))
+        catch (UserErrorException) when (BisectPlan.Record(context, patch)?.Untestable == true)
         {
             // recorded as untestable: the search skips it, as git bisect skip does
         }
-        if (BisectPlan.Record(context, patch) is not { } after || !Verdicts.NeverBuilt(after.Verdict) && after.Probes.Count <= before)
+        if (!PointRecord.Advanced(BisectPlan.Record(context, patch), before))
             throw new InvalidOperationException($"probe of {patch.Id} ended without adding to its record: re-run to resume it");
         return true;
     }

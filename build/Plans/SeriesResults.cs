@@ -29,7 +29,7 @@ public static class SeriesResults
             rows.AddRange(record.Probes.Select(run => new ProbeRecord(record.Patch, run.Number, run.Verdict, run.Reports, [], run.Dir, run.StressSeconds, run.Note)
                 { Confidence = confidence, RulesOutIntervalS = interval }));
         }
-        var verdict = answer.FirstBad is { } bad ? records[bad].Record?.Verdict ?? Verdicts.Report : Verdicts.Clean;
+        var verdict = PointRecord.SeriesVerdict(answer.FirstBad is { } bad ? records[bad].Record : null, answer.FirstBad is not null);
         var (outcome, action) = Soak.ExitRules.Apply(c.Campaign.ExitRule, VerdictWords.Parse(verdict));
         var headline = answer.Kind switch
         {

@@ -18,6 +18,18 @@ public sealed record PointRecord(string Patch, string Key, string Verdict, strin
 {
     /// <summary>The probes' stress seconds together (what the summary's seconds column shows).</summary>
     public double StressSeconds => Probes.Sum(p => p.StressSeconds);
+
+    /// <summary>The point's kernel never existed (apply-failed, build-failed): a search skips it, as git bisect skip does.</summary>
+    public bool Untestable => Verdicts.NeverBuilt(Verdict);
+
+    /// <summary>Probe <paramref name="number"/> of a search is settled here: recorded, or not needed on an untestable point.</summary>
+    public bool Settles(int number) => Untestable || Probes.Any(r => r.Number == number);
+
+    /// <summary>A probe run did its part when the record it leaves holds one probe more than <paramref name="before"/>, or says the point is untestable.</summary>
+    public static bool Advanced(PointRecord? after, int before) => after is not null && (after.Untestable || after.Probes.Count > before);
+
+    /// <summary>The series' verdict: the first bad point's (a report when its record is gone), else clean.</summary>
+    public static string SeriesVerdict(PointRecord? firstBad, bool anyBad) => anyBad ? firstBad?.Verdict ?? Verdicts.Report : Verdicts.Clean;
 }
 
 public static class PointRecords

@@ -75,4 +75,34 @@ public class PointRecordsTests
         var pstore = new PointRecord("0004", "k", Verdicts.Report, "", [new ProbeRun(1, Verdicts.Report, 60, 33, [Uaf], [], "/tmp", null)]);
         Assert.That(PointRecords.Evidence(pstore, UafOnly).Probes.Single(), Is.EqualTo(new ProbeObservation(33, 1)), "a report only pstore caught counts once");
     }
+
+    private static PointRecord Point(string verdict, params int[] probes) =>
+        new("0002", "k", verdict, "", [.. probes.Select(n => new ProbeRun(n, Verdicts.Clean, 60, 60, [], [], "/tmp", null))]);
+
+    [Test]
+    public void An_untestable_point_settles_every_probe_and_a_probed_one_only_its_own()
+    {
+        Assert.That(Point(Verdicts.ApplyFailed).Settles(3), Is.True, "apply-failed: nothing to probe");
+        Assert.That(Point(Verdicts.BuildFailed).Untestable, Is.True);
+        Assert.That(Point(Verdicts.Clean, 1, 2).Settles(2), Is.True);
+        Assert.That(Point(Verdicts.Clean, 1, 2).Settles(3), Is.False, "probe 3 still to run");
+        Assert.That(Point(Verdicts.Report, 1).Untestable, Is.False);
+    }
+
+    [Test]
+    public void A_probe_run_advanced_the_record_only_by_a_new_probe_or_an_untestable_verdict()
+    {
+        Assert.That(PointRecord.Advanced(null, 0), Is.False, "no record at all");
+        Assert.That(PointRecord.Advanced(Point(Verdicts.Clean, 1), 1), Is.False, "the same probes as before");
+        Assert.That(PointRecord.Advanced(Point(Verdicts.Clean, 1, 2), 1), Is.True);
+        Assert.That(PointRecord.Advanced(Point(Verdicts.BuildFailed), 0), Is.True, "build-failed is the point's answer");
+    }
+
+    [Test]
+    public void The_series_verdict_is_the_first_bad_points_or_clean()
+    {
+        Assert.That(PointRecord.SeriesVerdict(Point(Verdicts.Wedge, 1), anyBad: true), Is.EqualTo(Verdicts.Wedge));
+        Assert.That(PointRecord.SeriesVerdict(null, anyBad: true), Is.EqualTo(Verdicts.Report), "a bad point whose record is gone");
+        Assert.That(PointRecord.SeriesVerdict(null, anyBad: false), Is.EqualTo(Verdicts.Clean));
+    }
 }
