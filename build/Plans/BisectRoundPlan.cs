@@ -23,20 +23,14 @@ public static class BisectRoundPlan
     /// <summary>k for the search: the LAVA devices that take jobs (capped by [Lava] Boards); 1 for a local board.</summary>
     public static async Task<int> BoardsAsync(BuildContext c)
     {
-        if (c.Settings.Board.Kind != BoardKind.Lava) return 1;
-        if (c.DryRun && c.Settings.Lava.Boards > 0)
-        {
-            c.Output.Info($"binary search on LAVA: rounds of up to [Lava] Boards = {c.Settings.Lava.Boards} job(s) (a dry run does not ask the server how many devices take jobs)");
-            return c.Settings.Lava.Boards;
-        }
-        var (boards, why) = await LavaBoards.AskAsync(c.Settings.Lava, ct: c.Cancellation);
-        c.Output.Info($"binary search on LAVA: {why}");
+        var (boards, why) = await LavaBoards.ForSearchAsync(c.Settings.Board, c.Settings.Lava, c.DryRun, ct: c.Cancellation);
+        if (why is not null) c.Output.Info($"binary search on LAVA: {why}");
         return boards;
     }
 
     /// <summary>A round a killed run left unfinished, still valid for these patches: it is finished before anything new is planned.</summary>
     public static IReadOnlyList<RoundProbe>? Pending(BuildContext c, IReadOnlyList<string> ids) =>
-        c.Settings.Board.Kind != BoardKind.Lava ? null
+        !c.Settings.Board.IsFarm ? null
             : ProbeRound.Pending(ProbeRound.Load(RoundFile(c)), ids, i => BisectPlan.PointKey(c, c.Campaign.Series.Patches[i]), p => State(c, p));
 
     /// <summary>Numbers the round's probes and saves the plan (not in a dry run: it writes nothing).</summary>

@@ -13,7 +13,7 @@ public abstract class ProbeSteps
 {
     private static readonly ProbeSteps OverSsh = new BoardSteps(), AsLavaJob = new LavaSteps();
 
-    public static ProbeSteps For(BuildContext c) => c.Settings.Board.Kind == BoardKind.Lava ? AsLavaJob : OverSsh;
+    public static ProbeSteps For(BuildContext c) => c.Settings.Board.IsFarm ? AsLavaJob : OverSsh;
 
     /// <summary>The board (or farm) the run probes on, for the run's first line and the results.</summary>
     public abstract string Where(BuildContext c);

@@ -33,6 +33,9 @@ public sealed class BoardSettings
 {
     /// <summary>qemu: the emulated board KernelSoak runs itself; ssh: a real board at Host; lava: each probe a job on [Lava]'s server.</summary>
     public BoardKind Kind { get; set; } = BoardKind.Qemu;
+
+    /// <summary>A farm (LAVA): each probe is a job on one of its devices, so a search may run a round of them at once; nothing is installed over SSH.</summary>
+    public bool IsFarm => Kind == BoardKind.Lava;
     public string Host { get; set; } = "127.0.0.1";
     [Range(1, 65535)] public int Port { get; set; } = 2222;
     public string User { get; set; } = "root";

@@ -22,6 +22,18 @@ public class LavaBoardsTests
     }
 
     [Test]
+    public async Task A_board_of_its_own_searches_one_probe_at_a_time_and_a_dry_run_asks_no_server()
+    {
+        var lava = new FakeLava { Devices = [("qemu-01", "Good"), ("qemu-02", "Good")] };
+        foreach (var kind in new[] { BoardKind.Qemu, BoardKind.Ssh })
+            Assert.That(await LavaBoards.ForSearchAsync(new BoardSettings { Kind = kind }, Settings(), dryRun: false, lava), Is.EqualTo((1, (string?)null)));
+        var farm = new BoardSettings { Kind = BoardKind.Lava };
+        Assert.That((await LavaBoards.ForSearchAsync(farm, Settings(boards: 3), dryRun: true, lava)).Boards, Is.EqualTo(3));
+        Assert.That(lava.Requests, Is.Empty, "neither a local board nor a dry run asks the server");
+        Assert.That((await LavaBoards.ForSearchAsync(farm, Settings(), dryRun: false, lava)).Boards, Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task No_device_or_no_answer_is_one_board_never_zero()
     {
         Assert.That(LavaBoards.Count(Settings(), []), Is.EqualTo(1));

@@ -16,6 +16,17 @@ public static class LavaBoards
         return s.Boards > 0 ? Math.Min(online, s.Boards) : online;
     }
 
+    /// <summary>
+    /// k for a binary search's rounds on this board: 1 for a board of its own (qemu, ssh); on a LAVA farm the devices
+    /// that take jobs — in a dry run [Lava] Boards when set, as the dry run asks the server nothing.
+    /// </summary>
+    public static async Task<(int Boards, string? Why)> ForSearchAsync(BoardSettings board, LavaSettings s, bool dryRun, HttpMessageHandler? handler = null, CancellationToken ct = default)
+    {
+        if (!board.IsFarm) return (1, null);
+        if (dryRun && s.Boards > 0) return (s.Boards, $"rounds of up to [Lava] Boards = {s.Boards} job(s) (a dry run does not ask the server how many devices take jobs)");
+        return await AskAsync(s, handler, ct);
+    }
+
     /// <summary>Asks the server, as preflight does; [Lava] Boards = 1 asks nothing (one probe at a time, as without rounds).</summary>
     public static async Task<(int Boards, string Why)> AskAsync(LavaSettings s, HttpMessageHandler? handler = null, CancellationToken ct = default)
     {
