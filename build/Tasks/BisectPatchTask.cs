@@ -4,6 +4,7 @@ using KernelSoak.Build.Plans;
 using KernelSoak.Campaigns;
 using KernelSoak.Kernel;
 using KernelSoak.Series;
+using KernelSoak.Steps;
 
 namespace KernelSoak.Build.Tasks;
 
@@ -15,27 +16,25 @@ public sealed class BisectPatchTask(PatchRef patch) : AsyncFrostingTask<BuildCon
     public static async Task ProbeAsync(BuildContext context, PatchRef patch, ProbeNext? next = null)
     {
         var retries = context.Campaign.Series.InfraRetries;
-        for (var retry = 0; ; retry++)
+        try
         {
-            try
-            {
-                await context.RunStepsAsync(BisectPlan.Steps(context, patch, next));
-                return;
-            }
-            catch (KernelBuildException e) when (!context.Cancellation.IsCancellationRequested) // make killed by Ctrl+C is no build failure
-            {
-                throw BisectPlan.BuildFailed(context, patch, e);
-            }
-            catch (Exception e) when (InfraTrouble.Is(e) && !context.Cancellation.IsCancellationRequested)
+            await ProbeAttempts.RunAsync(() => context.RunStepsAsync(BisectPlan.Steps(context, patch, next)), retries, InfraTrouble.Is, (e, attempt, retry) =>
             {
                 BisectPlan.NoteInfraError(context, patch.Id, e);
-                if (retry >= retries)
-                    throw new UserErrorException($"patch {patch.Id}: infra-error, not a verdict ({e.Message}). " +
-                        $"The probe was tried {retry + 1} time(s); fix the setup and re-run the same command: finished steps are kept.", e);
+                if (!retry) return;
                 // The steps that finished are in the journal: the retry resumes at the one that failed.
-                context.Output.Warn($"infra-error in the probe of {patch.Id} ({e.Message}): not the patch's fault; retrying the probe ({retry + 1}/{retries})");
+                context.Output.Warn($"infra-error in the probe of {patch.Id} ({e.Message}): not the patch's fault; retrying the probe ({attempt}/{retries})");
                 context.DropBoardSession();
-            }
+            }, context.Cancellation);
+        }
+        catch (KernelBuildException e) when (!context.Cancellation.IsCancellationRequested) // make killed by Ctrl+C is no build failure
+        {
+            throw BisectPlan.BuildFailed(context, patch, e);
+        }
+        catch (InfraRetriesExhaustedException e)
+        {
+            throw new UserErrorException($"patch {patch.Id}: infra-error, not a verdict ({e.InnerException!.Message}). " +
+                $"The probe was tried {e.Attempts} time(s); fix the setup and re-run the same command: finished steps are kept.", e.InnerException);
         }
     }
 }

@@ -17,9 +17,12 @@ public class BisectTests
     [OneTimeTearDown]
     public void Remove() => _campaign.Dispose();
 
+    private string _dryRun = "";
+
     [Test, Order(1)]
     public void Walking_to_0002_gives_clean_then_report_with_the_baseline_warning_as_pre_existing()
     {
+        _dryRun = _campaign.Build("--target=Bisect0002", "--dryrun").Output;
         var (exit, output) = _campaign.Build("--target=Bisect0002");
         Assert.That(exit, Is.Zero, "the walk completed");
         Assert.That(output, Does.Contain("REPORT WARNING: WARNING in lkdtm_WARNING_MESSAGE"), "the unpatched kernel already WARNs");
@@ -34,6 +37,14 @@ public class BisectTests
     }
 
     [Test, Order(2)]
+    public void Every_command_the_walk_ran_was_printed_by_its_dry_run_before()
+    {
+        Assert.That(_dryRun, Does.Contain("step bisect/0002/apply"), "the dry run of the first test ran");
+        var unannounced = _campaign.Unannounced(_dryRun);
+        Assert.That(unannounced, Is.Empty, "commands in run.log that the dry run did not print:\n" + string.Join("\n", unannounced));
+    }
+
+    [Test, Order(3)]
     public void A_patch_that_does_not_apply_is_named_with_its_hunk_and_the_tree_is_left_clean()
     {
         var (exit, output) = _campaign.Build("--target=Bisect0003");
@@ -48,7 +59,7 @@ public class BisectTests
         Assert.That(repo.Head.Tip.MessageShort, Does.Contain("use-after-free"), "still at 0002");
     }
 
-    [Test, Order(3)]
+    [Test, Order(4)]
     public void Re_running_a_finished_walk_redoes_nothing()
     {
         var (exit, output) = _campaign.Build("--target=Bisect0002");

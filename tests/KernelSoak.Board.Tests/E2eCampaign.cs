@@ -96,5 +96,16 @@ public sealed class E2eCampaign : IDisposable
         return (p.ExitCode, output.ToString());
     }
 
+    /// <summary>
+    /// The commands this campaign's runs so far started (run.log) that <paramref name="dryRunOutput"/> did not
+    /// announce: a dry run printed before them must say everything a run does.
+    /// </summary>
+    public IReadOnlyList<string> Unannounced(string dryRunOutput)
+    {
+        var run = KernelSoak.Steps.AnnouncedCommands.FromRunLog(System.IO.File.ReadLines(Path.Combine(Dir, "log", "run.log")));
+        Assert.That(run, Has.Count.GreaterThan(10), "run.log holds the run's commands");
+        return KernelSoak.Steps.AnnouncedCommands.Unannounced(run, KernelSoak.Steps.AnnouncedCommands.FromDryRun(dryRunOutput.Split('\n')));
+    }
+
     public void Dispose() => Directory.Delete(Artifacts, recursive: true);
 }

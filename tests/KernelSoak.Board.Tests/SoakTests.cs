@@ -22,12 +22,16 @@ public class SoakTests
 
     private (int Exit, string Output) Build(params string[] args) => _campaign.Build(args);
 
+    private string _dryRun = "";
+
     [Test, Order(1)]
     public void Soak_catches_the_kernel_WARNING_and_reports_it()
     {
         // The console is the board's serial line as a tty device (a USB-UART's code path), not QEMU's socket.
         using var lab = new LabLinks();
-        var (exit, output) = Build("--target=Soak", "--console-kind=tty", $"--console-device={lab.Tty}", "--console-baud=115200");
+        string[] args = ["--target=Soak", "--console-kind=tty", $"--console-device={lab.Tty}", "--console-baud=115200"];
+        _dryRun = Build([.. args, "--dryrun"]).Output;
+        var (exit, output) = Build(args);
         Assert.That(exit, Is.Not.Zero, "a report makes the soak fail");
         Assert.That(output, Does.Contain("config verified: "));
         Assert.That(output, Does.Contain($"pass  console     {lab.Tty} at 115200 8N1"), "preflight opens the tty before anything boots");
@@ -54,6 +58,14 @@ public class SoakTests
     }
 
     [Test, Order(2)]
+    public void Every_command_the_soak_ran_was_printed_by_its_dry_run_before()
+    {
+        Assert.That(_dryRun, Does.Contain("step soak/stress"), "the dry run of the first test ran");
+        var unannounced = _campaign.Unannounced(_dryRun);
+        Assert.That(unannounced, Is.Empty, "commands in run.log that the dry run did not print:\n" + string.Join("\n", unannounced));
+    }
+
+    [Test, Order(3)]
     public void Re_running_rebuilds_and_redeploys_nothing()
     {
         var (_, output) = Build("--target=Soak");
@@ -62,7 +74,7 @@ public class SoakTests
         Assert.That(output, Does.Contain("REPORT WARNING: WARNING in lkdtm_WARNING_MESSAGE"), "the same bug is found again");
     }
 
-    [Test, Order(3)]
+    [Test, Order(4)]
     public void Editing_one_source_file_rebuilds_incrementally_and_only_then()
     {
         // The source tree is shared through the cache: the edit is reverted whatever happens.
