@@ -14,12 +14,6 @@ public class InterruptionTests
     [TearDown]
     public void RemoveDirectory() => Directory.Delete(_dir, recursive: true);
 
-    private sealed class Said : IStepLog
-    {
-        public List<string> Lines { get; } = [];
-        public void Info(string message) => Lines.Add(message);
-        public void Warn(string message) => Lines.Add("WARN " + message);
-    }
 
     [Test]
     public void The_first_signal_cancels_and_is_swallowed_the_second_is_left_to_end_the_process()
@@ -38,7 +32,7 @@ public class InterruptionTests
     public async Task An_interrupted_step_is_journalled_as_cancelled_no_later_step_starts_and_the_next_run_redoes_it()
     {
         var path = Path.Combine(_dir, "journal");
-        var log = new Said();
+        var log = new SaidLines();
         using var interruption = new Interruption(_ => { }, listen: false);
         var started = new TaskCompletionSource();
         var stress = new Step("soak/stress", "a long window", "fp", [], async ct =>

@@ -17,12 +17,6 @@ public class StepResumeTests
     [TearDown]
     public void RemoveDirectory() => Directory.Delete(_dir, recursive: true);
 
-    private sealed class Said : IStepLog
-    {
-        public List<string> Lines { get; } = [];
-        public void Info(string message) => Lines.Add(message);
-        public void Warn(string message) => Lines.Add("WARN " + message);
-    }
 
     /// <summary>Leaves the journal as <paramref name="leave"/> says, then runs the step again: did it run, and what did the run say?</summary>
     private (bool Ran, StepResult Result, List<string> Said) ReRun(Action<RunJournal> leave, Step step)
@@ -30,7 +24,7 @@ public class StepResumeTests
         var path = Path.Combine(_dir, "journal");
         using (var earlier = RunJournal.Open(path)) leave(earlier);
         using var journal = RunJournal.Open(path);
-        var said = new Said();
+        var said = new SaidLines();
         var ran = false;
         var result = new StepRunner(journal, said, dryRun: false).RunAsync(step with
         {
