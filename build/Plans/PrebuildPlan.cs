@@ -35,6 +35,14 @@ public static class PrebuildPlan
             }) { AlwaysRun = true };
     }
 
+    /// <summary>How many patches this run walks: up to its Bisect&lt;NNNN&gt; target, else the whole series.</summary>
+    public static int WalkEnd(BuildContext c)
+    {
+        var patches = c.Campaign.Series.Patches;
+        var target = patches.FindIndex(p => string.Equals(Tasks.BisectTasks.TaskName(p), c.HostArguments.Target, StringComparison.OrdinalIgnoreCase));
+        return target < 0 ? patches.Count : target + 1;
+    }
+
     /// <summary>
     /// The points to build ahead: a walk's next patch without a verdict; in a search, the point it probes first
     /// (while the baseline is probed) or both it may probe after <paramref name="next"/>.
@@ -44,7 +52,7 @@ public static class PrebuildPlan
         var series = c.Campaign.Series;
         var patches = series.Patches;
         if (series.Mode == SearchMode.Sequential)
-            return PrebuildChoice.Sequential(patches.Count, probing, i => BisectPlan.Record(c, patches[i]) is not null);
+            return PrebuildChoice.Sequential(WalkEnd(c), probing, i => BisectPlan.Record(c, patches[i]) is not null);
         if (next is null && probing >= 0) return []; // one Bisect<NNNN> target of a search: what comes next is not its to know
         var hunt = HuntRule.Parse(series.Hunt);
         var evidence = patches.Select(p => PointRecords.Evidence(BisectPlan.Record(c, p), hunt)).ToList();
