@@ -128,6 +128,16 @@ say "configure + compile the campaign's tree at the base (warm-up, not timed; th
 for t in ConfigureKernel CompileKernel; do
   ks "$W/warm.toml" --target=$t --exclusive --paths-artifacts="$W/warm" > "$W/warm-$t.log" 2>&1 || { tail -30 "$W/warm-$t.log" >&2; die "$t failed"; }
 done
+# The second tree a prebuild uses, built once at the base as the campaign's own tree is (a real campaign pays this in
+# its first prebuild: a whole kernel of ccache hits), with the make line the prebuild logs.
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache} CCACHE_NOHASHDIR=1
+TREE=$CACHE/trees/$ID; PRE=$TREE.prebuild; SRC=$(git -C "$TREE" rev-parse --path-format=absolute --git-common-dir | sed 's#/\.git$##')
+say "the prebuild tree $PRE at the base (warm-up, not timed)"
+[ -e "$PRE/.git" ] || { git -C "$SRC" worktree prune; git -C "$SRC" worktree add -f -B "kernelsoak/$ID-prebuild" "$PRE" HEAD >/dev/null 2>&1; } || die "git worktree add $PRE failed"
+git -C "$PRE" reset -q --hard "$(git -C "$SRC" rev-parse HEAD)"
+mkdir -p "$PRE/.kernelsoak-build-$ID"; cp "$TREE/.kernelsoak-build-$ID/.config" "$PRE/.kernelsoak-build-$ID/.config"
+make -C "$PRE" O="$PRE/.kernelsoak-build-$ID" -j"$(nproc)" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- "CC=ccache aarch64-linux-gnu-gcc" LOCALVERSION=-ks Image modules \
+  > "$W/warm-prebuild.log" 2>&1 || { tail -30 "$W/warm-prebuild.log" >&2; die "warm-up build of $PRE failed"; }
 say "board: BoardUp (port $PORT)"
 ks "$W/warm.toml" --target=BoardUp --paths-artifacts="$W/warm" > "$W/board-up.log" 2>&1 || { tail -20 "$W/board-up.log" >&2; die "BoardUp failed"; }
 
