@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Usage: bench/pipeline.sh [ROUNDS] [PATCHES]   (default 1 round of 3 patches; on a shared machine: flock -o /tmp/ks-heavy.lock bench/pipeline.sh)
 #        bench/pipeline.sh --report            (the tables again from the last run's journals)
+#        KS_PIPE_HEADER=include/linux/pagemap.h bench/pipeline.sh   (~200 objects a patch: a build 4x the probe, as the seed's)
 #
 # Builds pipelined with probes (#20 item 4): the same sequential walk on the emulated board with series.pipeline off
 # and on, alternating (round r: off then on, on then off the next round), per patch wall time and phases from each
@@ -13,11 +14,12 @@
 # kernel prints is suppressed by title), no external module: only the walk is timed.
 # Needs: scripts/setup-host.sh run once, the .NET SDK, perl, python3. Takes ~30 min a round on 2 cores.
 # Leaves: the campaign's trees in the cache (trees/pipe-bench, trees/pipe-bench.prebuild), journals, logs and tables in
-# artifacts/pipe-bench/. The board and the temp dir are removed on exit, also on failure or Ctrl+C (KS_BENCH_KEEP=1 keeps the dir).
+# artifacts/pipe-bench/<header>/. The board and the temp dir are removed on exit, also on failure or Ctrl+C (KS_BENCH_KEEP=1 keeps the dir).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd); cd "$ROOT"
 ID=pipe-bench
-OUT=$ROOT/artifacts/$ID
+HEADER=${KS_PIPE_HEADER:-fs/ext4/ext4.h}
+OUT=$ROOT/artifacts/$ID/$(basename "$HEADER" .h)
 die() { echo "bench/pipeline.sh: $*" >&2; exit 1; }
 say() { printf '== %s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -59,7 +61,7 @@ print("|---|---|" + "---|" * (len(cols) + 2))
 for mode in ("off", "on"):
     n = sum(1 for r in rows if r["mode"] == mode and r["patch"] != first)
     pre = [r["prebuild"] for r in rows if r["mode"] == mode]
-    print(f"| {mode} | {n} (2nd on) | " + " | ".join("%.1f" % med(mode, c) for c in cols) +
+    print(f"| {mode} | {n} (all but the first) | " + " | ".join("%.1f" % med(mode, c) for c in cols) +
           f" | {pre.count('ok')} / {pre.count('stopped')} / {pre.count('failed')} | {med(mode, 'prebuild_s', False, lambda r: r['prebuild'] == 'ok'):.1f} |")
 win = lambda m: med(m, "boot") + med(m, "stress") + med(m, "harvest")
 warm = med("on", "build", True, lambda r: any(q["mode"] == "on" and q["round"] == r["round"] and q["patch"] < r["patch"] and q["prebuild"] == "ok" for q in rows))
@@ -81,19 +83,13 @@ ROUNDS=${1:-1}; NP=${2:-3}
 for c in perl python3 git nc ssh ccache aarch64-linux-gnu-gcc qemu-system-aarch64 dotnet; do
   command -v "$c" >/dev/null || die "'$c' not found: run scripts/setup-host.sh (and install the .NET SDK, perl, python3)"
 done
-HEADER=${KS_PIPE_HEADER:-fs/ext4/ext4.h}
 CACHE=${KERNELSOAK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kernelsoak}
 export NO_COLOR=1
 W=$(mktemp -d /tmp/ks-pipe-XXXX)
 B=$W/board
 cleanup() {
   rc=$?
-  if [ -S "$B/qmon.sock" ]; then
-    pid=$(cat "$B/qemu.pid" 2>/dev/null || true)
-    echo quit | nc -U -q1 "$B/qmon.sock" >/dev/null 2>&1 || true
-    for _ in $(seq 50); do [ -n "$pid" ] && [ -d "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ] || break; sleep 0.2; done
-    [ -z "$pid" ] || ! [ -d "/proc/$pid" ] || kill "$pid" 2>/dev/null || true
-  fi
+  [ ! -S "$B/qmon.sock" ] || ks "$W/warm.toml" --target=BoardDown --paths-artifacts="$W/warm" > "$W/board-down.log" 2>&1 || true
   if [ "${KS_BENCH_KEEP:-0}" = 1 ]; then echo "kept $W" >&2; else rm -rf "$W"; fi
   exit $rc
 }

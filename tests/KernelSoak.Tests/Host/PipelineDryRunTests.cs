@@ -62,14 +62,5 @@ public class PipelineDryRunTests
         }
     }
 
-    private static void InOrder(string output, IEnumerable<string> needles)
-    {
-        var at = 0;
-        foreach (var needle in needles)
-        {
-            var found = output.IndexOf(needle, at, StringComparison.Ordinal);
-            Assert.That(found, Is.GreaterThanOrEqualTo(0), $"'{needle}' after position {at}:\n{output}");
-            at = found;
-        }
-    }
+    private static void InOrder(string output, IEnumerable<string> needles) => LavaDryRunTests.InOrder(output, needles);
 }
