@@ -136,6 +136,8 @@ public sealed class BuildContext : FrostingContext
         }
     }
     public RunOutput Output { get; }
+    /// <summary>series.pipeline: the kernel(s) being built ahead in the background, if any.</summary>
+    public Prebuilder Prebuild { get; } = new();
     public CommandRunner Commands { get; }
     public string JournalPath => Path.Combine(ArtifactsDir, "journal");
     public string ManifestPath { get; }

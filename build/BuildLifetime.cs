@@ -22,6 +22,7 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
             context.Output.Warn(finding.WhatToChange);
         else if (!info.Successful && !context.DryRun)
             context.Output.Warn($"the run stopped: re-run the same command to resume; the journal is {context.JournalPath}");
+        context.Prebuild.Stop(context, "the run ends");
         context.DropBoardSession();
         // Only a run that holds the journal writes the timeline (one refused by the lease leaves the holder's alone).
         if (!context.DryRun && context.JournalOpen) WriteTimeline(context);

@@ -41,6 +41,7 @@ public static class BisectPlan
         foreach (var step in BuildSteps(c, patch, applyInputs)) yield return step;
         var board = ProbeSteps.For(c);
         foreach (var step in board.Install(c, $"{prefix}/install")) yield return step;
+        foreach (var step in PrebuildPlan.After(c, index, next)) yield return step;
         var preExisting = Baseline(c);
         if (next is not null)
         {
@@ -89,7 +90,7 @@ public static class BisectPlan
             ct => Task.FromResult(AddProbe(c, patch, number, probe, next.Seconds))) { AlwaysRun = true };
 
     /// <summary>The base tree's head and every patch up to <paramref name="index"/>: what "applied" depends on.</summary>
-    private static string ApplyInputs(BuildContext c, int index)
+    public static string ApplyInputs(BuildContext c, int index)
     {
         var dir = c.CampaignPath(c.Campaign.Series.Dir);
         var patchesHash = Fingerprint.Of([.. c.Campaign.Series.Patches.Take(index + 1).Select(p => TryResolve(dir, p) is { } f && File.Exists(f) ? Fingerprint.OfFile(f) : p.Id)]);
@@ -107,6 +108,8 @@ public static class BisectPlan
     /// </summary>
     private static async Task<StepResult> ApplyAsync(BuildContext c, PatchRef patch, int index, string dir, CancellationToken ct)
     {
+        // The foreground needs the host now: a prebuild still running gives way (what it compiled stays in ccache).
+        c.Prebuild.Stop(c, $"{patch.Id} is being applied for its own build");
         var series = new PatchSeries(c.Kernel, c.Commands);
         string previous;
         try
@@ -156,6 +159,15 @@ public static class BisectPlan
         var result = await ApplyAsync(c, patch, index, dir, ct);
         c.Journal.Complete(ApplyStep(patch), inputs, result.Outcome, result.Outputs, result.Note);
         return result.Outputs["commit"];
+    }
+
+    /// <summary>The highest point at or below <paramref name="index"/> whose applied commit is recorded with today's inputs, and that commit; (null, −1): the base.</summary>
+    public static (string? Commit, int Index) NearestApplied(BuildContext c, int index)
+    {
+        for (var i = index; i >= 0; i--)
+            if (c.Journal.LastEnd(ApplyStep(c.Campaign.Series.Patches[i])) is { Outcome: Outcomes.Ok } done && done.Fingerprint == ApplyInputs(c, i) && done.Outputs?.GetValueOrDefault("commit") is { } commit)
+                return (commit, i);
+        return (null, -1);
     }
 
     /// <summary>
@@ -257,6 +269,7 @@ public static class BisectPlan
             c.Output.Info($"baseline: already probed ({known.Verdict}{(known.Reports.Count > 0 ? $": {string.Join("; ", known.Reports.Select(r => r.Title))}" : "")}); nothing to redo");
             yield break;
         }
+        foreach (var step in PrebuildPlan.After(c, -1)) yield return step;
         foreach (var step in board.Probe(c, "baseline")) yield return step;
     }
 }

@@ -126,6 +126,12 @@ public sealed class SeriesSpec
     public bool SoakBadEnd { get; set; }
     /// <summary>Binary mode: the bug's assumed mean interval between reports (seconds) until one is measured; 0 = none.</summary>
     public double AssumedIntervalS { get; set; }
+    /// <summary>
+    /// While a probe boots and stresses, build the next kernel(s) in a second worktree and build directory (niced,
+    /// a ccache warm-up only: never a verdict): the next patch of a walk, both possible next midpoints of a search.
+    /// Off by default: on a 2-core host running the emulated board it competes with QEMU (bench/RESULTS.md, session 14).
+    /// </summary>
+    public bool Pipeline { get; set; }
     public List<PatchRef> Patches { get; set; } = [];
 }
 

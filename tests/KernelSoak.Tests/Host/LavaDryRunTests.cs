@@ -56,7 +56,8 @@ public class LavaDryRunTests
         }
     }
 
-    private static void InOrder(string output, IEnumerable<string> needles)
+    /// <summary>Each needle found after the one before it.</summary>
+    internal static void InOrder(string output, IEnumerable<string> needles)
     {
         var at = 0;
         foreach (var needle in needles)
