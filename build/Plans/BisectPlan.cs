@@ -72,7 +72,7 @@ public static class BisectPlan
         yield return new Step(ApplyStep(patch), $"git am {patch.Id} on {c.Kernel.Branch} (on top of {(index == 0 ? "the base" : series.Patches[index - 1].Id)})",
             applyInputs ?? ApplyInputs(c, index),
             [.. series.Mode == SearchMode.Binary ? Underneath(c, index, dir) : [],
-             .. new PatchSeries(c.Kernel, c.Commands).AnnounceApply(file ?? Path.Combine(dir, patch.Id + "*.patch"), patch.Id,
+             .. new PatchSeries(c.Kernel, c.Commands).AnnounceApply(PatchFile(dir, patch), patch.Id,
                 $"<commit after {(index == 0 ? "the base" : series.Patches[index - 1].Id)}>")],
             ct => ApplyAsync(c, patch, index, dir, ct)) { AlwaysRun = true };
         foreach (var step in KernelPlan.Compile(c, $"bisect/{patch.Id}")) yield return step;
@@ -81,7 +81,7 @@ public static class BisectPlan
     /// <summary>A search jumps over patches; each one underneath not applied yet is applied first, in order.</summary>
     private static IEnumerable<string> Underneath(BuildContext c, int index, string dir) =>
         c.Campaign.Series.Patches.Take(index).SelectMany(p => new PatchSeries(c.Kernel, c.Commands).AnnounceApply(
-            TryResolve(dir, p) ?? Path.Combine(dir, p.Id + "*.patch"), p.Id, $"<commit under {p.Id}>").Select(line => $"{line}   # {p.Id} underneath, when not applied yet"));
+            PatchFile(dir, p), p.Id, $"<commit under {p.Id}>").Select(line => $"{line}   # {p.Id} underneath, when not applied yet"));
 
     /// <summary>Binary mode: probe <paramref name="number"/> of <paramref name="patch"/>, harvested into <paramref name="probe"/>, joins the point's record.</summary>
     public static Step RecordStep(BuildContext c, PatchRef patch, int number, string probe, ProbeNext next) =>
@@ -96,6 +96,9 @@ public static class BisectPlan
         var patchesHash = Fingerprint.Of([.. c.Campaign.Series.Patches.Take(index + 1).Select(p => TryResolve(dir, p) is { } f && File.Exists(f) ? Fingerprint.OfFile(f) : p.Id)]);
         return Fingerprint.Of(c.Journal.LastEnd("kernel/source")?.Outputs?.GetValueOrDefault("head") ?? "", patchesHash);
     }
+
+    /// <summary>The patch's file, or the pattern it is looked for by when there is none yet (a dry run).</summary>
+    public static string PatchFile(string dir, PatchRef patch) => TryResolve(dir, patch) ?? Path.Combine(dir, patch.Id + "*.patch");
 
     private static string? TryResolve(string dir, PatchRef patch)
     {

@@ -24,15 +24,26 @@ public static class PrebuildPlan
         var tree = Prebuilder.Tree(c);
         yield return new Step($"{prefix}/prebuild",
             $"build {ids} ahead in {tree.SourceDir} while this probe runs (niced, in the background: a ccache warm-up, never a verdict)", "",
-            [$"git -C {tree.BaseDir} worktree add -f -B {tree.Branch} {tree.SourceDir} HEAD   # once",
-             .. chosen.Select(p => $"git -C {tree.SourceDir} reset -q --hard <nearest commit the campaign applied below {p.Id}>; git am --3way <the patches above it, up to {p.Id}>; " +
-                $"{Prebuilder.BuildCommand(c)} > {Prebuilder.LogPath(c, p)}   # in the background")],
+            [.. chosen.SelectMany(p => Announce(c, tree, p))],
             ct =>
             {
                 c.Prebuild.Start(c, chosen);
                 c.Output.Info($"prebuilding {ids} in the background (log {Path.GetDirectoryName(Prebuilder.LogPath(c, chosen[0]))}/prebuild-*.log)");
                 return Task.FromResult(StepResult.Ok(new Dictionary<string, string> { ["patches"] = ids }));
             }) { AlwaysRun = true };
+    }
+
+    /// <summary>What building <paramref name="patch"/> ahead runs, from the functions that run it (Prebuilder.BuildOneAsync).</summary>
+    private static IEnumerable<string> Announce(BuildContext c, Kernel.KernelTree tree, PatchRef patch)
+    {
+        var series = new Kernel.PatchSeries(tree, c.Commands);
+        var patches = c.Campaign.Series.Patches;
+        var dir = c.CampaignPath(c.Campaign.Series.Dir);
+        var below = $"<nearest commit the campaign applied below {patch.Id}, else the base>";
+        foreach (var line in series.AnnounceWorktree(below, $"then each patch above it up to {patch.Id}")) yield return line;
+        foreach (var p in patches.Take(patches.IndexOf(patch) + 1))
+            foreach (var line in series.AnnounceApply(BisectPlan.PatchFile(dir, p), p.Id, below)) yield return line;
+        yield return $"{Prebuilder.BuildCommand(c)}   # in the background, its output to {Prebuilder.LogPath(c, patch)}";
     }
 
     /// <summary>How many patches this run walks: up to its Bisect&lt;NNNN&gt; target, else the whole series.</summary>

@@ -42,7 +42,7 @@ public static class StressPlan
         yield return new Step($"{prefix}/stress", $"{string.Join(", ", profiles.Select(p => $"{p.Name} {window?.Seconds ?? p.DurationS:0} s"))}{(window is null ? "" : " (sized by the series search; ends at the first hunted report)")} under watch: kernel log from boot start" +
                 $"{(monitor.Netconsole ? " + netconsole" : "")}, heartbeat every {monitor.HeartbeatS} s, wedge after {monitor.WedgeTimeoutS} s", probeInputs,
             [.. HarvestCommands.Announced(HarvestSources.Board with { Commands = [] }, Path.Combine(dir, "before-window"), b.Ssh),
-             b.Ssh("cat /dev/kmsg"), .. commands.Select(x => b.Ssh(StressSession.Loop(x))), b.Ssh("cat /proc/uptime") + "   # heartbeat"],
+             b.Ssh("cat /dev/kmsg"), .. commands.Select(x => b.Ssh(window is null ? StressSession.Loop(x) : StressSession.Loop(x, "<seconds the search sizes>"))), b.Ssh("cat /proc/uptime") + "   # heartbeat"],
             async ct =>
             {
                 if (new BootRecords(c.Journal).DidNotBoot(prefix))

@@ -27,13 +27,13 @@ public sealed partial class PatchSeries(KernelTree tree, CommandRunner runner)
     private string[] WorktreeAdd => ["worktree", "add", "-f", "-B", tree.Branch, tree.SourceDir, "HEAD"];
 
     /// <summary>What the kernel/source step runs on a campaign's worktree, as --dryrun prints it.</summary>
-    public IEnumerable<string> AnnounceWorktree()
+    public IEnumerable<string> AnnounceWorktree(string resetTo = "<the base>", string why = "the unpatched kernel until it is probed")
     {
         if (!tree.IsWorktree) yield break;
         yield return $"{Git(tree.BaseDir, WorktreePrune)}   # only when the worktree is not there yet";
-        yield return $"{Git(tree.BaseDir, WorktreeAdd)}   # the campaign's own tree for its patches";
+        yield return $"{Git(tree.BaseDir, WorktreeAdd)}   # a tree of its own for the patches";
         yield return $"{Git(tree.BaseDir, RevParseHead)}";
-        yield return $"{Git(tree.SourceDir, Reset("<the base>"))}   # the unpatched kernel until it is probed";
+        yield return $"{Git(tree.SourceDir, Reset(resetTo))}   # {why}";
     }
 
     private static string[] Reset(string commit) => ["reset", "-q", "--hard", commit];

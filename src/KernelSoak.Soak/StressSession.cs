@@ -47,8 +47,11 @@ public static class StressSession
     /// The board-side loop that runs <paramref name="c"/> for its window (what runs and what --dryrun prints).
     /// It lives on the board: a restart costs no round trip, and 'timeout' ends a long iteration.
     /// </summary>
-    public static string Loop(StressCommand c) =>
-        $"end=$(( $(date +%s) + {Seconds(c)} )); n=0; bad=0; " +
+    public static string Loop(StressCommand c) => Loop(c, Seconds(c).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <param name="seconds">the window's length, or a dry run's placeholder for one a search sizes at run time</param>
+    public static string Loop(StressCommand c, string seconds) =>
+        $"end=$(( $(date +%s) + {seconds} )); n=0; bad=0; " +
         $"while [ $(date +%s) -lt $end ]; do left=$(( end - $(date +%s) )); timeout $left sh -c {CommandLine.Quote(c.Command)}; rc=$?; " +
         "n=$((n+1)); [ $rc = 0 ] || [ $rc = 124 ] || bad=$((bad+1)); echo \"ks-stress iteration $n exit $rc\"; done; echo \"ks-stress done $n $bad\"";
 }

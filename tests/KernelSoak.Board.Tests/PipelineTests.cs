@@ -12,6 +12,7 @@ public class PipelineTests
     {
         using var campaign = new E2eCampaign("e2e", text => E2eCampaign.BinaryOverTwoPatches(text)
             .Replace("baseline = false", "baseline = false\npipeline = true", StringComparison.Ordinal));
+        var dryRun = campaign.Build("--target=Bisect", "--dryrun").Output;
         var (exit, output) = campaign.Build("--target=Bisect");
         Assert.That(exit, Is.Zero, output);
         Assert.That(output, Does.Contain("prebuilding 0001 in the background"), "during the bad end's probe");
@@ -23,5 +24,7 @@ public class PipelineTests
         var runLog = File.ReadAllText(Path.Combine(campaign.Dir, "log", "run.log"));
         Assert.That(runLog, Does.Contain("nice -n 19 make -C ").And.Contain(".prebuild/.kernelsoak-build-e2e"), "its exact command line");
         Assert.That(File.Exists(Path.Combine(campaign.Dir, "log", "prebuild-0001.log")), Is.True, "make's output");
+        var unannounced = campaign.Unannounced(dryRun);
+        Assert.That(unannounced, Is.Empty, "commands in run.log that the search's dry run did not print (its first probe, the same steps as every later one):\n" + string.Join("\n", unannounced));
     }
 }
