@@ -34,9 +34,7 @@ public static class BootPlan
                 $"(extlinux.conf is never edited: a test kernel that dies reboots through U-Boot into its default, {i.DefaultLabel})",
             _ => $"the person at the board picks {i.Label} at the U-Boot menu",
         };
-        var start = i.BootSelection == BootSelection.Kexec
-            ? new[] { c.Board.Ssh($"kexec -l <kernel of label {i.Label}> [--initrd=… --dtb=…] --append=<its append> panic={c.Campaign.Boot.PanicRebootS}"), c.Board.Ssh(SshRunningSystem.DetachedKexecExecute) }
-            : [c.Board.Ssh(SshRunningSystem.DetachedReboot)];
+        var start = BootPlanText.Start(c, release);
         var step = $"{prefix}/boot";
         yield return new Step(step, $"reboot into {release}: {select}; verify uname -r, boot id and running config",
             Fingerprint.Of(release, manifest?.Image.Sha256 ?? ""),

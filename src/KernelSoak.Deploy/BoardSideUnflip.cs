@@ -62,23 +62,20 @@ public sealed class BoardSideUnflip(InstallLayout layout)
     /// </summary>
     public async Task<string?> ArmAsync(SshTarget ssh, string flipped, CancellationToken cancellation = default)
     {
-        await ssh.CheckAsync($"cp -p {CommandLine.Quote(layout.ExtlinuxPath)} {CommandLine.Quote(Original)} && sync", TimeSpan.FromSeconds(30), cancellation);
+        await ssh.CheckAsync(KeepOriginalCommand, TimeSpan.FromSeconds(30), cancellation);
         await RemoteFiles.WriteTextAsync(ssh, Flipped, flipped, cancellation);
-        await ssh.CheckAsync($"mkdir -p {CommandLine.Quote(Path.GetDirectoryName(Script)!)}", TimeSpan.FromSeconds(30), cancellation);
+        await ssh.CheckAsync(ScriptDirCommand, TimeSpan.FromSeconds(30), cancellation);
         await RemoteFiles.WriteTextAsync(ssh, Script, ScriptText(), cancellation);
-        var init = (await ssh.CheckAsync($"if [ -d {CommandLine.Quote(Root + "/run/systemd/system")} ]; then echo systemd; elif [ -d {CommandLine.Quote(Root + "/etc/init.d")} ]; then echo init.d; else echo none; fi",
-            TimeSpan.FromSeconds(30), cancellation)).Trim();
+        var init = (await ssh.CheckAsync(InitKindCommand, TimeSpan.FromSeconds(30), cancellation)).Trim();
         switch (init)
         {
             case "systemd":
                 await RemoteFiles.WriteTextAsync(ssh, Unit, UnitText(), cancellation);
-                var wants = $"{Root}/etc/systemd/system/sysinit.target.wants";
-                await ssh.CheckAsync($"mkdir -p {CommandLine.Quote(wants)} && ln -sf {CommandLine.Quote(Unit)} {CommandLine.Quote(wants + "/kernelsoak-unflip.service")} && sync",
-                    TimeSpan.FromSeconds(30), cancellation);
+                await ssh.CheckAsync(WantsLinkCommand, TimeSpan.FromSeconds(30), cancellation);
                 return "systemd";
             case "init.d":
-                await RemoteFiles.WriteTextAsync(ssh, InitScript, $"#!/bin/sh\nexec /bin/sh {CommandLine.Quote(Script)}\n", cancellation);
-                await ssh.CheckAsync($"chmod 755 {CommandLine.Quote(InitScript)} && sync", TimeSpan.FromSeconds(30), cancellation);
+                await RemoteFiles.WriteTextAsync(ssh, InitScript, InitScriptText, cancellation);
+                await ssh.CheckAsync(InitScriptModeCommand, TimeSpan.FromSeconds(30), cancellation);
                 return "init.d";
             default:
                 return null;
@@ -87,5 +84,30 @@ public sealed class BoardSideUnflip(InstallLayout layout)
 
     /// <summary>After the default is back: no copy is left for a later boot (the hook stays, a no-op).</summary>
     public Task DisarmAsync(SshTarget ssh, CancellationToken cancellation = default) =>
-        ssh.CheckAsync($"rm -f {CommandLine.Quote(Original)} {CommandLine.Quote(Flipped)} && sync", TimeSpan.FromSeconds(30), cancellation);
+        ssh.CheckAsync(DisarmCommand, TimeSpan.FromSeconds(30), cancellation);
+
+    private string KeepOriginalCommand => $"cp -p {CommandLine.Quote(layout.ExtlinuxPath)} {CommandLine.Quote(Original)} && sync";
+    private string ScriptDirCommand => $"mkdir -p {CommandLine.Quote(Path.GetDirectoryName(Script)!)}";
+    private string InitKindCommand =>
+        $"if [ -d {CommandLine.Quote(Root + "/run/systemd/system")} ]; then echo systemd; elif [ -d {CommandLine.Quote(Root + "/etc/init.d")} ]; then echo init.d; else echo none; fi";
+    private string Wants => $"{Root}/etc/systemd/system/sysinit.target.wants";
+    private string WantsLinkCommand => $"mkdir -p {CommandLine.Quote(Wants)} && ln -sf {CommandLine.Quote(Unit)} {CommandLine.Quote(Wants + "/kernelsoak-unflip.service")} && sync";
+    private string InitScriptText => $"#!/bin/sh\nexec /bin/sh {CommandLine.Quote(Script)}\n";
+    private string InitScriptModeCommand => $"chmod 755 {CommandLine.Quote(InitScript)} && sync";
+    private string DisarmCommand => $"rm -f {CommandLine.Quote(Original)} {CommandLine.Quote(Flipped)} && sync";
+
+    private static string Sha256(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+
+    /// <summary>
+    /// What arming and disarming run, as --dryrun prints them (the same members <see cref="ArmAsync"/> and
+    /// <see cref="DisarmAsync"/> run), each with when it runs; the flipped file's hash is known only then.
+    /// </summary>
+    public IEnumerable<(string Command, string When)> Announced() =>
+    [
+        (KeepOriginalCommand, "the file as it is"), (RemoteFiles.ReceiveCommand(Flipped, "<sha256 of the flipped file>"), "the file as the flip leaves it"),
+        (ScriptDirCommand, "the hook"), (RemoteFiles.ReceiveCommand(Script, Sha256(ScriptText())), "the hook"), (InitKindCommand, "how the board starts it"),
+        (RemoteFiles.ReceiveCommand(Unit, Sha256(UnitText())), "systemd"), (WantsLinkCommand, "systemd"),
+        (RemoteFiles.ReceiveCommand(InitScript, Sha256(InitScriptText)), "busybox-style init"), (InitScriptModeCommand, "busybox-style init"),
+        (DisarmCommand, "once the default is back"),
+    ];
 }

@@ -88,7 +88,7 @@ public sealed partial class KernelInstaller(SshTarget ssh, InstallLayout layout,
     public static IEnumerable<string> ExtlinuxCommands(string extlinux, string backup, string sha256) =>
         [ReadCommand(extlinux), BackupCommand(extlinux, backup), RemoteFiles.ReceiveCommand(extlinux, sha256)];
 
-    private static string ReadCommand(string path) => $"cat {CommandLine.Quote(path)}";
+    public static string ReadCommand(string path) => $"cat {CommandLine.Quote(path)}";
     private static string BackupCommand(string path, string backup) => $"cp -p {CommandLine.Quote(path)} {CommandLine.Quote(backup)} && sync";
 
     /// <summary>

@@ -107,5 +107,15 @@ public sealed class E2eCampaign : IDisposable
         return KernelSoak.Steps.AnnouncedCommands.Unannounced(run, KernelSoak.Steps.AnnouncedCommands.FromDryRun(dryRunOutput.Split('\n')));
     }
 
+    /// <summary>Runs <paramref name="args"/> as a dry run first, then for real; fails when the run started a command the dry run did not print.</summary>
+    public (int Exit, string Output) BuildAsAnnounced(params string[] args)
+    {
+        var dryRun = Build([.. args, "--dryrun"]).Output;
+        var run = Build(args);
+        var unannounced = Unannounced(dryRun);
+        Assert.That(unannounced, Is.Empty, "commands in run.log that the dry run did not print:\n" + string.Join("\n", unannounced));
+        return run;
+    }
+
     public void Dispose() => Directory.Delete(Artifacts, recursive: true);
 }

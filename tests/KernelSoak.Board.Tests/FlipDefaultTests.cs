@@ -20,7 +20,7 @@ public class FlipDefaultTests
     [Test]
     public async Task The_flipped_default_boots_the_test_kernel_and_is_restored_once_it_is_verified()
     {
-        var (exit, output) = _campaign.Build("--target=Bisect0001");
+        var (exit, output) = _campaign.BuildAsAnnounced("--target=Bisect0001");
         Assert.That(exit, Is.Zero, output);
         Assert.That(output, Does.Contain("extlinux: default known-good → kernelsoak"));
         Assert.That(output, Does.Not.Contain("U-Boot menu: chose"), "nobody picks at the menu: the default boots");

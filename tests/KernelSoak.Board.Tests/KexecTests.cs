@@ -16,7 +16,7 @@ public class KexecTests
     {
         using var campaign = new E2eCampaign("e2e", text => E2eCampaign.BinaryOverTwoPatches(text)
             .Replace("boot_selection = \"serial-menu\"", KexecSelection, StringComparison.Ordinal));
-        var (exit, output) = campaign.Build("--target=Bisect0001");
+        var (exit, output) = campaign.BuildAsAnnounced("--target=Bisect0001");
         Assert.That(exit, Is.Zero, output);
         Assert.That(output, Does.Match(@"pass +boot-selection +kexec: yes — the running kernel starts the test kernel with panic=N"), "preflight says the board can kexec");
         Assert.That(output, Does.Match(@"kexec: kexec -l /boot/firmware/Image-\S+ '--append=[^']*panic=10'"), "the test label's own files and append, with panic=N");

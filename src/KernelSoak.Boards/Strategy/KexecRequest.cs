@@ -37,12 +37,15 @@ public sealed record KexecRequest
     public bool PanicReboots => KernelCommandLine.PanicReboots(CommandLine);
 
     /// <summary>kexec-tools' load, every word quoted for the board's shell.</summary>
-    public string LoadCommand(string program = "kexec")
+    public string LoadCommand(string program = "kexec") => LoadCommand(program, Image, Initrd, Dtb, CommandLine);
+
+    /// <summary>The load as <see cref="LoadCommand(string)"/> words it, of any values (a dry run's placeholders too).</summary>
+    public static string LoadCommand(string program, string image, string? initrd, string? dtb, string commandLine)
     {
-        var arguments = new List<string> { "-l", Image };
-        if (Initrd is not null) arguments.Add("--initrd=" + Initrd);
-        if (Dtb is not null) arguments.Add("--dtb=" + Dtb);
-        arguments.Add("--append=" + CommandLine);
+        var arguments = new List<string> { "-l", image };
+        if (initrd is not null) arguments.Add("--initrd=" + initrd);
+        if (dtb is not null) arguments.Add("--dtb=" + dtb);
+        arguments.Add("--append=" + commandLine);
         return Processes.CommandLine.Of(program, [.. arguments]).ToString();
     }
 
