@@ -42,6 +42,7 @@ public static class StressPlan
         yield return new Step($"{prefix}/stress", $"{string.Join(", ", profiles.Select(p => $"{p.Name} {window?.Seconds ?? p.DurationS:0} s"))}{(window is null ? "" : " (sized by the series search; ends at the first hunted report)")} under watch: kernel log from boot start" +
                 $"{(monitor.Netconsole ? " + netconsole" : "")}, heartbeat every {monitor.HeartbeatS} s, wedge after {monitor.WedgeTimeoutS} s", probeInputs,
             [.. HarvestCommands.Announced(HarvestSources.Board with { Commands = [] }, Path.Combine(dir, "before-window"), b.Ssh),
+             .. BoardNetconsole(c) is { } nc ? new[] { b.Ssh(nc.SetupCommand()) + "   # netconsole", b.Ssh(Netconsole.NetconsoleTarget.TeardownCommand()) + "   # after the window" } : [],
              b.Ssh("cat /dev/kmsg"), .. commands.Select(x => b.Ssh(window is null ? StressSession.Loop(x) : StressSession.Loop(x, "<seconds the search sizes>"))), b.Ssh("cat /proc/uptime") + "   # heartbeat"],
             async ct =>
             {
@@ -64,9 +65,8 @@ public static class StressPlan
                 {
                     LogSince = since,
                     StopOn = window?.StopOn,
-                    Netconsole = monitor.Netconsole || nc.Enabled
-                        ? new NetconsoleWatch(new System.Net.IPEndPoint(System.Net.IPAddress.Parse(nc.HostAddress), nc.HostPort),
-                            new Netconsole.NetconsoleTarget(nc.BoardInterface, nc.TargetAddress, nc.HostPort, nc.TargetMac))
+                    Netconsole = BoardNetconsole(c) is { } target
+                        ? new NetconsoleWatch(new System.Net.IPEndPoint(System.Net.IPAddress.Parse(nc.HostAddress), nc.HostPort), target)
                         : null,
                 };
                 // pstore records already on the board belong to earlier boots: keep them aside (verified,
@@ -81,6 +81,13 @@ public static class StressPlan
                 if (outcome.BoardStoppedAnswering) await RecoverAsync(c, ct);
                 return StepResult.Ok(new ProbeFiles(dir).WindowOutputs(outcome.Verdict));
             }) { AlwaysRun = everyRun };
+    }
+
+    /// <summary>The board's netconsole target when the campaign or the settings watch netconsole; null otherwise.</summary>
+    private static Netconsole.NetconsoleTarget? BoardNetconsole(BuildContext c)
+    {
+        var nc = c.Settings.Netconsole;
+        return c.Campaign.Monitor.Netconsole || nc.Enabled ? new(nc.BoardInterface, nc.TargetAddress, nc.HostPort, nc.TargetMac) : null;
     }
 
     /// <summary>The campaign's enabled command workloads, each as long as its profile says or the search's window.</summary>

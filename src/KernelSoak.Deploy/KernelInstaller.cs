@@ -100,11 +100,7 @@ public sealed partial class KernelInstaller(SshTarget ssh, InstallLayout layout,
     {
         foreach (var name in modules)
         {
-            var q = CommandLine.Quote(name);
-            var result = await ssh.RunAsync(
-                $"[ -d /sys/module/{q} ] || exit 0; modprobe -r {q} || exit 3; modprobe {q} || exit 4; " +
-                $"f=$(modinfo -n {q}) && [ \"$(modinfo -F srcversion \"$f\")\" = \"$(cat /sys/module/{q}/srcversion 2>/dev/null || modinfo -F srcversion \"$f\")\" ]",
-                TimeSpan.FromMinutes(1), cancellation);
+            var result = await ssh.RunAsync(ReloadCommand(CommandLine.Quote(name)), TimeSpan.FromMinutes(1), cancellation);
             if (result.ExitCode == 3)
             {
                 say($"module {name} is in use and cannot be removed: rebooting instead");
@@ -115,6 +111,14 @@ public sealed partial class KernelInstaller(SshTarget ssh, InstallLayout layout,
         say(modules.Count == 0 ? $"no module changed: {release} keeps running, no reboot" : $"reloaded {string.Join(", ", modules)} in the running {release}: no reboot");
         return true;
     }
+
+    /// <summary>
+    /// What reloads one module (<paramref name="module"/> quoted, or a dry run's placeholder): gone when not loaded,
+    /// exit 3 when in use, then its srcversion checked against the new file.
+    /// </summary>
+    public static string ReloadCommand(string module) =>
+        $"[ -d /sys/module/{module} ] || exit 0; modprobe -r {module} || exit 3; modprobe {module} || exit 4; " +
+        $"f=$(modinfo -n {module}) && [ \"$(modinfo -F srcversion \"$f\")\" = \"$(cat /sys/module/{module}/srcversion 2>/dev/null || modinfo -F srcversion \"$f\")\" ]";
 
     /// <summary>Makes the initramfs with the board's own tool (it must see the installed modules); returns its sha256, or null when the campaign has none.</summary>
     public async Task<string?> MakeInitramfsAsync(string release, CancellationToken cancellation = default)

@@ -100,9 +100,9 @@ public sealed class E2eCampaign : IDisposable
     /// The commands this campaign's runs so far started (run.log) that <paramref name="dryRunOutput"/> did not
     /// announce: a dry run printed before them must say everything a run does.
     /// </summary>
-    public IReadOnlyList<string> Unannounced(string dryRunOutput)
+    public IReadOnlyList<string> Unannounced(string dryRunOutput, int fromLine = 0)
     {
-        var run = KernelSoak.Steps.AnnouncedCommands.FromRunLog(System.IO.File.ReadLines(Path.Combine(Dir, "log", "run.log")));
+        var run = KernelSoak.Steps.AnnouncedCommands.FromRunLog(System.IO.File.ReadLines(RunLog).Skip(fromLine));
         Assert.That(run, Has.Count.GreaterThan(10), "run.log holds the run's commands");
         return KernelSoak.Steps.AnnouncedCommands.Unannounced(run, KernelSoak.Steps.AnnouncedCommands.FromDryRun(dryRunOutput.Split('\n')));
     }
@@ -111,11 +111,14 @@ public sealed class E2eCampaign : IDisposable
     public (int Exit, string Output) BuildAsAnnounced(params string[] args)
     {
         var dryRun = Build([.. args, "--dryrun"]).Output;
+        var before = System.IO.File.Exists(RunLog) ? System.IO.File.ReadLines(RunLog).Count() : 0; // this run's lines only
         var run = Build(args);
-        var unannounced = Unannounced(dryRun);
+        var unannounced = Unannounced(dryRun, before);
         Assert.That(unannounced, Is.Empty, "commands in run.log that the dry run did not print:\n" + string.Join("\n", unannounced));
         return run;
     }
+
+    private string RunLog => Path.Combine(Dir, "log", "run.log");
 
     public void Dispose() => Directory.Delete(Artifacts, recursive: true);
 }

@@ -46,7 +46,7 @@ public class NetconsoleTests
     [Test]
     public void Reports_arrive_over_ssh_and_netconsole_and_a_panic_over_netconsole_and_pstore()
     {
-        var (exit, output) = _campaign.Build("--target=Soak", $"--netconsole-host-port={_port}");
+        var (exit, output) = _campaign.BuildAsAnnounced("--target=Soak", $"--netconsole-host-port={_port}");
         Assert.That(exit, Is.Not.Zero, "reports make the soak fail");
         Assert.That(output, Does.Contain($"netconsole: board eth0 → 10.0.2.2:{_port}"));
         Assert.That(output, Does.Contain("WEDGE: no SSH answer"), "the panic takes SSH down");
