@@ -111,8 +111,11 @@ public sealed class HarvestOverSshTests
         Assert.That(File.ReadAllBytes(HostPath(_host, gone)), Has.Length.EqualTo(5000), "and that one is on the host");
         Assert.That(Directory.EnumerateFiles(_host, "*", SearchOption.AllDirectories).Count(), Is.EqualTo(1), "no partial copy left behind");
 
-        // Space again: the next harvest takes the rest.
-        var files = await Harvester.HarvestAsync(ssh, _host, Sources);
+        // Space again: the next harvest takes the rest, on a new session as a retried probe's is (the run drops the
+        // session a failed step leaves: SSH.NET can still send on the channel the failed copy abandoned, and OpenSSH
+        // then closes the whole connection, "data packet referred to nonexistent channel").
+        using var again = await SshTarget.ConnectAsync(_sshd.Endpoint());
+        var files = await Harvester.HarvestAsync(again, _host, Sources);
         Assert.That(files.Where(f => f.Erased).Select(f => f.RemotePath), Is.EquivalentTo(left));
         Assert.That(records.Where(File.Exists), Is.Empty);
     }
