@@ -25,7 +25,8 @@ for suite in KernelSoak.Tests KernelSoak.Reports.Tests KernelSoak.Lava.Tests Ker
     # A crashed or killed test host leaves its unrun tests out of the TRX: the run failed with no failed test in
     # it. Such a suite counts as one failure, never as a quiet pass.
     # Test results only: an aborted run's TRX also says outcome="Failed"/"Error" in its summary, about the run.
-    grep -o '<UnitTestResult [^>]*>' "$RESULTS/$suite.trx" 2>/dev/null | grep -q 'outcome="\(Failed\|Error\|Timeout\|Aborted\)"' || aborted+=("$suite")
+    # (grep reads to the end, not -q: under pipefail, -q's early exit is the first grep's SIGPIPE, a "not found".)
+    grep -o '<UnitTestResult [^>]*>' "$RESULTS/$suite.trx" 2>/dev/null | grep 'outcome="\(Failed\|Error\|Timeout\|Aborted\)"' >/dev/null || aborted+=("$suite")
   }
   timings+=("$(printf '%-26s %5d s' "$suite" $(( $(date +%s) - started )))")
 done
