@@ -79,15 +79,14 @@ public sealed class Prebuilder
             var watch = Stopwatch.StartNew();
             var outputs = new Dictionary<string, string> { ["tree"] = Tree(c).SourceDir, ["log"] = LogPath(c, patch) };
             c.Journal.Note(key, "started", outputs);
-            string outcome;
+            var (outcome, stopped) = ("ok", false);
             try
             {
                 await BuildOneAsync(c, patch, ct);
-                outcome = "ok";
             }
             catch (Exception e) when (ct.IsCancellationRequested)
             {
-                outcome = "stopped";
+                (outcome, stopped) = ("stopped", true);
                 outputs["error"] = e.GetType().Name;
             }
             catch (Exception e)
@@ -97,7 +96,7 @@ public sealed class Prebuilder
             }
             outputs["seconds"] = watch.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
             c.Journal.Note(key, outcome, outputs);
-            if (outcome == "stopped") return;
+            if (stopped) return; // the rest of the list is stopped with it
         }
     }
 

@@ -90,7 +90,7 @@ public static class BisectPlan
             ct => Task.FromResult(AddProbe(c, patch, number, probe, next.Seconds))) { AlwaysRun = true };
 
     /// <summary>The base tree's head and every patch up to <paramref name="index"/>: what "applied" depends on.</summary>
-    public static string ApplyInputs(BuildContext c, int index)
+    private static string ApplyInputs(BuildContext c, int index)
     {
         var dir = c.CampaignPath(c.Campaign.Series.Dir);
         var patchesHash = Fingerprint.Of([.. c.Campaign.Series.Patches.Take(index + 1).Select(p => TryResolve(dir, p) is { } f && File.Exists(f) ? Fingerprint.OfFile(f) : p.Id)]);
@@ -154,10 +154,9 @@ public static class BisectPlan
     /// </summary>
     private static async Task<string> AppliedCommitAsync(BuildContext c, int index, string dir, CancellationToken ct)
     {
+        if (RecordedCommit(c, index) is { } commit) return commit;
         var patch = c.Campaign.Series.Patches[index];
         var inputs = ApplyInputs(c, index);
-        if (c.Journal.LastEnd(ApplyStep(patch)) is { Outcome: Outcomes.Ok } done && done.Fingerprint == inputs && done.Outputs?.GetValueOrDefault("commit") is { } commit)
-            return commit;
         c.Journal.Begin(ApplyStep(patch), inputs);
         var result = await ApplyAsync(c, patch, index, dir, ct);
         c.Journal.Complete(ApplyStep(patch), inputs, result.Outcome, result.Outputs, result.Note);
@@ -168,10 +167,14 @@ public static class BisectPlan
     public static (string? Commit, int Index) NearestApplied(BuildContext c, int index)
     {
         for (var i = index; i >= 0; i--)
-            if (c.Journal.LastEnd(ApplyStep(c.Campaign.Series.Patches[i])) is { Outcome: Outcomes.Ok } done && done.Fingerprint == ApplyInputs(c, i) && done.Outputs?.GetValueOrDefault("commit") is { } commit)
-                return (commit, i);
+            if (RecordedCommit(c, i) is { } commit) return (commit, i);
         return (null, -1);
     }
+
+    /// <summary>The commit the apply step of point <paramref name="index"/> recorded with today's inputs; null when it has none.</summary>
+    private static string? RecordedCommit(BuildContext c, int index) =>
+        c.Journal.LastEnd(ApplyStep(c.Campaign.Series.Patches[index])) is { Outcome: Outcomes.Ok } done && done.Fingerprint == ApplyInputs(c, index)
+            ? done.Outputs?.GetValueOrDefault("commit") : null;
 
     /// <summary>
     /// Records build-failed for a patch whose kernel does not build (the series continues or the search skips it),

@@ -15,7 +15,7 @@ public static class BootPlanText
         var i = c.Campaign.Install;
         var b = c.Board;
         var reboot = b.Ssh(SshRunningSystem.DetachedReboot);
-        if (c.Campaign.Install.AllowModuleReload)
+        if (i.AllowModuleReload)
             yield return $"{b.Ssh(KernelInstaller.ReloadCommand("<each changed module>"))}   # instead of all below, when only modules changed and the board runs this build";
         switch (i.BootSelection)
         {

@@ -96,8 +96,6 @@ public sealed class BoardSideUnflip(InstallLayout layout)
     private string InitScriptModeCommand => $"chmod 755 {CommandLine.Quote(InitScript)} && sync";
     private string DisarmCommand => $"rm -f {CommandLine.Quote(Original)} {CommandLine.Quote(Flipped)} && sync";
 
-    private static string Sha256(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
-
     /// <summary>
     /// What arming and disarming run, as --dryrun prints them (the same members <see cref="ArmAsync"/> and
     /// <see cref="DisarmAsync"/> run), each with when it runs; the flipped file's hash is known only then.
@@ -105,9 +103,9 @@ public sealed class BoardSideUnflip(InstallLayout layout)
     public IEnumerable<(string Command, string When)> Announced() =>
     [
         (KeepOriginalCommand, "the file as it is"), (RemoteFiles.ReceiveCommand(Flipped, "<sha256 of the flipped file>"), "the file as the flip leaves it"),
-        (ScriptDirCommand, "the hook"), (RemoteFiles.ReceiveCommand(Script, Sha256(ScriptText())), "the hook"), (InitKindCommand, "how the board starts it"),
-        (RemoteFiles.ReceiveCommand(Unit, Sha256(UnitText())), "systemd"), (WantsLinkCommand, "systemd"),
-        (RemoteFiles.ReceiveCommand(InitScript, Sha256(InitScriptText)), "busybox-style init"), (InitScriptModeCommand, "busybox-style init"),
+        (ScriptDirCommand, "the hook"), (RemoteFiles.ReceiveTextCommand(Script, ScriptText()), "the hook"), (InitKindCommand, "how the board starts it"),
+        (RemoteFiles.ReceiveTextCommand(Unit, UnitText()), "systemd"), (WantsLinkCommand, "systemd"),
+        (RemoteFiles.ReceiveTextCommand(InitScript, InitScriptText), "busybox-style init"), (InitScriptModeCommand, "busybox-style init"),
         (DisarmCommand, "once the default is back"),
     ];
 }

@@ -83,8 +83,14 @@ public static class RemoteFiles
     public static Task WriteTextAsync(SshTarget ssh, string path, string text, CancellationToken cancellation = default)
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(text);
-        return WriteAtomicAsync(ssh, path, async s => await s.WriteAsync(bytes, cancellation), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), cancellation);
+        return WriteAtomicAsync(ssh, path, async s => await s.WriteAsync(bytes, cancellation), Sha256Of(bytes), cancellation);
     }
+
+    /// <summary>The board side of <see cref="WriteTextAsync"/> for <paramref name="text"/> (what --dryrun prints for it).</summary>
+    public static string ReceiveTextCommand(string path, string text) =>
+        ReceiveCommand(path, Sha256Of(System.Text.Encoding.UTF8.GetBytes(text)));
+
+    private static string Sha256Of(byte[] bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
 
     public static async Task<long> FreeBytesAsync(SshTarget ssh, string directory, CancellationToken cancellation = default) =>
         ParseFreeBytes(await ssh.CheckAsync($"df -k {CommandLine.Quote(directory)} | tail -1", TimeSpan.FromSeconds(30), cancellation), directory);

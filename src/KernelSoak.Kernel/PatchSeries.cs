@@ -50,8 +50,8 @@ public sealed partial class PatchSeries(KernelTree tree, CommandRunner runner)
         yield return $"{Git(tree.BaseDir, RevParseHead)}   # the base";
         yield return $"{Git(tree.SourceDir, Reset(onto))}";
         foreach (var args in new[] { RevParseHead, AmSessionPath, AmQuit }) yield return $"{Git(tree.SourceDir, args)}";
-        yield return $"{Am(patchFile)}   # a mail; a plain diff: {ApplyDiff(patchFile)} && {Commit(patchFile, id)}";
-        yield return $"{ApplyDiff(patchFile)}";
+        yield return $"{Am(patchFile)}   # a mail (From or Subject: at its top)";
+        yield return $"{ApplyDiff(patchFile)}   # a plain diff, then the commit below";
         yield return $"{Commit(patchFile, id)}";
         foreach (var args in new[] { AmAbort, AmQuit, Reset("<the commit it started on>"), Clean })
             yield return $"{Git(tree.SourceDir, args)}   # only when it does not apply";

@@ -97,14 +97,15 @@ public sealed class E2eCampaign : IDisposable
     }
 
     /// <summary>
-    /// The commands this campaign's runs so far started (run.log) that <paramref name="dryRunOutput"/> did not
-    /// announce: a dry run printed before them must say everything a run does.
+    /// Fails when this campaign's runs so far (or from line <paramref name="fromLine"/> of run.log) started a command
+    /// that <paramref name="dryRunOutput"/> did not announce: a dry run printed before them must say everything a run does.
     /// </summary>
-    public IReadOnlyList<string> Unannounced(string dryRunOutput, int fromLine = 0)
+    public void AssertAnnounced(string dryRunOutput, int fromLine = 0, string why = "")
     {
         var run = KernelSoak.Steps.AnnouncedCommands.FromRunLog(System.IO.File.ReadLines(RunLog).Skip(fromLine));
         Assert.That(run, Has.Count.GreaterThan(10), "run.log holds the run's commands");
-        return KernelSoak.Steps.AnnouncedCommands.Unannounced(run, KernelSoak.Steps.AnnouncedCommands.FromDryRun(dryRunOutput.Split('\n')));
+        var unannounced = KernelSoak.Steps.AnnouncedCommands.Unannounced(run, KernelSoak.Steps.AnnouncedCommands.FromDryRun(dryRunOutput.Split('\n')));
+        Assert.That(unannounced, Is.Empty, $"commands in run.log that the dry run did not print{why}:\n" + string.Join("\n", unannounced));
     }
 
     /// <summary>Runs <paramref name="args"/> as a dry run first, then for real; fails when the run started a command the dry run did not print.</summary>
@@ -113,8 +114,7 @@ public sealed class E2eCampaign : IDisposable
         var dryRun = Build([.. args, "--dryrun"]).Output;
         var before = System.IO.File.Exists(RunLog) ? System.IO.File.ReadLines(RunLog).Count() : 0; // this run's lines only
         var run = Build(args);
-        var unannounced = Unannounced(dryRun, before);
-        Assert.That(unannounced, Is.Empty, "commands in run.log that the dry run did not print:\n" + string.Join("\n", unannounced));
+        AssertAnnounced(dryRun, before);
         return run;
     }
 
