@@ -31,6 +31,15 @@ for suite in KernelSoak.Tests KernelSoak.Reports.Tests KernelSoak.Lava.Tests Ker
   timings+=("$(printf '%-26s %5d s' "$suite" $(( $(date +%s) - started )))")
 done
 echo "== wall time per suite"; printf '   %s\n' "${timings[@]}"
+# CI keeps only the tail of this output: name each failed test and its message's first line here, at the end.
+for trx in "$RESULTS"/*.trx; do
+  [ -f "$trx" ] || continue
+  awk -v suite="$(basename "$trx" .trx)" '
+    /<UnitTestResult / { name = ""; bad = 0
+      if (match($0, /testName="[^"]*"/)) name = substr($0, RSTART + 10, RLENGTH - 11)
+      if ($0 ~ /outcome="(Failed|Error|Timeout|Aborted)"/) { bad = 1; print "== failed: " suite ": " name } }
+    bad && /<Message>/ { sub(/.*<Message>/, ""); print "     " substr($0, 1, 400); bad = 0 }' "$trx"
+done
 # Count every test result by its outcome: the TRX counters leave NUnit's ignored tests out ("notExecuted" 0),
 # so a skip would vanish from the closing line. Passed; Failed/Error/Timeout/Aborted; anything else is a skip.
 read -r passed failed skipped < <(cat "$RESULTS"/*.trx 2>/dev/null | grep -o '<UnitTestResult [^>]*>' | grep -o ' outcome="[A-Za-z]*"' | awk -F'"' '

@@ -53,6 +53,8 @@ public class TestShCountTests
         // 6 suites x 2 passed and Reports' 3000; Reports has a failed test (counted once, not again as aborted); Board died with none failed.
         Assert.That(lines[^1], Is.EqualTo("3012 passed, 2 failed, 1 skipped"), stdout.Result);
         Assert.That(stdout.Result, Does.Contain("KernelSoak.Board.Tests did not finish").And.Not.Contain("KernelSoak.Reports.Tests did not finish"));
+        // CI shows only the output's tail: the failed test is named there, after the suites' own output.
+        Assert.That(lines.TakeLast(8), Does.Contain("== failed: KernelSoak.Reports.Tests: c"), stdout.Result);
     }
 
     private static void Write(string path, string body)
