@@ -2,10 +2,10 @@ using System.Text.Json;
 using KernelSoak.Campaigns;
 using KernelSoak.Journal;
 using KernelSoak.Kernel;
+using KernelSoak.Probes;
 using KernelSoak.Series;
 using KernelSoak.Soak;
 using KernelSoak.Steps;
-using KernelSoak.Frosting;
 
 namespace KernelSoak.Build.Plans;
 
@@ -14,52 +14,35 @@ public static class BisectPlan
 {
     public static string ApplyStep(PatchRef patch) => $"bisect/{patch.Id}/apply";
 
-    /// <summary>
-    /// The steps of one probe. Sequential mode (<paramref name="next"/> null): the campaign's attempts, each
-    /// its own boot, then the point's verdict. Binary mode: one probe of the length the search sized, added to
-    /// the point's record.
-    /// </summary>
-    public static IEnumerable<Step> Steps(BuildContext c, PatchRef patch, ProbeNext? next = null)
+    /// <summary>The probe lifecycle of the campaign's series, on this run's board, build host and records.</summary>
+    public static ProbeLifecycle Lifecycle(BuildContext c) =>
+        new(c.Campaign.Series, c.Campaign.ExitRule, InitialProbeSeconds(c), new Parts(c), new Store(c), c.Output);
+
+    /// <summary>The steps of one probe of <paramref name="patch"/> (<see cref="ProbeLifecycle.Steps"/>).</summary>
+    public static IEnumerable<Step> Steps(BuildContext c, PatchRef patch, ProbeNext? next = null) => Lifecycle(c).Steps(patch, Baseline(c), next);
+
+    private sealed class Parts(BuildContext c) : IProbeParts
     {
-        var prefix = $"bisect/{patch.Id}";
-        var series = c.Campaign.Series;
-        var index = series.Patches.IndexOf(patch);
-        var hunt = HuntRule.Parse(series.Hunt);
-        var earlierBad = series.Patches.Take(index).Select(p => (p, r: Record(c, p))).FirstOrDefault(x => PointRecords.Evidence(x.r, hunt).Bad);
-        if (next is null && series.Mode == SearchMode.Sequential && series.StopAtFirstBad && earlierBad.p is not null)
+        public IEnumerable<Step> ApplyAndBuild(PatchRef patch) => BuildSteps(c, patch);
+        public IEnumerable<Step> Install(string prefix) => ProbeSteps.For(c).Install(c, prefix);
+        public IEnumerable<Step> PrebuildAfter(int index, ProbeNext? next) => PrebuildPlan.After(c, index, next);
+        public IEnumerable<Step> Probe(string probe, IReadOnlySet<string> preExisting, ProbeWindow? window) => ProbeSteps.For(c).Probe(c, probe, preExisting, window);
+        public ProbeOutcome? Harvested(string probe) => HarvestPlan.Verdict(c, probe);
+        public string ProbeDir(string probe) => StressPlan.ProbeDir(c, probe);
+        public void NoteInfraError(PatchRef patch, Exception e) => BisectPlan.NoteInfraError(c, patch.Id, e);
+    }
+
+    private sealed class Store(BuildContext c) : IPointStore
+    {
+        public string Dir => BisectDir(c);
+        public PointRecord? Record(PatchRef patch) => BisectPlan.Record(c, patch);
+        public string PathOf(PatchRef patch) => PointRecords.PathOf(Dir, patch.Id);
+
+        public void Save(PatchRef patch, string verdict, string note, IReadOnlyList<ProbeRun> runs)
         {
-            c.Output.Warn($"{patch.Id} not probed: {earlierBad.p.Id} was already {earlierBad.r!.Verdict} and series.stop_at_first_bad is on");
-            yield break;
+            PointRecords.Save(Dir, new PointRecord(patch.Id, PointKey(c, patch), verdict, note, runs));
+            SeriesResults.Write(c, null);
         }
-        var applyInputs = ApplyInputs(c, index);
-        var known = Record(c, patch);
-        if (next is null && known is not null)
-        {
-            c.Output.Info($"{patch.Id}: verdict {known.Verdict} already recorded for the same patches and kernel inputs; nothing to redo ({PointRecords.PathOf(BisectDir(c), patch.Id)})");
-            yield break;
-        }
-        foreach (var step in BuildSteps(c, patch, applyInputs)) yield return step;
-        var board = ProbeSteps.For(c);
-        foreach (var step in board.Install(c, $"{prefix}/install")) yield return step;
-        foreach (var step in PrebuildPlan.After(c, index, next)) yield return step;
-        var preExisting = Baseline(c);
-        if (next is not null)
-        {
-            var number = (known?.Probes.Count ?? 0) + 1;
-            var probe = $"{prefix}/probe-{number}";
-            var window = new ProbeWindow(next.Seconds, hunt.Steers);
-            foreach (var step in board.Probe(c, probe, preExisting, window)) yield return step;
-            yield return RecordStep(c, patch, number, probe, next);
-            yield break;
-        }
-        for (var attempt = 1; attempt <= series.Attempts; attempt++)
-        {
-            var probe = series.Attempts == 1 ? prefix : $"{prefix}/attempt-{attempt}";
-            foreach (var step in board.Probe(c, probe, preExisting)) yield return step;
-        }
-        yield return new Step($"{prefix}/verdict", $"verdict for {patch.Id}: report / wedge / clean, and the campaign's exit rule", "",
-            [$"write {Path.Combine(c.ArtifactsDir, "bisect", "summary.md")}, results.json, junit.xml"],
-            ct => Task.FromResult(Verdict(c, patch))) { AlwaysRun = true };
     }
 
     /// <summary>The series up to <paramref name="patch"/> applied to the work branch, and its kernel built.</summary>
@@ -82,12 +65,6 @@ public static class BisectPlan
     private static IEnumerable<string> Underneath(BuildContext c, int index, string dir) =>
         c.Campaign.Series.Patches.Take(index).SelectMany(p => new PatchSeries(c.Kernel, c.Commands).AnnounceApply(
             PatchFile(dir, p), p.Id, $"<commit under {p.Id}>").Select(line => $"{line}   # {p.Id} underneath, when not applied yet"));
-
-    /// <summary>Binary mode: probe <paramref name="number"/> of <paramref name="patch"/>, harvested into <paramref name="probe"/>, joins the point's record.</summary>
-    public static Step RecordStep(BuildContext c, PatchRef patch, int number, string probe, ProbeNext next) =>
-        new($"{probe}/record", $"add probe {number} of {patch.Id} ({next.Purpose}, {next.Seconds:0} s) to its record; the search decides the next probe", "",
-            [$"write {PointRecords.PathOf(BisectDir(c), patch.Id)}"],
-            ct => Task.FromResult(AddProbe(c, patch, number, probe, next.Seconds))) { AlwaysRun = true };
 
     /// <summary>The base tree's head and every patch up to <paramref name="index"/>: what "applied" depends on.</summary>
     private static string ApplyInputs(BuildContext c, int index)
@@ -114,17 +91,7 @@ public static class BisectPlan
         // The foreground needs the host now: a prebuild still running gives way (what it compiled stays in ccache).
         c.Prebuild.Stop(c, $"{patch.Id} is being applied for its own build");
         var series = new PatchSeries(c.Kernel, c.Commands);
-        string previous;
-        try
-        {
-            previous = index == 0 ? await series.BaseAsync(ct) : await AppliedCommitAsync(c, index - 1, dir, ct);
-        }
-        catch (UserErrorException e) when (e.InnerException is PatchApplyException)
-        {
-            // Nothing above a patch that does not apply can be built: untestable, never bad.
-            RecordVerdict(c, patch, Verdicts.ApplyFailed, [], $"a patch underneath does not apply: {e.Message}");
-            throw;
-        }
+        var previous = index == 0 ? await series.BaseAsync(ct) : await AppliedCommitAsync(c, index - 1, dir, ct);
         var file = PatchSeries.Resolve(dir, patch);
         var recorded = c.Journal.LastEnd(ApplyStep(patch));
         if (recorded is { Outcome: Outcomes.Ok } && recorded.Outputs?.GetValueOrDefault("on") == previous && recorded.Outputs?.GetValueOrDefault("patch") == Fingerprint.OfFile(file))
@@ -134,17 +101,10 @@ public static class BisectPlan
             return StepResult.Ok(recorded.Outputs);
         }
         await series.ResetAsync(previous, ct);
-        try
-        {
-            var commit = await series.ApplyAsync(file, patch.Id, ct);
-            c.Output.Info($"applied {patch.Id}: {Path.GetFileName(file)} → {commit[..12]}");
-            return StepResult.Ok(new Dictionary<string, string> { ["commit"] = commit, ["on"] = previous, ["patch"] = Fingerprint.OfFile(file) });
-        }
-        catch (PatchApplyException e) when (!ct.IsCancellationRequested) // git am killed by Ctrl+C is no verdict
-        {
-            RecordVerdict(c, patch, Verdicts.ApplyFailed, [], e.Message);
-            throw new UserErrorException(e.Message, e);
-        }
+        // A patch that does not apply throws PatchApplyException: the lifecycle records the point untestable.
+        var commit = await series.ApplyAsync(file, patch.Id, ct);
+        c.Output.Info($"applied {patch.Id}: {Path.GetFileName(file)} → {commit[..12]}");
+        return StepResult.Ok(new Dictionary<string, string> { ["commit"] = commit, ["on"] = previous, ["patch"] = Fingerprint.OfFile(file) });
     }
 
     /// <summary>
@@ -158,7 +118,17 @@ public static class BisectPlan
         var patch = c.Campaign.Series.Patches[index];
         var inputs = ApplyInputs(c, index);
         c.Journal.Begin(ApplyStep(patch), inputs);
-        var result = await ApplyAsync(c, patch, index, dir, ct);
+        StepResult result;
+        try
+        {
+            result = await ApplyAsync(c, patch, index, dir, ct);
+        }
+        catch (PatchApplyException e) when (Lifecycle(c).Untestable(patch, e, ct) is not null)
+        {
+            // Recorded for the patch underneath; nothing above it can be built either (said once, however deep).
+            const string underneath = "a patch underneath does not apply: ";
+            throw new PatchApplyException(e.Message.StartsWith(underneath, StringComparison.Ordinal) ? e.Message : underneath + e.Message);
+        }
         c.Journal.Complete(ApplyStep(patch), inputs, result.Outcome, result.Outputs, result.Note);
         return result.Outputs["commit"];
     }
@@ -176,61 +146,9 @@ public static class BisectPlan
         c.Journal.LastEnd(ApplyStep(c.Campaign.Series.Patches[index])) is { Outcome: Outcomes.Ok } done && done.Fingerprint == ApplyInputs(c, index)
             ? done.Outputs?.GetValueOrDefault("commit") : null;
 
-    /// <summary>
-    /// Records build-failed for a patch whose kernel does not build (the series continues or the search skips it),
-    /// and gives the run's error for it: the patch's verdict, not a crash of the run.
-    /// </summary>
-    public static UserErrorException BuildFailed(BuildContext c, PatchRef patch, KernelBuildException e)
-    {
-        RecordVerdict(c, patch, Verdicts.BuildFailed, [], e.Message.Split('\n')[0]);
-        return new UserErrorException($"patch {patch.Id}: verdict build-failed. {e.Message}", e);
-    }
-
     /// <summary>Journals an infra failure in a probe of <paramref name="patch"/>: the lab's fault, not the patch's, and never a verdict.</summary>
     public static void NoteInfraError(BuildContext c, string patch, Exception e) =>
         c.Journal.Note($"bisect/{patch}", NoteKind.InfraError, new Dictionary<string, string> { ["error"] = e.Message });
-
-    private static StepResult Verdict(BuildContext c, PatchRef patch)
-    {
-        var series = c.Campaign.Series;
-        var duration = InitialProbeSeconds(c);
-        var runs = Enumerable.Range(1, series.Attempts)
-            .Select(a => (a, prefix: series.Attempts == 1 ? $"bisect/{patch.Id}" : $"bisect/{patch.Id}/attempt-{a}"))
-            .Select(x => (x.a, x.prefix, outcome: HarvestPlan.Verdict(c, x.prefix)))
-            .Where(x => x.outcome is not null)
-            .Select(x => Run(c, x.a, x.prefix, x.outcome!, duration)).ToList();
-        var (verdict, note, _) = PointVerdict.OfAttempts(patch.Id, runs, series.Attempts, series.MissProbability);
-        Save(c, patch, verdict, note, runs);
-        var (outcome, action) = Soak.ExitRules.Apply(c.Campaign.ExitRule, VerdictWords.Parse(verdict));
-        c.Output.Info($"verdict {patch.Id}: {verdict} — {note}; {outcome}: {action}");
-        return StepResult.Ok(new Dictionary<string, string> { ["verdict"] = verdict });
-    }
-
-    /// <summary>Binary mode: the probe just harvested joins the point's record; the point's verdict is bad as soon as one probe is.</summary>
-    private static StepResult AddProbe(BuildContext c, PatchRef patch, int number, string prefix, double seconds)
-    {
-        var outcome = HarvestPlan.Verdict(c, prefix) ?? throw new InvalidOperationException($"probe {number} of {patch.Id} was harvested without a verdict: re-run to resume it");
-        var runs = (Record(c, patch)?.Probes ?? []).Where(p => p.Number != number).Append(Run(c, number, prefix, outcome, seconds)).ToList();
-        var (verdict, note, _) = PointVerdict.OfProbes(patch.Id, runs, c.Campaign.Series.MissProbability);
-        Save(c, patch, verdict, note, runs);
-        c.Output.Info($"probe {number} of {patch.Id}: {outcome.Verdict} after {outcome.StressSeconds:0} s of stress{PointVerdict.FirstReportAt(runs[^1])}; {patch.Id} so far: {verdict} — {note}");
-        return StepResult.Ok(new Dictionary<string, string> { ["verdict"] = verdict });
-    }
-
-    private static ProbeRun Run(BuildContext c, int number, string prefix, ProbeOutcome o, double requested) =>
-        new(number, o.Verdict, requested, o.StressSeconds, o.Reports, o.Timeline, StressPlan.ProbeDir(c, prefix), o.Note);
-
-    private static void RecordVerdict(BuildContext c, PatchRef patch, string verdict, IReadOnlyList<ReportSummary> reports, string note)
-    {
-        var runs = reports.Count == 0 ? [] : new List<ProbeRun> { new(1, verdict, 0, 0, reports, [], Path.Combine(BisectDir(c), patch.Id), note) };
-        Save(c, patch, verdict, note, runs);
-    }
-
-    private static void Save(BuildContext c, PatchRef patch, string verdict, string note, IReadOnlyList<ProbeRun> runs)
-    {
-        PointRecords.Save(BisectDir(c), new PointRecord(patch.Id, PointKey(c, patch), verdict, note, runs));
-        SeriesResults.Write(c, null);
-    }
 
     public static string BisectDir(BuildContext c) => Path.Combine(c.ArtifactsDir, "bisect");
 

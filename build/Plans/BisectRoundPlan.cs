@@ -3,6 +3,7 @@ using KernelSoak.Frosting;
 using KernelSoak.Journal;
 using KernelSoak.Kernel;
 using KernelSoak.Lava.Farm;
+using KernelSoak.Probes;
 using KernelSoak.Series;
 using KernelSoak.Settings;
 using KernelSoak.Soak;
@@ -43,7 +44,7 @@ public static class BisectRoundPlan
         return planned;
     }
 
-    public static string ProbeOf(RoundProbe p) => $"bisect/{p.Patch}/probe-{p.Number}";
+    public static string ProbeOf(RoundProbe p) => ProbeLifecycle.SearchProbe(p.Patch, p.Number);
 
     private static PatchRef Patch(BuildContext c, RoundProbe p) => c.Campaign.Series.Patches[p.Index];
 
@@ -83,7 +84,7 @@ public static class BisectRoundPlan
         State = p => c.DryRun ? RoundProbeState.New : State(c, p),
         Build = (p, _) => BuildAsync(c, p),
         Run = (p, queued, _) => c.RunStepsAsync(LavaPlan.Steps(c, ProbeOf(p), BisectPlan.Baseline(c), false, Window(c, p), new LavaRoundJob(LavaPlan.KeptImage(c, ProbeOf(p)), p.Slot, queued))),
-        Record = (p, _) => c.RunStepsAsync([BisectPlan.RecordStep(c, Patch(c, p), p.Number, ProbeOf(p), Next(p))]),
+        Record = (p, _) => c.RunStepsAsync([BisectPlan.Lifecycle(c).RecordStep(Patch(c, p), p.Number, ProbeOf(p), Next(p))]),
         IsInfra = e => InfraTrouble.Is(e) && !c.Cancellation.IsCancellationRequested,
         Retrying = (p, e, n) =>
         {
@@ -99,9 +100,9 @@ public static class BisectRoundPlan
         {
             await c.RunStepsAsync(BuildThenKeep(c, p));
         }
-        catch (KernelBuildException e) when (!c.Cancellation.IsCancellationRequested) // make killed by Ctrl+C is no build failure
+        catch (Exception e) when (BisectPlan.Lifecycle(c).Untestable(Patch(c, p), e, c.Cancellation) is { } stopped)
         {
-            throw BisectPlan.BuildFailed(c, Patch(c, p), e);
+            throw new UserErrorException(stopped.Message, e);
         }
     }
 

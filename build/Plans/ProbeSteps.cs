@@ -1,4 +1,5 @@
 using KernelSoak.Settings;
+using KernelSoak.Soak;
 using KernelSoak.Steps;
 
 namespace KernelSoak.Build.Plans;

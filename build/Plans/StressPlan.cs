@@ -6,9 +6,6 @@ using KernelSoak.Steps;
 
 namespace KernelSoak.Build.Plans;
 
-/// <summary>A window the series search sized: every workload runs this long, and the window ends at the first report <paramref name="StopOn"/> accepts.</summary>
-public sealed record ProbeWindow(double Seconds, Func<string, bool> StopOn);
-
 /// <summary>The stress window: the campaign's workloads under supervision while the monitor watches.</summary>
 public static class StressPlan
 {
