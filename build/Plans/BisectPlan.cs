@@ -29,6 +29,7 @@ public static class BisectPlan
         public IEnumerable<Step> Probe(string probe, IReadOnlySet<string> preExisting, ProbeWindow? window) => ProbeSteps.For(c).Probe(c, probe, preExisting, window);
         public ProbeOutcome? Harvested(string probe) => HarvestPlan.Verdict(c, probe);
         public string ProbeDir(string probe) => StressPlan.ProbeDir(c, probe);
+        public bool Finished(string probe) => c.Journal.LastEnd(ProbeSteps.For(c).LastStep(probe)) is { Outcome: Outcomes.Ok };
         public void NoteInfraError(PatchRef patch, Exception e) => BisectPlan.NoteInfraError(c, patch.Id, e);
     }
 
@@ -179,21 +180,8 @@ public static class BisectPlan
 
     /// <summary>The unpatched kernel's report titles: pre-existing, never a patch's fault.</summary>
     public static IReadOnlySet<string> Baseline(BuildContext c) =>
-        HarvestPlan.Verdict(c, "baseline")?.Reports.Select(r => r.Title).ToHashSet() ?? new HashSet<string>();
+        HarvestPlan.Verdict(c, ProbeLifecycle.BaselineProbe)?.Reports.Select(r => r.Title).ToHashSet() ?? new HashSet<string>();
 
-    /// <summary>
-    /// The unpatched kernel is probed once: after that the campaign's tree holds patches, so a re-run must
-    /// not stress "the baseline" again (it would be a patched kernel and poison the pre-existing list).
-    /// </summary>
-    public static IEnumerable<Step> BaselineSteps(BuildContext c)
-    {
-        var board = ProbeSteps.For(c);
-        if (HarvestPlan.Verdict(c, "baseline") is { } known && c.Journal.LastEnd(board.LastStep("baseline")) is { Outcome: Outcomes.Ok })
-        {
-            c.Output.Info($"baseline: already probed ({known.Verdict}{(known.Reports.Count > 0 ? $": {string.Join("; ", known.Reports.Select(r => r.Title))}" : "")}); nothing to redo");
-            yield break;
-        }
-        foreach (var step in PrebuildPlan.After(c, -1)) yield return step;
-        foreach (var step in board.Probe(c, "baseline")) yield return step;
-    }
+    /// <summary>The unpatched kernel's probe, once (<see cref="ProbeLifecycle.BaselineSteps"/>).</summary>
+    public static IEnumerable<Step> BaselineSteps(BuildContext c) => Lifecycle(c).BaselineSteps();
 }

@@ -1,10 +1,11 @@
 using KernelSoak.Campaigns;
+using KernelSoak.Frosting;
 using KernelSoak.Journal;
 using KernelSoak.Kernel;
 using KernelSoak.Kernel.Kconfig;
+using KernelSoak.Probes;
 using KernelSoak.Processes;
 using KernelSoak.Steps;
-using KernelSoak.Frosting;
 
 namespace KernelSoak.Build.Plans;
 
@@ -30,7 +31,7 @@ public static class KernelPlan
                 await series.EnsureWorktreeAsync(ct);
                 await configurator.PrepareBuildDirAsync(ct);
                 // Until the unpatched kernel is probed (when the campaign probes it), the campaign's tree is the base.
-                if (tree.IsWorktree && c.Campaign.Series.Baseline && HarvestPlan.Verdict(c, "baseline") is null) await series.ResetAsync(await series.BaseAsync(ct), ct);
+                if (tree.IsWorktree && c.Campaign.Series.Baseline && HarvestPlan.Verdict(c, ProbeLifecycle.BaselineProbe) is null) await series.ResetAsync(await series.BaseAsync(ct), ct);
                 return StepResult.Ok(new Dictionary<string, string> { ["head"] = SourceState.HeadCommit(tree.BaseDir) });
             }) { AlwaysRun = tree.IsWorktree || !Directory.Exists(tree.SourceDir) };
 

@@ -1,4 +1,5 @@
 using KernelSoak.Campaigns;
+using KernelSoak.Probes;
 using KernelSoak.Series;
 using KernelSoak.Soak;
 using KernelSoak.Steps;
@@ -19,7 +20,7 @@ public static class PrebuildPlan
         if (!series.Pipeline || !c.Kernel.IsWorktree) yield break;
         var chosen = Choose(c, probing, next).Select(i => series.Patches[i]).ToList();
         if (chosen.Count == 0) yield break;
-        var prefix = probing < 0 ? "baseline" : $"bisect/{series.Patches[probing].Id}";
+        var prefix = probing < 0 ? ProbeLifecycle.BaselineProbe : $"bisect/{series.Patches[probing].Id}";
         var ids = string.Join(", ", chosen.Select(p => p.Id));
         var tree = Prebuilder.Tree(c);
         yield return new Step($"{prefix}/prebuild",

@@ -28,6 +28,9 @@ public interface IProbeParts
     /// <summary>What the probe <paramref name="probe"/> harvested; null when it has no verdict yet.</summary>
     ProbeOutcome? Harvested(string probe);
 
+    /// <summary>The probe <paramref name="probe"/>'s last step ended well: it is over, not interrupted in its harvest.</summary>
+    bool Finished(string probe);
+
     /// <summary>Where the probe <paramref name="probe"/> keeps its files.</summary>
     string ProbeDir(string probe);
 

@@ -65,6 +65,23 @@ public sealed class ProbeLifecycle(SeriesSpec series, IReadOnlyList<ExitRule> ex
     }
 
     /// <summary>
+    /// The unpatched kernel is probed once: after that the campaign's tree holds patches, so a re-run must not
+    /// stress "the baseline" again (it would be a patched kernel and poison the pre-existing list).
+    /// </summary>
+    public IEnumerable<Step> BaselineSteps()
+    {
+        if (parts.Harvested(BaselineProbe) is { } known && parts.Finished(BaselineProbe))
+        {
+            log.Info($"baseline: already probed ({known.Verdict}{(known.Reports.Count > 0 ? $": {string.Join("; ", known.Reports.Select(r => r.Title))}" : "")}); nothing to redo");
+            yield break;
+        }
+        foreach (var step in parts.PrebuildAfter(-1, null)) yield return step;
+        foreach (var step in parts.Probe(BaselineProbe, new HashSet<string>(), null)) yield return step;
+    }
+
+    public const string BaselineProbe = "baseline";
+
+    /// <summary>
     /// Runs one probe's steps through <paramref name="run"/>. The lab's trouble (<paramref name="isInfra"/>) is
     /// journalled and the probe tried again up to series.infra_retries, resuming at the step that failed;
     /// <paramref name="onRetry"/> drops what the trouble may have broken (the board's session). A patch that does not

@@ -224,4 +224,18 @@ public class ProbeLifecycleTests
         Assert.That(record.Probes.Select(p => (p.Number, p.RequestedSeconds)), Is.EqualTo(new[] { (1, 45.0), (2, 90.0) }));
         Assert.That(record.Verdict, Is.EqualTo(Verdicts.Clean));
     }
+
+    [Test]
+    public async Task The_baseline_is_probed_once_and_its_reports_are_named_on_a_rerun()
+    {
+        _parts.Harvest = _ => ScriptedProbe.Outcome(Verdicts.Report, "WARNING in lkdtm_WARNING");
+        var lifecycle = new ProbeLifecycle(_series, [], 60, _parts, _points, _said);
+
+        Assert.That(lifecycle.BaselineSteps().Select(s => s.Id), Is.EqualTo(new[] { "baseline/boot", "baseline/stress", "baseline/harvest" }));
+        using (var journal = RunJournal.Open(Path.Combine(_dir, "journal")))
+            await new StepRunner(journal, _said, dryRun: false).RunAsync(lifecycle.BaselineSteps());
+
+        Assert.That(lifecycle.BaselineSteps(), Is.Empty);
+        Assert.That(_said.Lines, Has.Some.EqualTo("baseline: already probed (report: WARNING in lkdtm_WARNING); nothing to redo"));
+    }
 }

@@ -19,6 +19,7 @@ public sealed class ScriptedProbe : IProbeParts
     public List<string> InfraNotes { get; } = [];
     public List<(string Probe, ProbeWindow? Window)> Probes { get; } = [];
     private readonly Dictionary<string, ProbeOutcome> _harvested = [];
+    private readonly HashSet<string> _finished = [];
 
     public static ProbeOutcome Outcome(string verdict, params string[] titles) =>
         new(verdict, [.. titles.Select(t => new ReportSummary("KASAN", t, null, "dmesg", 1, t, t))], [], [], [], null, 60)
@@ -44,10 +45,11 @@ public sealed class ScriptedProbe : IProbeParts
     public IEnumerable<Step> Probe(string probe, IReadOnlySet<string> preExisting, ProbeWindow? window)
     {
         Probes.Add((probe, window));
-        return [Do($"{probe}/boot"), Do($"{probe}/stress"), Do($"{probe}/harvest", () => _harvested[probe] = Harvest(probe))];
+        return [Do($"{probe}/boot"), Do($"{probe}/stress"), Do($"{probe}/harvest", () => { _harvested[probe] = Harvest(probe); _finished.Add(probe); })];
     }
 
     public ProbeOutcome? Harvested(string probe) => _harvested.GetValueOrDefault(probe);
+    public bool Finished(string probe) => _finished.Contains(probe);
     public string ProbeDir(string probe) => "/artifacts/" + probe;
     public void NoteInfraError(PatchRef patch, Exception e) => InfraNotes.Add($"{patch.Id}: {e.Message}");
 }
