@@ -81,7 +81,7 @@ public sealed class BuildContext : FrostingContext
         _console = await Boards.Consoles.ConsoleFactory.OpenAsync(Settings.Console, Path.Combine(ArtifactsDir, "console", "console.log"),
             Site.Emulated?.Console, ct);
         _consoleOpened = true;
-        if (_console is not null && Settings.Console.Kind != ConsoleKind.Qemu) Output.Info($"console: {_console.Description}, captured to {_console.CapturePath}");
+        if (_console is { OutlivesTheRun: false }) Output.Info($"console: {_console.Description}, captured to {_console.CapturePath}");
         return _console;
     }
 

@@ -176,8 +176,8 @@ public static class BootPlan
     public static async Task PickPreviousDefaultAsync(BuildContext c, long offset)
     {
         if (DefaultFlip.Pending(c) is not { } flip || await c.ConsoleAsync() is not { } console) return;
-        // The emulated board's own log is the console the offset was taken on; another console's capture starts with this run.
-        if (c.Settings.Console.Kind != ConsoleKind.Qemu) offset = console.Length;
+        // The offset was taken in the board's own log; a capture that starts with this run has only what follows.
+        if (!console.OutlivesTheRun) offset = console.Length;
         await UBootMenu.ChooseAsync(console, offset, flip.Previous, TimeSpan.FromSeconds(c.Campaign.Boot.TimeoutS), c.Output.Info);
     }
 

@@ -48,6 +48,7 @@ public sealed class CapturedConsole : IConsole
 
     public string Description => _transport.Description;
     public string CapturePath { get; }
+    public bool OutlivesTheRun => false;
 
     public long Length
     {

@@ -15,6 +15,12 @@ public interface IConsole : IAsyncDisposable
     /// <summary>The capture file: every byte the console received, in order, nothing added.</summary>
     string CapturePath { get; }
 
+    /// <summary>
+    /// The capture is the board's own and older than this run (the emulated board's serial log): an offset an
+    /// earlier run took in it still holds, and the board's start already named it. False: it starts with this run.
+    /// </summary>
+    bool OutlivesTheRun { get; }
+
     /// <summary>Bytes received so far: take it before acting, then search past it.</summary>
     long Length { get; }
 

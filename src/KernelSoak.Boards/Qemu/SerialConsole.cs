@@ -16,6 +16,7 @@ public sealed class SerialConsole(QemuBoardFiles files) : Consoles.IConsole
 {
     public string Description => $"the emulated board's serial socket ({files.SerialSocket})";
     public string CapturePath => files.ConsoleLog;
+    public bool OutlivesTheRun => true;
 
     public long Length => File.Exists(files.ConsoleLog) ? new FileInfo(files.ConsoleLog).Length : 0;
 
