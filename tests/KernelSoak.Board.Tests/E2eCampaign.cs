@@ -3,19 +3,20 @@ using System.Diagnostics;
 namespace KernelSoak.Board.Tests;
 
 /// <summary>
-/// campaigns/qemu-bisect.toml made runnable from a temporary folder against the e2e board (paths made
-/// absolute, its own id), and the build host run as a user runs it.
+/// A campaign of campaigns/ (qemu-bisect.toml unless told) made runnable from a temporary folder against the e2e
+/// board (paths made absolute, its own id), and the build host run as a user runs it.
 /// </summary>
 public sealed class E2eCampaign : IDisposable
 {
     /// <param name="edit">changes to the campaign text (another search mode, fewer patches …)</param>
-    public E2eCampaign(string id, Func<string, string>? edit = null)
+    /// <param name="source">the campaign file in campaigns/</param>
+    public E2eCampaign(string id, Func<string, string>? edit = null, string source = "qemu-bisect.toml")
     {
         Id = id;
         Artifacts = Directory.CreateTempSubdirectory("ks-e2e-").FullName;
         var root = BoardFixture.RepoRoot;
-        var text = System.IO.File.ReadAllText(Path.Combine(root, "campaigns", "qemu-bisect.toml"))
-            .Replace("id = \"qemu-bisect\"", $"id = \"{id}\"", StringComparison.Ordinal)
+        var text = System.IO.File.ReadAllText(Path.Combine(root, "campaigns", source))
+            .Replace($"id = \"{Path.GetFileNameWithoutExtension(source)}\"", $"id = \"{id}\"", StringComparison.Ordinal)
             .Replace("\"../targets/", $"\"{root}/targets/", StringComparison.Ordinal)
             .Replace("\"../tests/", $"\"{root}/tests/", StringComparison.Ordinal);
         File = Path.Combine(Artifacts, $"{id}.toml");
