@@ -35,7 +35,7 @@ for d in sorted(glob.glob(os.path.join(sys.argv[1], "r*-*"))):
     for line in open(os.path.join(d, "journal")):
         e = json.loads(line)
         s, ev = e["step"], e["event"]
-        if ev == "note" and s.startswith("prebuild/") and e.get("note") != "started":
+        if ev == "note" and s.startswith("prebuild/") and e.get("note") not in ("started", "prebuild started"):
             notes[s.split("/")[1]] = (e["note"], float(e["outputs"].get("seconds", "nan")))
         if not s.startswith("bisect/"): continue
         p, rest = s.split("/")[1], "/".join(s.split("/")[2:])

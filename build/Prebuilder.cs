@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using KernelSoak.Build.Plans;
 using KernelSoak.Campaigns;
+using KernelSoak.Journal;
 using KernelSoak.Kernel;
 using KernelSoak.Processes;
 
@@ -14,7 +15,7 @@ namespace KernelSoak.Build;
 /// patch in its own directory every object the prebuild compiled is a hit. A prebuild is a cache warm-up and nothing
 /// else: it never touches the campaign's tree, build directory, records or verdicts; it is niced, stopped by the next
 /// foreground apply (what it compiled stays in ccache), by the run's end and by Ctrl+C, and journalled as notes
-/// ("prebuild/&lt;id&gt;": started, then ok / failed / stopped with its seconds), its make output in log/prebuild-&lt;id&gt;.log.
+/// ("prebuild/&lt;id&gt;": prebuild started, then built / failed / stopped with its seconds), its make output in log/prebuild-&lt;id&gt;.log.
 /// </summary>
 public sealed class Prebuilder
 {
@@ -78,25 +79,25 @@ public sealed class Prebuilder
             var key = $"prebuild/{patch.Id}";
             var watch = Stopwatch.StartNew();
             var outputs = new Dictionary<string, string> { ["tree"] = Tree(c).SourceDir, ["log"] = LogPath(c, patch) };
-            c.Journal.Note(key, "started", outputs);
-            var (outcome, stopped) = ("ok", false);
+            c.Journal.Note(key, NoteKind.PrebuildStarted, outputs);
+            var outcome = NoteKind.PrebuildBuilt;
             try
             {
                 await BuildOneAsync(c, patch, ct);
             }
             catch (Exception e) when (ct.IsCancellationRequested)
             {
-                (outcome, stopped) = ("stopped", true);
+                outcome = NoteKind.PrebuildStopped;
                 outputs["error"] = e.GetType().Name;
             }
             catch (Exception e)
             {
-                outcome = "failed";
+                outcome = NoteKind.PrebuildFailed;
                 outputs["error"] = e.Message.Split('\n')[0];
             }
             outputs["seconds"] = watch.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
             c.Journal.Note(key, outcome, outputs);
-            if (stopped) return; // the rest of the list is stopped with it
+            if (outcome == NoteKind.PrebuildStopped) return; // the rest of the list is stopped with it
         }
     }
 

@@ -5,7 +5,12 @@ namespace KernelSoak.Journal;
 public enum JournalEvent { Start, End, Note }
 
 /// <summary>The notes a later run acts on, typed so no reader matches their text; Text is a note only people read.</summary>
-public enum NoteKind { Text, RebootIssued, FlipIntent, DefaultFlipped, DefaultRestored, InfraError, LavaJobSubmitted }
+public enum NoteKind
+{
+    Text, RebootIssued, FlipIntent, DefaultFlipped, DefaultRestored, InfraError, LavaJobSubmitted,
+    /// <summary>A background build of a later point (series.pipeline): begun, and how it ended. Never a step: no run resumes one.</summary>
+    PrebuildStarted, PrebuildBuilt, PrebuildStopped, PrebuildFailed,
+}
 
 /// <summary>One line of the journal. A step is done when its last End has Outcome "ok" and the same fingerprint.</summary>
 public sealed record JournalEntry
@@ -40,6 +45,10 @@ public static class NoteWords
         [NoteKind.DefaultRestored] = "default restored",
         [NoteKind.InfraError] = "infra-error",
         [NoteKind.LavaJobSubmitted] = "lava job submitted",
+        [NoteKind.PrebuildStarted] = "prebuild started",
+        [NoteKind.PrebuildBuilt] = "prebuild built",
+        [NoteKind.PrebuildStopped] = "prebuild stopped",
+        [NoteKind.PrebuildFailed] = "prebuild failed",
     };
 
     public static string Of(NoteKind kind) => Words[kind];

@@ -5,7 +5,8 @@ namespace KernelSoak.Board.Tests;
 /// booted by flipping extlinux's default to the test label. The panic on the console ends the boot wait at
 /// once, the board is power-cycled and taken back to the known-good label at U-Boot's menu, the default is
 /// restored, and the probe's verdict is no-boot, with the panic's title and its console log kept.
-/// The console comes through a real ser2net and the power cycle through a real pdudaemon, as in a lab.
+/// The console comes through a real ser2net and the power cycle through a real pdudaemon, as in a lab. Every command
+/// the recovery ran was printed by the dry run before it.
 /// </summary>
 [TestFixture, NonParallelizable, Order(8)]
 public class NoBootTests
@@ -27,7 +28,7 @@ public class NoBootTests
         using var lab = new LabLinks();
         var consolePort = lab.StartSer2Net();
         var pduPort = lab.StartPduDaemon();
-        var (exit, output) = _campaign.Build("--target=Bisect0001", "--console-kind=tcp", "--console-host=127.0.0.1", $"--console-port={consolePort}",
+        var (exit, output) = _campaign.BuildAsAnnounced("--target=Bisect0001", "--console-kind=tcp", "--console-host=127.0.0.1", $"--console-port={consolePort}",
             "--console-protocol=telnet", "--console-baud=115200", "--power-switch=pdudaemon", $"--power-pdu-daemon-port={pduPort}", "--power-pdu=lab-pdu",
             "--power-pdu-outlet=1", "--power-off-seconds=1");
         Assert.That(exit, Is.Zero, "no-boot is a verdict, not a failed run");

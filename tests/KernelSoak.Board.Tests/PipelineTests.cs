@@ -20,7 +20,7 @@ public class PipelineTests
         Assert.That((campaign.Verdict("0001"), campaign.Verdict("0002")), Is.EqualTo(("clean", "report")));
         var journal = File.ReadAllText(Path.Combine(campaign.Dir, "journal"));
         Assert.That(journal, Does.Contain("\"step\":\"prebuild/0001\",\"fp\":\"\",\"event\":\"note\""), "journalled");
-        Assert.That(journal, Does.Match("\"step\":\"prebuild/0001\".*\"note\":\"(ok|stopped)\""), "it ended: done, or stopped by 0001's own apply");
+        Assert.That(journal, Does.Match("\"step\":\"prebuild/0001\".*\"note\":\"prebuild (built|stopped)\""), "it ended: done, or stopped by 0001's own apply");
         var runLog = File.ReadAllText(Path.Combine(campaign.Dir, "log", "run.log"));
         Assert.That(runLog, Does.Contain("nice -n 19 make -C ").And.Contain(".prebuild/.kernelsoak-build-e2e"), "its exact command line");
         Assert.That(File.Exists(Path.Combine(campaign.Dir, "log", "prebuild-0001.log")), Is.True, "make's output");

@@ -126,4 +126,13 @@ public class RunJournalTests
         Assert.That(reopened.LastNote(NoteKind.RebootIssued, "bisect/0001/boot")!.Outputs!["boot_id"], Is.EqualTo("b1"));
         Assert.That(reopened.LastNote(NoteKind.DefaultFlipped), Is.Null);
     }
+
+    [Test]
+    public void Every_kind_of_note_has_its_own_words_and_reads_back_as_that_kind()
+    {
+        var kinds = Enum.GetValues<NoteKind>().Where(k => k != NoteKind.Text).ToList();
+        Assert.That(kinds.Select(NoteWords.Of).Distinct().Count(), Is.EqualTo(kinds.Count), "no two kinds share their words");
+        Assert.That(kinds.Select(k => NoteWords.KindOf(NoteWords.Of(k))), Is.EqualTo(kinds));
+        Assert.That(NoteWords.KindOf("started"), Is.EqualTo(NoteKind.Text), "a word only people read stays text");
+    }
 }
