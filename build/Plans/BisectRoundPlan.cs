@@ -29,10 +29,9 @@ public static class BisectRoundPlan
         return boards;
     }
 
-    /// <summary>A round a killed run left unfinished, still valid for these patches: it is finished before anything new is planned.</summary>
+    /// <summary>A round a killed run left unfinished on the farm, still valid for these patches: it is finished before anything new is planned.</summary>
     public static IReadOnlyList<RoundProbe>? Pending(BuildContext c, IReadOnlyList<string> ids) =>
-        !c.Settings.Board.IsFarm ? null
-            : ProbeRound.Pending(ProbeRound.Load(RoundFile(c)), ids, i => BisectPlan.PointKey(c, c.Campaign.Series.Patches[i]), p => State(c, p));
+        ProbeRound.Pending(ProbeRound.Load(RoundFile(c)), ids, i => BisectPlan.PointKey(c, c.Campaign.Series.Patches[i]), p => State(c, p));
 
     /// <summary>Numbers the round's probes and saves the plan (not in a dry run: it writes nothing).</summary>
     public static IReadOnlyList<RoundProbe> Plan(BuildContext c, IReadOnlyList<string> ids, IEnumerable<ProbeNext> round)

@@ -1,3 +1,4 @@
+using KernelSoak.Series;
 using KernelSoak.Settings;
 using KernelSoak.Soak;
 using KernelSoak.Steps;
@@ -14,7 +15,15 @@ public abstract class ProbeSteps
 {
     private static readonly ProbeSteps OverSsh = new BoardSteps(), AsLavaJob = new LavaSteps();
 
-    public static ProbeSteps For(BuildContext c) => c.Settings.Board.IsFarm ? AsLavaJob : OverSsh;
+    private static readonly Dictionary<BoardKind, ProbeSteps> ByKind = new()
+    {
+        [BoardKind.Qemu] = OverSsh, [BoardKind.Ssh] = OverSsh, [BoardKind.Lava] = AsLavaJob,
+    };
+
+    public static ProbeSteps For(BuildContext c) => ByKind[c.Settings.Board.Kind];
+
+    /// <summary>A round of parallel probes a killed run left unfinished (only a farm runs rounds); null when there is none.</summary>
+    public virtual IReadOnlyList<RoundProbe>? PendingRound(BuildContext c, IReadOnlyList<string> ids) => null;
 
     /// <summary>The board (or farm) the run probes on, for the run's first line and the results.</summary>
     public abstract string Where(BuildContext c);
@@ -62,5 +71,6 @@ public abstract class ProbeSteps
         // The job's log is the harvest: the lava step classifies it and writes verdict.json.
         public override IEnumerable<Step> Harvest(BuildContext c, string probe, bool everyRun = false) => [];
         public override string LastStep(string probe) => LavaPlan.StepOf(probe);
+        public override IReadOnlyList<RoundProbe>? PendingRound(BuildContext c, IReadOnlyList<string> ids) => BisectRoundPlan.Pending(c, ids);
     }
 }

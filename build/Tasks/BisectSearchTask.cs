@@ -22,7 +22,7 @@ public sealed class BisectSearchTask : AsyncFrostingTask<BuildContext>
         int? boards = null;
         while (true)
         {
-            var round = BisectRoundPlan.Pending(context, ids);
+            var round = ProbeSteps.For(context).PendingRound(context, ids);
             if (round is null)
             {
                 var evidence = patches.Select(p => PointRecords.Evidence(BisectPlan.Record(context, p), hunt)).ToList();

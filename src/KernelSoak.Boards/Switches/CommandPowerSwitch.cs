@@ -31,7 +31,9 @@ public sealed class CommandPowerSwitch(PowerCommands commands, CommandRunner run
         if (commands.Off.Length == 0 || commands.On.Length == 0)
             throw new PowerSwitchException("[Power] Switch = command needs CycleCommand, or both OffCommand and OnCommand (a USB relay or smart-plug CLI)");
         await OffAsync(cancellation);
-        await Task.Delay(commands.OffFor, cancellation);
+        var off = System.Diagnostics.Stopwatch.StartNew();
+        // Task.Delay may wake a little early (timer granularity): the board stays off the whole time asked.
+        while (off.Elapsed < commands.OffFor) await Task.Delay(commands.OffFor - off.Elapsed + TimeSpan.FromMilliseconds(1), cancellation);
         await OnAsync(cancellation);
     }
 
