@@ -38,7 +38,9 @@ for trx in "$RESULTS"/*.trx; do
     /<UnitTestResult / { name = ""; bad = 0
       if (match($0, /testName="[^"]*"/)) name = substr($0, RSTART + 10, RLENGTH - 11)
       if ($0 ~ /outcome="(Failed|Error|Timeout|Aborted)"/) { bad = 1; print "== failed: " suite ": " name } }
-    bad && /<Message>/ { sub(/.*<Message>/, ""); print "     " substr($0, 1, 400); bad = 0 }' "$trx"
+    bad && /<Message>/ { sub(/.*<Message>/, ""); sub(/<\/Message>.*/, "")
+      gsub(/&quot;/, "\""); gsub(/&apos;/, "\047"); gsub(/&lt;/, "<"); gsub(/&gt;/, ">"); gsub(/&amp;/, "\\&")
+      print "     " substr($0, 1, 400); bad = 0 }' "$trx"
 done
 # Count every test result by its outcome: the TRX counters leave NUnit's ignored tests out ("notExecuted" 0),
 # so a skip would vanish from the closing line. Passed; Failed/Error/Timeout/Aborted; anything else is a skip.

@@ -36,7 +36,9 @@ for d in sorted(glob.glob(os.path.join(sys.argv[1], "r*-*"))):
         e = json.loads(line)
         s, ev = e["step"], e["event"]
         if ev == "note" and s.startswith("prebuild/") and e.get("note") not in ("started", "prebuild started"):
-            notes[s.split("/")[1]] = (e["note"], float(e["outputs"].get("seconds", "nan")))
+            # "prebuild built|stopped|failed" (typed kinds) or, in older journals, "ok|stopped|failed"
+            word = e["note"].removeprefix("prebuild ")
+            notes[s.split("/")[1]] = ("ok" if word == "built" else word, float(e["outputs"].get("seconds", "nan")))
         if not s.startswith("bisect/"): continue
         p, rest = s.split("/")[1], "/".join(s.split("/")[2:])
         if ev == "start": starts[s] = t(e["at"]); ph.setdefault(p, {}).setdefault("first", t(e["at"]))

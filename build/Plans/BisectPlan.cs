@@ -1,5 +1,6 @@
 using System.Text.Json;
 using KernelSoak.Campaigns;
+using KernelSoak.Frosting;
 using KernelSoak.Journal;
 using KernelSoak.Kernel;
 using KernelSoak.Probes;
@@ -93,7 +94,16 @@ public static class BisectPlan
         c.Prebuild.Stop(c, $"{patch.Id} is being applied for its own build");
         var series = new PatchSeries(c.Kernel, c.Commands);
         var previous = index == 0 ? await series.BaseAsync(ct) : await AppliedCommitAsync(c, index - 1, dir, ct);
-        var file = PatchSeries.Resolve(dir, patch);
+        string file;
+        try
+        {
+            file = PatchSeries.Resolve(dir, patch);
+        }
+        catch (PatchApplyException e)
+        {
+            // No patch file (a wrong series.dir): the campaign's mistake, not an untestable point.
+            throw new UserErrorException(e.Message, e);
+        }
         var recorded = c.Journal.LastEnd(ApplyStep(patch));
         if (recorded is { Outcome: Outcomes.Ok } && recorded.Outputs?.GetValueOrDefault("on") == previous && recorded.Outputs?.GetValueOrDefault("patch") == Fingerprint.OfFile(file))
         {
@@ -124,9 +134,11 @@ public static class BisectPlan
         {
             result = await ApplyAsync(c, patch, index, dir, ct);
         }
-        catch (PatchApplyException e) when (Lifecycle(c).Untestable(patch, e, ct) is not null)
+        catch (PatchApplyException e) when (!ct.IsCancellationRequested)
         {
             // Recorded for the patch underneath; nothing above it can be built either (said once, however deep).
+            c.Journal.Complete(ApplyStep(patch), inputs, Outcomes.Failed, note: e.Message);
+            Lifecycle(c).RecordUntestable(patch, e);
             const string underneath = "a patch underneath does not apply: ";
             throw new PatchApplyException(e.Message.StartsWith(underneath, StringComparison.Ordinal) ? e.Message : underneath + e.Message);
         }

@@ -99,9 +99,9 @@ public static class BisectRoundPlan
         {
             await c.RunStepsAsync(BuildThenKeep(c, p));
         }
-        catch (Exception e) when (BisectPlan.Lifecycle(c).Untestable(Patch(c, p), e, c.Cancellation) is { } stopped)
+        catch (Exception e) when (ProbeLifecycle.UntestableVerdict(e, c.Cancellation) is not null)
         {
-            throw new UserErrorException(stopped.Message, e);
+            throw new UserErrorException(BisectPlan.Lifecycle(c).RecordUntestable(Patch(c, p), e).Message, e);
         }
     }
 

@@ -105,30 +105,34 @@ public sealed class ProbeLifecycle(SeriesSpec series, IReadOnlyList<ExitRule> ex
             throw new ProbeStoppedException(ProbeStop.InfraError, $"patch {patch.Id}: infra-error, not a verdict ({e.InnerException!.Message}). " +
                 $"The probe was tried {e.Attempts} time(s); fix the setup and re-run the same command: finished steps are kept.", e.InnerException);
         }
-        catch (Exception e) when (Untestable(patch, e, cancellation) is { } stopped)
+        catch (Exception e) when (UntestableVerdict(e, cancellation) is not null)
         {
-            throw stopped;
+            throw RecordUntestable(patch, e);
         }
     }
 
     /// <summary>
-    /// A failure that makes the point untestable, recorded as its verdict: the patch (or one underneath) does not
-    /// apply, or its kernel does not build. Null for anything else, and for a command the user's Ctrl+C killed.
+    /// The verdict a failure gives its point when it makes the point untestable: the patch (or one underneath) does
+    /// not apply, or its kernel does not build. Null for anything else, and for a command the user's Ctrl+C killed.
     /// </summary>
-    public ProbeStoppedException? Untestable(PatchRef patch, Exception e, CancellationToken cancellation)
+    public static string? UntestableVerdict(Exception e, CancellationToken cancellation) => cancellation.IsCancellationRequested ? null : e switch
     {
-        if (cancellation.IsCancellationRequested) return null;
-        switch (e)
+        PatchApplyException => Verdicts.ApplyFailed,
+        KernelBuildException => Verdicts.BuildFailed,
+        _ => null,
+    };
+
+    /// <summary>Records the point untestable for <paramref name="e"/> (one <see cref="UntestableVerdict"/> names) and gives the probe's end.</summary>
+    public ProbeStoppedException RecordUntestable(PatchRef patch, Exception e)
+    {
+        var verdict = UntestableVerdict(e, CancellationToken.None) ?? throw new ArgumentException($"{e.GetType().Name} is no untestable point", nameof(e));
+        if (verdict == Verdicts.ApplyFailed)
         {
-            case PatchApplyException:
-                Save(patch, Verdicts.ApplyFailed, e.Message, []);
-                return new ProbeStoppedException(ProbeStop.ApplyFailed, e.Message, e);
-            case KernelBuildException:
-                Save(patch, Verdicts.BuildFailed, e.Message.Split('\n')[0], []);
-                return new ProbeStoppedException(ProbeStop.BuildFailed, $"patch {patch.Id}: verdict build-failed. {e.Message}", e);
-            default:
-                return null;
+            Save(patch, verdict, e.Message, []);
+            return new ProbeStoppedException(ProbeStop.ApplyFailed, e.Message, e);
         }
+        Save(patch, verdict, e.Message.Split('\n')[0], []);
+        return new ProbeStoppedException(ProbeStop.BuildFailed, $"patch {patch.Id}: verdict build-failed. {e.Message}", e);
     }
 
     /// <summary>A search's probe <paramref name="number"/> of <paramref name="patch"/>, harvested into <paramref name="probe"/>, joins the point's record.</summary>

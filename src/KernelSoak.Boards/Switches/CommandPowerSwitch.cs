@@ -33,7 +33,8 @@ public sealed class CommandPowerSwitch(PowerCommands commands, CommandRunner run
         await OffAsync(cancellation);
         var off = System.Diagnostics.Stopwatch.StartNew();
         // Task.Delay may wake a little early (timer granularity): the board stays off the whole time asked.
-        while (off.Elapsed < commands.OffFor) await Task.Delay(commands.OffFor - off.Elapsed + TimeSpan.FromMilliseconds(1), cancellation);
+        TimeSpan left;
+        while ((left = commands.OffFor - off.Elapsed) > TimeSpan.Zero) await Task.Delay(left + TimeSpan.FromMilliseconds(1), cancellation);
         await OnAsync(cancellation);
     }
 

@@ -199,12 +199,17 @@ public class ProbeLifecycleTests
     public async Task A_walk_with_attempts_boots_each_one_and_the_first_bad_attempt_decides()
     {
         _series.Attempts = 3;
-        _parts.Harvest = p => p.EndsWith("attempt-2", StringComparison.Ordinal) ? ScriptedProbe.Outcome(Verdicts.Wedge) : ScriptedProbe.Outcome(Verdicts.Clean);
+        _parts.Harvest = p => p[^1] switch
+        {
+            '2' => ScriptedProbe.Outcome(Verdicts.Wedge),
+            '3' => ScriptedProbe.Outcome(Verdicts.Report, "KASAN: use-after-free in lkdtm_do_action"),
+            _ => ScriptedProbe.Outcome(Verdicts.Clean),
+        };
 
         await Probe(P(1));
 
         Assert.That(_parts.Probes.Select(p => p.Probe), Is.EqualTo(new[] { "bisect/0001/attempt-1", "bisect/0001/attempt-2", "bisect/0001/attempt-3" }));
-        Assert.That(_points.Records["0001"].Verdict, Is.EqualTo(Verdicts.Wedge));
+        Assert.That(_points.Records["0001"].Verdict, Is.EqualTo(Verdicts.Wedge), "attempt 2's wedge, not attempt 3's report");
         Assert.That(_points.Records["0001"].Probes.Select(p => p.Number), Is.EqualTo(new[] { 1, 2, 3 }));
     }
 
@@ -237,5 +242,13 @@ public class ProbeLifecycleTests
 
         Assert.That(lifecycle.BaselineSteps(), Is.Empty);
         Assert.That(_said.Lines, Has.Some.EqualTo("baseline: already probed (report: WARNING in lkdtm_WARNING); nothing to redo"));
+    }
+
+    [Test]
+    public void A_baseline_whose_harvest_never_ended_is_probed_again()
+    {
+        _parts.HarvestedUnfinished(ProbeLifecycle.BaselineProbe, ScriptedProbe.Outcome(Verdicts.Clean));
+        var lifecycle = new ProbeLifecycle(_series, [], 60, _parts, _points, _said);
+        Assert.That(lifecycle.BaselineSteps().Select(s => s.Id), Is.EqualTo(new[] { "baseline/boot", "baseline/stress", "baseline/harvest" }));
     }
 }

@@ -48,6 +48,9 @@ public sealed class ScriptedProbe : IProbeParts
         return [Do($"{probe}/boot"), Do($"{probe}/stress"), Do($"{probe}/harvest", () => { _harvested[probe] = Harvest(probe); _finished.Add(probe); })];
     }
 
+    /// <summary>A verdict on disk from a harvest that never ended (the host killed while it finished up).</summary>
+    public void HarvestedUnfinished(string probe, ProbeOutcome outcome) => _harvested[probe] = outcome;
+
     public ProbeOutcome? Harvested(string probe) => _harvested.GetValueOrDefault(probe);
     public bool Finished(string probe) => _finished.Contains(probe);
     public string ProbeDir(string probe) => "/artifacts/" + probe;

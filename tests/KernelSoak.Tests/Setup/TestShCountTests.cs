@@ -27,7 +27,8 @@ public class TestShCountTests
             result() { echo "<UnitTestResult testName=\"$1\" outcome=\"$2\" />"; }
             { echo '<TestRun>'; result a Passed; result b Passed
               # A real suite's size after its failed test: more than a pipe holds (a check that stops reading early gets SIGPIPE).
-              case "$suite" in *Reports*) result c Failed; for i in $(seq 3000); do result "p$i" Passed; done ;; *Kernel.Tests) result d NotExecuted ;; esac
+              case "$suite" in *Reports*) echo '<UnitTestResult testName="c" outcome="Failed"><Output><ErrorInfo><Message>  Expected: &quot;clean&quot;</Message>'
+                for i in $(seq 3000); do result "p$i" Passed; done ;; *Kernel.Tests) result d NotExecuted ;; esac
               # What VSTest writes for a run whose host crashed: the summary says Failed/Error about the run itself.
               case "$suite" in *Board*) echo '<ResultSummary outcome="Failed"><RunInfos><RunInfo outcome="Error" /></RunInfos></ResultSummary>' ;; esac
               echo '</TestRun>'; } > "$out/$suite.trx"
@@ -54,7 +55,7 @@ public class TestShCountTests
         Assert.That(lines[^1], Is.EqualTo("3012 passed, 2 failed, 1 skipped"), stdout.Result);
         Assert.That(stdout.Result, Does.Contain("KernelSoak.Board.Tests did not finish").And.Not.Contain("KernelSoak.Reports.Tests did not finish"));
         // CI shows only the output's tail: the failed test is named there, after the suites' own output.
-        Assert.That(lines.TakeLast(8), Does.Contain("== failed: KernelSoak.Reports.Tests: c"), stdout.Result);
+        Assert.That(lines.TakeLast(8), Does.Contain("== failed: KernelSoak.Reports.Tests: c").And.Contain("       Expected: \"clean\""), stdout.Result);
     }
 
     private static void Write(string path, string body)
